@@ -1,0 +1,53 @@
+# milspace front door. Only python3 (3.11+) and the package registry are assumed.
+# The environment is set up from uv.lock on first use and again whenever the lock changes.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.milspace-synced
+WAREHOUSE := data_marts/warehouse.duckdb
+export DAGSTER_HOME := $(CURDIR)/data_marts/dagster_home
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: build test dev sql report clean env
+
+build: $(STAMP)
+	$(BIN)/milspace build
+
+test: $(STAMP)
+	$(BIN)/ruff check pipelines tests scripts
+	$(BIN)/ruff format --check pipelines tests scripts
+	$(BIN)/python -m pytest
+
+# The Dagster UI on the same definitions as `make build`, with a persistent Dagster home.
+dev: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m pipelines.definitions
+
+# A read-only DuckDB shell on the published warehouse (never blocks a build).
+sql: $(STAMP)
+	@test -f $(WAREHOUSE) || { echo "No warehouse at $(WAREHOUSE): run 'make build' first."; exit 1; }
+	$(BIN)/duckdb -readonly $(WAREHOUSE)
+
+report: $(STAMP)
+	$(BIN)/milspace report
+
+env: $(STAMP)
+
+# Everything generated: the environments, the warehouse, the Dagster home and the report.
+clean:
+	rm -rf $(VENV) $(TOOLS) data_marts/build data_marts/dagster_home data_marts/logs $(WAREHOUSE) reports/*.html
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "milspace needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --locked --compile-bytecode --python $(shell command -v $(PYTHON))
+	@touch $@

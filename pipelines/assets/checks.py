@@ -1,0 +1,78 @@
+"""Asset checks, one per `sql/checks/*.sql` file. Each query returns the rows that break its rule: none is a pass.
+
+A file's header names the check, the asset it guards and its severity: `error` checks block the assets
+downstream (a failing one stops the warehouse from being published); `warn` checks are reported only.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.assets.resource import MilspaceResource
+from pipelines.paths import SQL_DIR
+from pipelines.warehouse import header_comment
+
+_HEADER = re.compile(r"^--\s*(check|asset|severity):\s*(\S+)\s*$", re.MULTILINE)
+PREVIEW_ROWS = 10
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    asset: tuple[str, str]
+    severity: str
+    description: str
+    path: Path
+
+
+def check_specs() -> list[CheckSpec]:
+    specs = []
+    for path in sorted((SQL_DIR / "checks").glob("*.sql")):
+        fields = dict(_HEADER.findall(path.read_text(encoding="utf-8")))
+        missing = {"check", "asset", "severity"} - fields.keys()
+        if missing or fields["severity"] not in ("error", "warn"):
+            raise ValueError(f"{path}: header needs '-- check:', '-- asset:' and '-- severity: error|warn'")
+        description = "\n".join(line for line in header_comment(path).splitlines() if not _HEADER.match(f"-- {line}"))
+        schema, table = fields["asset"].split(".", 1)
+        specs.append(CheckSpec(fields["check"], (schema, table), fields["severity"], description, path))
+    return specs
+
+
+def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
+    severity = dg.AssetCheckSeverity.ERROR if spec.severity == "error" else dg.AssetCheckSeverity.WARN
+
+    @dg.asset_check(
+        asset=dg.AssetKey(list(spec.asset)),
+        name=spec.name,
+        description=spec.description,
+        blocking=spec.severity == "error",
+    )
+    def _run(context: dg.AssetCheckExecutionContext, milspace: MilspaceResource) -> dg.AssetCheckResult:
+        violations = milspace.warehouse().query(
+            context.run.run_id, spec.path.read_text(encoding="utf-8"), fresh=milspace.fresh
+        )
+        preview = violations.head(PREVIEW_ROWS)
+        return dg.AssetCheckResult(
+            passed=violations.height == 0,
+            severity=severity,
+            metadata={
+                "violations": violations.height,
+                "sql": dg.MetadataValue.path(str(spec.path)),
+                "first_violations": dg.MetadataValue.md(_markdown(preview)) if preview.height else "none",
+            },
+        )
+
+    return _run
+
+
+def _markdown(frame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join([header, rule, *rows])
+
+
+def asset_checks() -> list[dg.AssetChecksDefinition]:
+    return [_check(spec) for spec in check_specs()]

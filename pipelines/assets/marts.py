@@ -1,0 +1,68 @@
+"""Mart assets, one per `sql/marts/*.sql` file; their upstream assets are the tables each file reads."""
+
+import re
+
+import dagster as dg
+
+from pipelines.assets.inputs import INPUTS
+from pipelines.assets.resource import MilspaceResource
+from pipelines.paths import SQL_DIR
+from pipelines.warehouse import header_comment
+
+_TABLE_REFERENCE = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
+
+
+def mart_names() -> list[str]:
+    return sorted(p.stem for p in (SQL_DIR / "marts").glob("*.sql"))
+
+
+def upstream_tables(name: str) -> list[tuple[str, str]]:
+    """(schema, table) pairs that `sql/marts/<name>.sql` reads, itself excluded."""
+    sql = (SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
+    sql = re.sub(r"--[^\n]*", "", sql)  # table names in comments are not reads
+    found = {m.groups() for m in _TABLE_REFERENCE.finditer(sql)}
+    return sorted(ref for ref in found if ref != ("marts", name))
+
+
+def upstream_assets(name: str) -> list[dg.AssetKey]:
+    """The assets that write the tables a mart reads. staging.quarantine is written by every staging asset."""
+    keys = []
+    for schema, table in upstream_tables(name):
+        if (schema, table) == ("staging", "quarantine"):
+            keys.extend(dg.AssetKey(["staging", resource]) for _, resource in INPUTS)
+        else:
+            keys.append(dg.AssetKey([schema, table]))
+    return sorted(set(keys), key=lambda k: k.path)
+
+
+def _column_schema(con, name: str) -> dg.TableSchema:
+    rows = con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'marts' AND table_name = ? ORDER BY column_index",
+        [name],
+    ).fetchall()
+    return dg.TableSchema(columns=[dg.TableColumn(name=c, type=t.lower(), description=d or None) for c, t, d in rows])
+
+
+def _mart_asset(name: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["marts", name],
+        deps=upstream_assets(name),
+        group_name="marts",
+        description=header_comment(SQL_DIR / "marts" / f"{name}.sql"),
+        kinds={"duckdb", "sql"},
+    )
+    def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource):
+        warehouse = milspace.warehouse()
+        rows = warehouse.build_mart(context.run_id, name, fresh=milspace.fresh)
+        with warehouse.working(context.run_id, fresh=milspace.fresh) as con:
+            schema = _column_schema(con, name)
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": rows, "table": f"marts.{name}", "dagster/column_schema": schema}
+        )
+
+    return _asset
+
+
+def mart_assets() -> list[dg.AssetsDefinition]:
+    return [_mart_asset(name) for name in mart_names()]

@@ -1,0 +1,246 @@
+"""The `milspace` command: build the warehouse and report, query the warehouse, redraw the report.
+
+    milspace build                      every asset in-process, a progress line per asset
+    milspace sql "QUERY" [--format table|csv|json]
+    milspace report
+
+Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
+unchanged); 2 the command line was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from pipelines.errors import MilspaceError
+from pipelines.paths import Layout, default_root
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _layout(args: argparse.Namespace) -> Layout:
+    return Layout(Path(args.root).resolve() if args.root else default_root())
+
+
+# --- build -------------------------------------------------------------------------------------------------
+
+
+def _user_message(error) -> tuple[str, bool]:
+    """The innermost milspace error in a Dagster error chain, as (message, is_expected)."""
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause or getattr(error, "context", None)
+    for item in reversed(chain):
+        if item.cls_name in ("InputFileError", "WarehouseError", "MilspaceError"):
+            message = item.message.strip()
+            return message.split(": ", 1)[1] if message.startswith("pipelines.errors.") else message, True
+    last = chain[-1]
+    return f"{last.cls_name}: {last.message.strip()}", False
+
+
+def _write_log(layout: Layout, run_id: str, text: str) -> Path:
+    layout.logs.mkdir(parents=True, exist_ok=True)
+    path = layout.logs / f"build-{run_id}.log"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def build(layout: Layout, *, out=None) -> int:
+    """Run the whole pipeline in-process on `layout`; the exit code."""
+    out = out or sys.stdout
+    with warnings.catch_warnings():
+        # Dagster's preview and deprecation notices are for developers, not for the person running a build.
+        warnings.simplefilter("ignore")
+        return _build(layout, out)
+
+
+def _build(layout: Layout, out) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import BUILD_JOB, defs
+    from pipelines.progress import progress_logger
+    from pipelines.warehouse import Warehouse, read_only
+
+    started = time.perf_counter()
+    job = defs.resolve_job_def(BUILD_JOB)
+    steps = len(job.graph.node_defs) if hasattr(job, "graph") else 0
+    job = job.with_logger_defs({"progress": progress_logger(steps, out)})
+    print(f"milspace build: {layout.root}", file=out)
+    result = job.execute_in_process(
+        run_config={
+            "loggers": {"progress": {}},
+            "resources": {"milspace": {"config": {"root": str(layout.root), "fresh": True}}},
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    seconds = time.perf_counter() - started
+    failed_checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    ]
+    if not result.success:
+        Warehouse(layout).discard(result.run_id)
+        print(f"\nBuild FAILED after {seconds:.1f} s.", file=out)
+        for event in result.all_events:
+            if event.is_step_failure:
+                if event.event_specific_data.error.cls_name == "DagsterAssetCheckFailedError":
+                    continue  # told below, with the rows that break the check
+                message, expected = _user_message(event.event_specific_data.error)
+                where = event.step_key.replace("__", "/")
+                if expected:
+                    print(f"  {where}: {message}", file=out)
+                else:
+                    log = _write_log(layout, result.run_id, event.event_specific_data.error.to_string())
+                    print(f"  {where}: unexpected error: {message}\n  Details: {log}", file=out)
+        for check in failed_checks:
+            print(
+                f"  check {check.check_name} on {check.asset_key.to_user_string()} failed "
+                f"({check.severity.value.lower()}): {check.metadata.get('violations').value} rows break it; "
+                f"see sql/checks/{check.check_name}.sql",
+                file=out,
+            )
+            preview = check.metadata.get("first_violations")
+            if preview is not None and preview.value != "none":
+                print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
+        print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
+        return EXIT_FAILED
+
+    with read_only(layout.warehouse) as con:
+        quarantined, files = con.execute("SELECT count(*), count(DISTINCT file) FROM marts.quarantine").fetchone()
+        tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+    print(f"\nBuilt in {seconds:.1f} s.", file=out)
+    print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
+    print(f"  Report:    {layout.report_index}", file=out)
+    if quarantined:
+        print(
+            f"  Quarantined: {quarantined} rejected rows from {files} file(s), not loaded. See them with:\n"
+            f'    milspace sql "select * from marts.quarantine"',
+            file=out,
+        )
+    else:
+        print("  Quarantined: none (every input row met its contract)", file=out)
+    for check in failed_checks:
+        print(f"  Warning: check {check.check_name} on {check.asset_key.to_user_string()} did not pass", file=out)
+    return EXIT_OK
+
+
+# --- sql -----------------------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def print_table(columns: list[str], rows: list[tuple], out) -> None:
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) for i in range(len(columns))]
+
+    def fmt(values):
+        return "  ".join(
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    print(fmt(columns), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in cells:
+        print(fmt(row), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+def sql(layout: Layout, query: str, fmt: str = "table", *, out=None) -> int:
+    """Run one read-only query on the published warehouse and print the result."""
+    out = out or sys.stdout
+    import duckdb
+
+    from pipelines.warehouse import read_only
+
+    with read_only(layout.warehouse) as con:
+        try:
+            cursor = con.execute(query)
+        except duckdb.Error as exc:
+            raise MilspaceError(f"SQL error: {exc}") from None
+        if cursor.description is None:
+            return EXIT_OK
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else _cell(v) for v in row] for row in rows])
+    elif fmt == "json":
+        json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=_json_default, indent=2)
+        out.write("\n")
+    else:
+        print_table(columns, rows, out)
+    return EXIT_OK
+
+
+# --- report --------------------------------------------------------------------------------------------------
+
+
+def report(layout: Layout, *, out=None) -> int:
+    out = out or sys.stdout
+    from pipelines.report.build import render_report
+
+    result = render_report(layout)
+    print(f"Report: {result.path} ({result.charts} charts, {result.bytes / 1e6:.1f} MB, opens offline)", file=out)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="milspace", description="Military and space budget analytics.")
+    top.add_argument("--root", help="project root (default: $MILSPACE_ROOT, else the repository)")
+    commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="read, check and load every input; publish the warehouse; draw the report")
+    query = commands.add_parser("sql", help="run a read-only SQL query on the published warehouse")
+    query.add_argument("query", help='for example: "select * from marts.space_share"')
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    layout = _layout(args)
+    try:
+        if args.command == "build":
+            return build(layout)
+        if args.command == "sql":
+            return sql(layout, args.query, args.format)
+        return report(layout)
+    except MilspaceError as exc:
+        print(f"milspace {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`milspace sql ... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"milspace {args.command}: interrupted; the published warehouse is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Errors a user sees as one clear paragraph, never as a traceback."""
+
+from __future__ import annotations
+
+
+class MilspaceError(Exception):
+    """An error whose message is meant for the person running milspace."""
+
+
+class InputFileError(MilspaceError):
+    """A file that cannot be read at all: names the file and, where known, sheet, row, column and rule."""
+
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        rule: str | None = None,
+    ):
+        self.file, self.problem = file, problem
+        self.sheet, self.row, self.column, self.rule = sheet, row, column, rule
+        where = [f"file {file}"]
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        message = f"Cannot read {', '.join(where)}: {problem}"
+        if rule is not None:
+            message += f" (rule: {rule})"
+        super().__init__(message)
+
+
+class WarehouseError(MilspaceError):
+    """The warehouse cannot be opened, built or published."""

@@ -1,0 +1,113 @@
+"""Apply a Pandera contract to a parsed file: rows that pass go on, rows that fail become quarantine rows.
+
+Nothing is dropped silently: every failing row is returned with the file, row, column, rule and offending
+value. A row breaking several rules appears once per rule. Rows sharing a duplicate key are all rejected,
+since nothing says which of them is right. A failure that concerns the whole file (a missing column, a wrong
+type) is not a row problem: it raises `InputFileError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from pipelines.errors import InputFileError
+from pipelines.schemas import REFERENCE_LABELS, ROW_RULE_COLUMNS, RejectedRow
+from pipelines.sources.described_csv import REJECTED_SCHEMA, ROW_COLUMN, ParsedFile
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of a contract: loadable rows and rejected rows."""
+
+    valid: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+def _known_values(target: str, values: Collection[str]) -> pa.Check:
+    allowed = sorted(values)
+
+    def check(data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).is_in(allowed))
+
+    label = REFERENCE_LABELS.get(target, target)
+    return pa.Check(check, name=f"known_{target}", error=f"listed in {label}")
+
+
+def bind_references(model: type[pa.DataFrameModel], references: Mapping[str, Collection[str]]) -> pa.DataFrameSchema:
+    """The model's schema, with each `references=` field checked against the known values given here."""
+    schema = model.to_schema()
+    for name, column in schema.columns.items():
+        target = (column.metadata or {}).get("references")
+        if target is None:
+            continue
+        if target not in references:
+            raise KeyError(f"{model.__name__}.{name} references {target!r}, but no values were given for it")
+        schema = schema.update_column(name, checks=[*column.checks, _known_values(target, references[target])])
+    return schema
+
+
+def _describe(frame: pl.DataFrame, indexes: pl.Series, columns: tuple[str, ...]) -> pl.Series:
+    """'col=value; col=value' for the given rows: the offending values of a rule across columns."""
+    rows = frame[indexes.to_list()]
+    parts = [pl.lit(f"{c}=") + pl.col(c).cast(pl.String).fill_null("") for c in columns]
+    return rows.select(pl.concat_str(parts, separator="; ")).to_series()
+
+
+def apply_contract(
+    parsed: ParsedFile,
+    schema: pa.DataFrameSchema,
+    shown_path: str,
+    unique: Collection[str] = (),
+) -> Checked:
+    """Validate `parsed.frame` lazily (all failures at once) and split it into valid and rejected rows."""
+    frame = parsed.frame
+    try:
+        valid = schema.validate(frame, lazy=True)
+        return Checked(valid=valid, rejected=parsed.rejected)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+
+    whole_file = cases.filter(pl.col("index").is_null())
+    if whole_file.height:
+        first = whole_file.row(0, named=True)
+        raise InputFileError(
+            shown_path,
+            f"does not have the shape its contract {schema.name} expects: {first['failure_case']}",
+            column=first["column"],
+            rule=first["check"],
+        )
+
+    unique_rule = f"unique key ({', '.join(unique)})"
+    pieces = []
+    for (context, column, check), group in cases.group_by(["schema_context", "column", "check"], maintain_order=True):
+        indexes = group.get_column("index").cast(pl.Int64)
+        if context == "Column":
+            involved, rule, values = column, check, group.get_column("failure_case")
+        else:
+            names = tuple(unique) if check == "multiple_fields_uniqueness" else ROW_RULE_COLUMNS.get(check, ())
+            rule = unique_rule if check == "multiple_fields_uniqueness" else check
+            involved = ", ".join(names) if names else "(row)"
+            values = _describe(frame, indexes, names) if names else group.get_column("failure_case")
+        pieces.append(
+            pl.DataFrame(
+                {
+                    "file": shown_path,
+                    "sheet": None,
+                    "row": frame[ROW_COLUMN].gather(indexes),
+                    "column": involved,
+                    "rule": rule,
+                    "value": values.cast(pl.String),
+                },
+                schema=REJECTED_SCHEMA,
+            )
+        )
+    rejected_rows = pl.concat(pieces)
+    bad = cases.get_column("index").drop_nulls().unique().cast(pl.Int64)
+    keep = ~pl.int_range(0, frame.height, dtype=pl.Int64).is_in(bad.implode())
+    valid = frame.filter(keep)
+    rejected = pl.concat([parsed.rejected, rejected_rows]).sort(["row", "column"])
+    return Checked(valid=valid, rejected=RejectedRow.validate(rejected))

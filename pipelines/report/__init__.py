@@ -1,0 +1,1 @@
+"""Reports: chart builders (frame -> Altair chart, pure), page rendering, and the report build."""

@@ -1,0 +1,282 @@
+"""Pandera contracts: what a row must be to cross a stage boundary.
+
+One model per starter or reference file (the boundary between a reader and the warehouse), plus the shape of
+a rejected row. A row that breaks a rule is not loaded: it is quarantined with the rule it broke.
+
+Two kinds of rule need data the model cannot hold, and are declared here but bound at validation time
+(`pipelines.quality.bind_references`):
+- `references="nations"`: the code must be listed in data_raw/reference/nations.csv;
+- `references="strategy_documents"`: the doc_id must be in the strategy register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandera.polars as pa
+import polars as pl
+
+#: Actual spending cannot be reported for a year that has not begun.
+CURRENT_YEAR = dt.date.today().year
+#: Budget requests reach a little ahead: FY N+1 is requested early in calendar year N.
+LAST_BUDGET_YEAR = CURRENT_YEAR + 2
+
+#: Where the values a `references=` field is checked against come from.
+REFERENCE_LABELS = {
+    "nations": "data_raw/reference/nations.csv",
+    "strategy_documents": "data_raw/starter/strategy_documents.csv",
+}
+
+#: Columns each row-level rule is about, for the quarantine (rule text -> columns).
+ROW_RULE_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def row_rule(rule: str, *columns: str):
+    """Declare a rule across several columns of one row; its text is the rule the quarantine shows."""
+    ROW_RULE_COLUMNS[rule] = columns
+    return pa.dataframe_check(error=rule)
+
+
+def references(target: str, **kwargs) -> object:
+    """A field whose values must exist in another table (bound at validation time)."""
+    return pa.Field(metadata={"references": target}, **kwargs)
+
+
+class _Provenance(pa.DataFrameModel):
+    """Every loaded row keeps its source publication and the row of the file it came from."""
+
+    source: str = pa.Field(description="Publication the figure was taken from.")
+    source_row: int = pa.Field(ge=2, description="Row in the file, the header being row 1.")
+
+
+class MilitaryExpenditure(_Provenance):
+    """SIPRI military expenditure: one row per nation, calendar year and measure."""
+
+    nation_iso3: str = references("nations")
+    year: int = pa.Field(ge=1949, le=CURRENT_YEAR, description="Calendar year; SIPRI's series start in 1949.")
+    measure: str = pa.Field(isin=["current_usd", "constant_usd", "share_of_gdp"])
+    value: float = pa.Field(ge=0, nullable=True, description="In `unit`; empty when SIPRI has no figure.")
+    unit: str
+    is_estimate: bool
+    is_highly_uncertain: bool
+    missing_marker: str = pa.Field(nullable=True, isin=["...", ". .", "xxx", "empty"])
+    source_url: str = pa.Field(nullable=True)
+
+    @row_rule("value is empty exactly when missing_marker says why", "value", "missing_marker")
+    def _value_or_marker(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value").is_null() == pl.col("missing_marker").is_not_null())
+
+    @row_rule("share_of_gdp is a percentage, at most 100", "measure", "value")
+    def _share_at_most_100(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("measure") != "share_of_gdp") | pl.col("value").is_null() | (pl.col("value") <= 100)
+        )
+
+    @row_rule("unit agrees with measure", "measure", "unit")
+    def _unit_matches_measure(cls, data) -> pl.LazyFrame:
+        unit, measure = pl.col("unit"), pl.col("measure")
+        return data.lazyframe.select(
+            pl.when(measure == "current_usd")
+            .then(unit.str.starts_with("US$ millions, current"))
+            .when(measure == "constant_usd")
+            .then(unit.str.contains(r"^US\$ millions, constant \(\d{4}\)"))
+            .otherwise(unit == "percent of GDP")
+        )
+
+    class Config:
+        strict = True
+        unique = ["nation_iso3", "year", "measure"]
+
+
+class UsBudgetLine(_Provenance):
+    """US DoD and Space Force toplines: one row per fiscal year, organization, phase, scope and title."""
+
+    fiscal_year: int = pa.Field(ge=1976, le=LAST_BUDGET_YEAR, description="US federal fiscal year.")
+    organization: str = pa.Field(isin=["DoD", "Space Force"])
+    phase: str = pa.Field(isin=["request", "enacted"])
+    scope: str
+    appropriation_title: str = pa.Field(
+        isin=[
+            "total",
+            "military personnel",
+            "operation and maintenance",
+            "procurement",
+            "RDT&E",
+            "military construction",
+            "family housing",
+            "revolving funds",
+        ]
+    )
+    amount_usd_millions: float = pa.Field(ge=0, description="US$ millions, current.")
+    is_headline_scope: bool
+    note: str = pa.Field(nullable=True)
+    source_url: str = pa.Field(nullable=True)
+
+    @row_rule(
+        "at most one headline-scope total per fiscal_year, organization and phase",
+        "fiscal_year",
+        "organization",
+        "phase",
+        "is_headline_scope",
+    )
+    def _one_headline(cls, data) -> pl.LazyFrame:
+        headline = (pl.col("is_headline_scope") & (pl.col("appropriation_title") == "total")).cast(pl.Int32)
+        return data.lazyframe.select(headline.sum().over(["fiscal_year", "organization", "phase"]) <= 1)
+
+    class Config:
+        strict = True
+        unique = ["fiscal_year", "organization", "phase", "scope", "appropriation_title"]
+
+
+class SpaceBudget(_Provenance):
+    """Government space budgets: one row per body, programme, period, category, phase and source."""
+
+    entity_code: str = references("nations")
+    programme: str
+    period: str
+    year_start: int = pa.Field(ge=1957, le=LAST_BUDGET_YEAR + 10)
+    year_end: int = pa.Field(ge=1957, le=LAST_BUDGET_YEAR + 20)
+    category: str = pa.Field(isin=["civil", "military", "mixed", "not_split"])
+    phase: str = pa.Field(isin=["request", "enacted", "planned", "budget_estimate", "revised_estimate", "actual"])
+    amount_millions: float = pa.Field(ge=0)
+    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$")
+    usd_millions: float = pa.Field(ge=0, nullable=True)
+    is_estimate: bool
+    is_lower_bound: bool
+    note: str = pa.Field(nullable=True)
+    source_url: str = pa.Field(nullable=True)
+
+    @row_rule("year_end is not before year_start", "year_start", "year_end")
+    def _period_order(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("year_end") >= pl.col("year_start"))
+
+    class Config:
+        strict = True
+        unique = ["entity_code", "programme", "period", "category", "phase", "source"]
+
+
+class StrategyDocument(_Provenance):
+    """The strategy register: one row per document."""
+
+    doc_id: str = pa.Field(str_matches=r"^[a-z]{2,4}-\d{4}-[a-z0-9-]+$")
+    nation_code: str = references("nations")
+    published: str = pa.Field(str_matches=r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+    year: int = pa.Field(ge=1945, le=CURRENT_YEAR)
+    title: str
+    issuer: str
+    kind: str = pa.Field(
+        isin=[
+            "defense_strategy",
+            "national_security_strategy",
+            "space_strategy",
+            "white_paper",
+            "doctrine",
+            "policy",
+            "law",
+            "accord",
+        ]
+    )
+    official_url: str = pa.Field(nullable=True, str_matches=r"^https?://")
+    url_kind: str = pa.Field(isin=["document", "announcement_page", "not_found"])
+    evidence_urls: str = pa.Field(nullable=True)
+
+    @row_rule("published begins with year", "published", "year")
+    def _published_year(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("published").str.slice(0, 4) == pl.col("year").cast(pl.String))
+
+    @row_rule("official_url is empty exactly when url_kind is not_found", "official_url", "url_kind")
+    def _url_kind(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("official_url").is_null() == (pl.col("url_kind") == "not_found"))
+
+    class Config:
+        strict = True
+        unique = ["doc_id"]
+
+
+class StrategyCommitment(_Provenance):
+    """Funding commitments of the register's documents: one row per document, item and source."""
+
+    doc_id: str = references("strategy_documents")
+    item: str
+    commitment_type: str = pa.Field(isin=["amount", "share_of_gdp"])
+    amount_millions: float = pa.Field(ge=0, nullable=True)
+    currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
+    share_of_gdp_pct: float = pa.Field(ge=0, le=100, nullable=True)
+    period: str
+    year_start: int = pa.Field(nullable=True, ge=1945, le=CURRENT_YEAR + 30)
+    year_end: int = pa.Field(nullable=True, ge=1945, le=CURRENT_YEAR + 30)
+    is_lower_bound: bool
+    is_approximate: bool
+    relation: str = pa.Field(
+        isin=[
+            "stated_in_document",
+            "announced_alongside",
+            "announced_before",
+            "restated",
+            "companion_document",
+            "follow_up_document",
+            "reported_in_debate",
+        ]
+    )
+    part_of: str = pa.Field(nullable=True)
+    note: str = pa.Field(nullable=True)
+    source_url: str = pa.Field(nullable=True)
+
+    @row_rule(
+        "an amount has amount_millions and currency; a share_of_gdp target has share_of_gdp_pct",
+        "commitment_type",
+        "amount_millions",
+        "currency",
+        "share_of_gdp_pct",
+    )
+    def _type_fields(cls, data) -> pl.LazyFrame:
+        is_amount = pl.col("commitment_type") == "amount"
+        has_amount = pl.col("amount_millions").is_not_null() & pl.col("currency").is_not_null()
+        has_share = pl.col("share_of_gdp_pct").is_not_null()
+        return data.lazyframe.select(
+            pl.when(is_amount).then(has_amount & ~has_share).otherwise(has_share & ~has_amount)
+        )
+
+    class Config:
+        strict = True
+        unique = ["doc_id", "item", "source"]
+
+
+class Nation(_Provenance):
+    """Reference: the nations and bodies milspace knows."""
+
+    code: str = pa.Field(str_matches=r"^[A-Z]{2,4}$")
+    name: str
+    kind: str = pa.Field(isin=["country", "organization", "aggregate"])
+    region: str = pa.Field(nullable=True)
+    is_focus: bool
+    artemis_accords_signed: dt.date = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        unique = ["code"]
+
+
+class RejectedRow(pa.DataFrameModel):
+    """A row that was not loaded, and why: the shape of `marts.quarantine` before run details are added."""
+
+    file: str
+    sheet: str = pa.Field(nullable=True)
+    row: int = pa.Field(nullable=True, ge=1)
+    column: str
+    rule: str
+    value: str = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+
+#: The contract of each starter and reference resource, by resource name.
+CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
+    "nations": Nation,
+    "military_expenditure": MilitaryExpenditure,
+    "us_budget_lines": UsBudgetLine,
+    "space_budgets": SpaceBudget,
+    "strategy_documents": StrategyDocument,
+    "strategy_commitments": StrategyCommitment,
+}

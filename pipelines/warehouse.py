@@ -1,0 +1,182 @@
+"""The only code that writes DuckDB.
+
+A run never writes the published warehouse. It writes a working copy, `data_marts/build/<run id>.duckdb`,
+made on first use from the published file (or empty, for a fresh build), and publishes it at the end with an
+atomic rename. Readers (an analyst's `make sql`, the report) always see a complete database and never block a
+build; a run that fails or is killed leaves the published file exactly as it was.
+
+Tables are created by the SQL files in `sql/` (one per table), run in the working copy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.errors import WarehouseError
+from pipelines.paths import SQL_DIR, Layout
+
+SCHEMAS = ("staging", "marts")
+#: Working copies older than this are left from killed runs and are removed.
+STALE_AFTER_SECONDS = 24 * 3600
+_SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def sql_file(kind: str, name: str) -> Path:
+    """`sql/<kind>/<name>.sql`, or a clear error if it is missing."""
+    path = SQL_DIR / kind / f"{name}.sql"
+    if not path.is_file():
+        raise WarehouseError(f"No SQL for {kind}.{name}: expected {path}")
+    return path
+
+
+def header_comment(path: Path) -> str:
+    """The leading `--` comment of a SQL file (its grain, units and sources), as plain text."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return "\n".join(lines).strip()
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    layout: Layout
+
+    @property
+    def published(self) -> Path:
+        return self.layout.warehouse
+
+    def working_path(self, run_id: str) -> Path:
+        if not _SAFE_RUN_ID.match(run_id):
+            raise WarehouseError(f"Unusable run id for a file name: {run_id!r}")
+        return self.layout.build_dir / f"{run_id}.duckdb"
+
+    def _prepare(self, path: Path, fresh: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        now = time.time()
+        for old in path.parent.glob("*.duckdb*"):
+            if old.name.split(".duckdb")[0] != path.stem and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
+                old.unlink(missing_ok=True)
+        if not fresh and self.published.exists():
+            shutil.copyfile(self.published, path)
+        with duckdb.connect(str(path)) as con:
+            for schema in SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+    @contextmanager
+    def working(self, run_id: str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to this run's working copy, created on first use."""
+        path = self.working_path(run_id)
+        if not path.exists():
+            self._prepare(path, fresh)
+        con = duckdb.connect(str(path))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def load_staging(self, run_id: str, table: str, frame: pl.DataFrame, *, fresh: bool = False) -> int:
+        """(Re)create `staging.<table>` from its SQL file and insert the frame's rows by column name."""
+        ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        with self.working(run_id, fresh=fresh) as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+    def replace_quarantine(self, run_id: str, file: str, rejected: pl.DataFrame, *, fresh: bool = False) -> int:
+        """Replace the quarantined rows of one file with this run's (re-runnable: delete, then insert)."""
+        ddl = sql_file("staging", "quarantine").read_text(encoding="utf-8")
+        rows = rejected.with_columns(
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())).alias("quarantined_at"),
+        )
+        with self.working(run_id, fresh=fresh) as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            con.execute("DELETE FROM staging.quarantine WHERE file = ?", [file])
+            con.register("incoming", rows.to_arrow())
+            con.execute(
+                "INSERT INTO staging.quarantine BY NAME "
+                "SELECT * REPLACE (CAST(quarantined_at AS TIMESTAMP) AS quarantined_at) FROM incoming"
+            )
+            con.unregister("incoming")
+            con.execute("COMMIT")
+        return rejected.height
+
+    def build_mart(self, run_id: str, name: str, *, fresh: bool = False) -> int:
+        """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""
+        sql = sql_file("marts", name).read_text(encoding="utf-8")
+        with self.working(run_id, fresh=fresh) as con:
+            try:
+                con.execute("BEGIN")
+                con.execute(sql)
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None
+            return con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
+
+    def query(self, run_id: str, sql: str, *, fresh: bool = False) -> pl.DataFrame:
+        """Run a read query in the working copy (asset checks)."""
+        with self.working(run_id, fresh=fresh) as con:
+            return con.execute(sql).pl()
+
+    def publish(self, run_id: str) -> dict[str, int]:
+        """Atomically replace the published warehouse with this run's working copy; row counts by table."""
+        path = self.working_path(run_id)
+        if not path.exists():
+            raise WarehouseError(f"Nothing to publish: this run has no working copy at {path}")
+        with duckdb.connect(str(path)) as con:
+            con.execute("CHECKPOINT")
+            tables = con.execute(
+                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() ORDER BY 1"
+            ).fetchall()
+            counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _ in tables}
+        wal = Path(str(path) + ".wal")
+        if wal.exists():
+            raise WarehouseError(f"{path} still has a write-ahead log after checkpoint; not publishing it")
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        self.published.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, self.published)
+        directory = os.open(self.published.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return counts
+
+    def discard(self, run_id: str) -> None:
+        """Remove this run's working copy (after a failure); the published warehouse is untouched."""
+        path = self.working_path(run_id)
+        for leftover in (path, Path(str(path) + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to a published warehouse; many may be open while a build runs."""
+    if not path.exists():
+        raise WarehouseError(f"No warehouse at {path}: run `make build` (or `milspace build`) first.")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from None
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,42 @@
+-- marts.space_budgets
+-- Grain: one row per nation or body, programme, period, category (civil, military, mixed, not_split), phase and source.
+-- Units: amount_millions in millions of `currency` over the whole period (year_start to year_end);
+--   usd_millions in US$ millions as the source converts it (NULL where it gives none; milspace converts nothing).
+-- Sources: per row in `source` (OECD, Euroconsult, SpacePolicyOnline, ESA, UK Government, ...).
+CREATE OR REPLACE TABLE marts.space_budgets AS
+WITH space_budgets AS (
+    SELECT * FROM staging.space_budgets
+),
+
+nations AS (
+    SELECT code, name FROM staging.nations
+),
+
+final AS (
+    SELECT
+        space_budgets.entity_code,
+        nations.name AS entity_name,
+        programme,
+        period,
+        year_start,
+        year_end,
+        year_end - year_start + 1 AS years_covered,
+        category,
+        phase,
+        amount_millions,
+        currency,
+        usd_millions,
+        is_estimate,
+        is_lower_bound,
+        note,
+        source,
+        source_url
+    FROM space_budgets
+    INNER JOIN nations ON nations.code = space_budgets.entity_code
+)
+
+SELECT * FROM final ORDER BY entity_code, year_start, programme;
+
+COMMENT ON TABLE marts.space_budgets IS 'Government space budgets, civil / military / mixed, in the currency the source reports';
+COMMENT ON COLUMN marts.space_budgets.amount_millions IS 'Millions of the currency in column currency, over year_start..year_end';
+COMMENT ON COLUMN marts.space_budgets.usd_millions IS 'US$ millions as converted by the source; NULL where it gives none';

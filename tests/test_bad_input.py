@@ -1,0 +1,227 @@
+"""Bad input: bad rows are quarantined with their reason and the rest loads; a file that cannot be read, or a
+failed blocking check, stops the build and leaves the published warehouse byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.paths import Layout
+from tests.conftest import make_root, query, run_build, sha256
+
+STARTER = Path("data_raw/starter")
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a CSV through `edit(rows) -> rows` (rows as lists of strings, header first)."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(edit(rows))
+
+
+def set_cell(rows, match: dict[str, str], column: str, value: str):
+    header = rows[0]
+    hits = 0
+    for row in rows[1:]:
+        if all(row[header.index(k)] == v for k, v in match.items()):
+            row[header.index(column)] = value
+            hits += 1
+    assert hits == 1, f"{match} matched {hits} rows"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def bad_rows_build(tmp_path_factory):
+    """One build whose starter files carry one row of each kind of bad input."""
+    layout = make_root(tmp_path_factory.mktemp("bad_rows"))
+    budget = layout.root / STARTER / "us_budget_lines.csv"
+    milex = layout.root / STARTER / "military_expenditure.csv"
+    # negative amount: the FY2024 Space Force request
+    edit_csv(
+        budget,
+        lambda r: set_cell(r, {"fiscal_year": "2024", "organization": "Space Force"}, "amount_usd_millions", "-30000"),
+    )
+    # unknown nation code: Luxembourg 2010, current US$
+    edit_csv(
+        milex,
+        lambda r: set_cell(r, {"nation_iso3": "LUX", "year": "2010", "measure": "current_usd"}, "nation_iso3", "XYZ"),
+    )
+    # year out of range: Poland 2005, share of GDP
+    edit_csv(
+        milex, lambda r: set_cell(r, {"nation_iso3": "POL", "year": "2005", "measure": "share_of_gdp"}, "year", "2101")
+    )
+    # not a number: Poland 2006, share of GDP
+    edit_csv(
+        milex, lambda r: set_cell(r, {"nation_iso3": "POL", "year": "2006", "measure": "share_of_gdp"}, "value", "1,9")
+    )
+
+    # duplicate key: a second USA 2024 current US$ row with another value
+    def duplicate(rows):
+        header = rows[0]
+        original = next(
+            r
+            for r in rows[1:]
+            if r[header.index("nation_iso3")] == "USA"
+            and r[header.index("year")] == "2024"
+            and r[header.index("measure")] == "current_usd"
+        )
+        copy = list(original)
+        copy[header.index("value")] = "1000000.0"
+        return rows + [copy]
+
+    edit_csv(milex, duplicate)
+    run = run_build(layout)
+    assert run.exit_code == 0, run.output
+    return run
+
+
+def quarantined(layout: Layout, **where) -> list[dict]:
+    clauses = " and ".join(f'"{k}" = ?' for k in where)
+    rows = query(
+        layout,
+        f'select file, "row", "column", rule, value from marts.quarantine where {clauses} order by "row"',
+        list(where.values()),
+    )
+    return [dict(zip(["file", "row", "column", "rule", "value"], r, strict=True)) for r in rows]
+
+
+def test_negative_amount_is_quarantined_and_the_rest_loads(bad_rows_build):
+    layout = bad_rows_build.layout
+    [row] = quarantined(layout, file="data_raw/starter/us_budget_lines.csv")
+    assert row == {
+        "file": "data_raw/starter/us_budget_lines.csv",
+        "row": 28,
+        "column": "amount_usd_millions",
+        "rule": "greater_than_or_equal_to(0)",
+        "value": "-30000.0",
+    }
+    assert query(layout, "select count(*) from marts.us_budget") == [(26,)]
+    assert [y for (y,) in query(layout, "select fiscal_year from marts.space_share order by 1")] == [
+        2021,
+        2022,
+        2023,
+        2025,
+        2026,
+    ]
+
+
+def test_unknown_nation_code_is_quarantined(bad_rows_build):
+    [row] = quarantined(bad_rows_build.layout, column="nation_iso3")
+    assert row["value"] == "XYZ" and row["row"] == 1162
+    assert row["rule"] == "listed in data_raw/reference/nations.csv"
+    assert query(
+        bad_rows_build.layout,
+        "select count(*) from marts.military_expenditure where nation_iso3 = 'LUX' and year = 2010",
+    ) == [(2,)]
+
+
+def test_year_out_of_range_is_quarantined(bad_rows_build):
+    [row] = quarantined(bad_rows_build.layout, column="year")
+    assert (row["row"], row["value"]) == (1407, "2101")
+    assert row["rule"].startswith("less_than_or_equal_to(")
+
+
+def test_text_in_a_number_column_is_quarantined_not_zeroed(bad_rows_build):
+    [row] = quarantined(bad_rows_build.layout, column="value")
+    assert (row["value"], row["rule"]) == ("1,9", "type: number")
+    assert query(
+        bad_rows_build.layout,
+        "select count(*) from marts.military_expenditure "
+        "where nation_iso3 = 'POL' and year = 2006 and measure = 'share_of_gdp'",
+    ) == [(0,)]
+
+
+def test_duplicate_key_quarantines_every_copy(bad_rows_build):
+    rows = quarantined(bad_rows_build.layout, column="nation_iso3, year, measure")
+    assert [r["row"] for r in rows] == [1776, 1802]
+    assert {r["rule"] for r in rows} == {"unique key (nation_iso3, year, measure)"}
+    assert rows[0]["value"] == "nation_iso3=USA; year=2024; measure=current_usd"
+    assert query(
+        bad_rows_build.layout,
+        "select count(*) from marts.military_expenditure "
+        "where nation_iso3 = 'USA' and year = 2024 and measure = 'current_usd'",
+    ) == [(0,)]
+
+
+def test_build_says_how_many_rows_were_quarantined_and_where(bad_rows_build):
+    assert "Quarantined: 6 rejected rows from 2 file(s), not loaded" in bad_rows_build.output
+    assert 'milspace sql "select * from marts.quarantine"' in bad_rows_build.output
+    assert "check nothing_quarantined (marts/quarantine): FAILED (warn), 5 rows break it" in bad_rows_build.output
+    # 1,800 shipped rows + 1 duplicate - 5 rejected rows in military_expenditure
+    assert query(bad_rows_build.layout, "select count(*) from marts.military_expenditure") == [(1796,)]
+
+
+# --- a file that cannot be read, or a failed blocking check: nothing is published ----------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Layout:
+    layout = make_root(tmp_path_factory.mktemp("published"))
+    run = run_build(layout)
+    assert run.exit_code == 0, run.output
+    return layout
+
+
+@pytest.fixture
+def copy_of_published(published, tmp_path) -> Layout:
+    shutil.copytree(published.root, tmp_path / "root")
+    return Layout(tmp_path / "root")
+
+
+def _break_header(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("nation_iso3,year,measure", "country,year,measure", 1), encoding="utf-8")
+    return "the header does not match datapackage.json: missing columns ['nation_iso3']; unexpected columns ['country']"
+
+
+def _binary(path: Path) -> str:
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\xff\xfe\x00garbage" * 20)
+    return "not UTF-8 text"
+
+
+def _ragged(path: Path) -> str:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("USA,2025,current_usd,1,x,false,false,,s,u,EXTRA,MORE\n")
+    return "not a readable CSV table"
+
+
+def _missing(path: Path) -> str:
+    path.unlink()
+    return "the file is missing"
+
+
+@pytest.mark.parametrize("corrupt", [_break_header, _binary, _ragged, _missing])
+def test_unreadable_file_stops_the_build_and_leaves_the_warehouse_unchanged(copy_of_published, corrupt):
+    layout = copy_of_published
+    before = sha256(layout.warehouse)
+    report_before = sha256(layout.report_index)
+    problem = corrupt(layout.root / STARTER / "military_expenditure.csv")
+
+    run = run_build(layout)
+
+    assert run.exit_code == 1
+    assert "Build FAILED" in run.output
+    assert "Cannot read file data_raw/starter/military_expenditure.csv" in run.output
+    assert problem in run.output
+    assert "Traceback" not in run.output
+    assert sha256(layout.warehouse) == before
+    assert sha256(layout.report_index) == report_before
+    assert list(layout.build_dir.glob("*.duckdb*")) == []
+
+
+def test_failed_blocking_check_publishes_nothing(copy_of_published):
+    layout = copy_of_published
+    before = sha256(layout.warehouse)
+    # A mistyped title: RDT&E 1,581.9 instead of 15,819 breaks the FY2023 Space Force titles-to-total reconciliation.
+    edit_csv(
+        layout.root / STARTER / "us_budget_lines.csv",
+        lambda r: set_cell(r, {"fiscal_year": "2023", "appropriation_title": "RDT&E"}, "amount_usd_millions", "1581.9"),
+    )
+    run = run_build(layout)
+    assert run.exit_code == 1
+    assert "check titles_sum_to_total on staging/us_budget_lines failed (error): 1 rows break it" in run.output
+    assert sha256(layout.warehouse) == before
