@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,30 @@ def test_failed_blocking_check_publishes_nothing(copy_of_published):
     assert run.exit_code == 1
     assert "check titles_sum_to_total on staging/us_budget_lines failed (error): 1 rows break it" in run.output
     assert sha256(layout.warehouse) == before
+
+
+def test_a_build_publishes_while_an_analyst_holds_the_warehouse_open(copy_of_published):
+    """An open read-only shell does not block the build: the new file is renamed over the old one."""
+    layout = copy_of_published
+    edit_csv(
+        layout.root / STARTER / "us_budget_lines.csv",
+        lambda r: set_cell(r, {"fiscal_year": "2024", "organization": "DoD"}, "note", "edited for this test"),
+    )
+    shell = subprocess.Popen(
+        [str(Path(sys.executable).parent / "duckdb"), "-readonly", str(layout.warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        shell.stdin.write(b"select count(*) from marts.us_budget;\n")
+        shell.stdin.flush()
+        assert shell.stdout.readline()  # the shell has the old file open
+        run = run_build(layout)
+    finally:
+        shell.stdin.close()
+        shell.wait(timeout=30)
+    assert run.exit_code == 0, run.output
+    assert query(layout, "select note from marts.us_budget where fiscal_year = 2024 and organization = 'DoD'") == [
+        ("edited for this test",)
+    ]
