@@ -72,7 +72,7 @@ def _build(layout: Layout, out) -> int:
 
     started = time.perf_counter()
     job = defs.resolve_job_def(BUILD_JOB)
-    steps = len(job.graph.node_defs) if hasattr(job, "graph") else 0
+    steps = len(job.graph.node_defs)  # one step per asset and per asset check
     job = job.with_logger_defs({"progress": progress_logger(steps, out)})
     print(f"milspace build: {layout.root}", file=out)
     result = job.execute_in_process(
