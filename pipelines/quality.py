@@ -27,14 +27,18 @@ class Checked:
     rejected: pl.DataFrame
 
 
-def _known_values(target: str, values: Collection[str]) -> pa.Check:
+def _known_values(target: str, values: Collection[str], when: tuple[str, tuple[str, ...]] | None) -> pa.Check:
     allowed = sorted(values)
 
     def check(data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col(data.key).is_in(allowed))
+        known = pl.col(data.key).is_in(allowed)
+        if when is not None:
+            known = known | ~pl.col(when[0]).is_in(list(when[1]))
+        return data.lazyframe.select(known)
 
     label = REFERENCE_LABELS.get(target, target)
-    return pa.Check(check, name=f"known_{target}", error=f"listed in {label}")
+    scope = f" (where {when[0]} is {' or '.join(when[1])})" if when else ""
+    return pa.Check(check, name=f"known_{target}", error=f"listed in {label}{scope}")
 
 
 def bind_references(model: type[pa.DataFrameModel], references: Mapping[str, Collection[str]]) -> pa.DataFrameSchema:
@@ -46,7 +50,8 @@ def bind_references(model: type[pa.DataFrameModel], references: Mapping[str, Col
             continue
         if target not in references:
             raise KeyError(f"{model.__name__}.{name} references {target!r}, but no values were given for it")
-        schema = schema.update_column(name, checks=[*column.checks, _known_values(target, references[target])])
+        when = (column.metadata or {}).get("when")
+        schema = schema.update_column(name, checks=[*column.checks, _known_values(target, references[target], when)])
     return schema
 
 

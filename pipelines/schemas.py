@@ -25,6 +25,7 @@ LAST_BUDGET_YEAR = CURRENT_YEAR + 2
 REFERENCE_LABELS = {
     "nations": "data_raw/reference/nations.csv",
     "strategy_documents": "data_raw/starter/strategy_documents.csv",
+    "measures": "the MEASURES a reader declares (pipelines/sources/)",
 }
 
 #: Columns each row-level rule is about, for the quarantine (rule text -> columns).
@@ -37,9 +38,12 @@ def row_rule(rule: str, *columns: str):
     return pa.dataframe_check(error=rule)
 
 
-def references(target: str, **kwargs) -> object:
-    """A field whose values must exist in another table (bound at validation time)."""
-    return pa.Field(metadata={"references": target}, **kwargs)
+def references(target: str, when: tuple[str, tuple[str, ...]] | None = None, **kwargs) -> object:
+    """A field whose values must exist in another table (bound at validation time).
+
+    With `when=(column, values)`, only rows whose `column` is one of `values` are checked."""
+    metadata = {"references": target, "when": when} if when else {"references": target}
+    return pa.Field(metadata=metadata, **kwargs)
 
 
 class _Provenance(pa.DataFrameModel):
@@ -243,18 +247,89 @@ class StrategyCommitment(_Provenance):
 
 
 class Nation(_Provenance):
-    """Reference: the nations and bodies milspace knows."""
+    """Reference: the nations, historical states and bodies milspace knows."""
 
     code: str = pa.Field(str_matches=r"^[A-Z]{2,4}$")
     name: str
-    kind: str = pa.Field(isin=["country", "organization", "aggregate"])
+    kind: str = pa.Field(isin=["country", "historical_state", "organization", "aggregate"])
     region: str = pa.Field(nullable=True)
+    subregion: str = pa.Field(nullable=True)
     is_focus: bool
     artemis_accords_signed: dt.date = pa.Field(nullable=True)
 
     class Config:
         strict = True
         unique = ["code"]
+
+
+class NationName(_Provenance):
+    """Reference: a name as a publisher writes it, and the nation code it means."""
+
+    name: str
+    code: str = references("nations")
+
+    class Config:
+        strict = True
+        unique = ["name"]
+
+
+class BudgetLine(pa.DataFrameModel):
+    """One figure of one published source line, for one period and measure (every reader's output)."""
+
+    source: str
+    source_format: str
+    edition: str
+    file: str
+    sheet: str = pa.Field(nullable=True)
+    row: int = pa.Field(ge=1)
+    source_column: str = pa.Field(nullable=True)
+    entity_code: str = references("nations", when=("entity_kind", ("country", "historical_state")))
+    entity_name: str
+    entity_kind: str = pa.Field(isin=["country", "historical_state", "aggregate", "region", "organization"])
+    period: int = pa.Field(ge=1900, le=CURRENT_YEAR + 15)
+    period_type: str = pa.Field(isin=["calendar_year", "fiscal_year"])
+    fiscal_year_start_month: int = pa.Field(nullable=True, ge=1, le=12)
+    measure: str = references("measures")
+    phase: str = pa.Field(isin=["request", "enacted", "actual", "projection"])
+    fdp_phase: str = pa.Field(isin=["proposed", "approved", "executed"])
+    funding_type: str = pa.Field(nullable=True)
+    category: str = pa.Field(nullable=True)
+    account: str = pa.Field(nullable=True)
+    account_title: str = pa.Field(nullable=True)
+    organization: str = pa.Field(nullable=True)
+    budget_activity: str = pa.Field(nullable=True)
+    budget_activity_title: str = pa.Field(nullable=True)
+    line_item: str = pa.Field(nullable=True)
+    line_item_title: str = pa.Field(nullable=True)
+    appropriation_title: str = pa.Field(nullable=True)
+    cost_type: str = pa.Field(nullable=True)
+    value: float = pa.Field(nullable=True)
+    currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
+    unit_factor: float = pa.Field(gt=0)
+    unit: str
+    price_basis: str = pa.Field(nullable=True, str_matches=r"^(current|constant_\d{4})$")
+    is_estimate: bool
+    is_highly_uncertain: bool
+    is_memo: bool
+    is_classified_aggregate: bool
+    is_total: bool
+    is_space: bool
+    footnotes: str = pa.Field(nullable=True)
+    missing_marker: str = pa.Field(nullable=True)
+
+    @row_rule("value is empty only where missing_marker says why", "value", "missing_marker")
+    def _missing_has_marker(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
+
+    @row_rule("a fiscal-year period names the month its fiscal year starts, or the source does not say", "period_type")
+    def _fiscal_month(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("period_type") == "fiscal_year") | pl.col("fiscal_year_start_month").is_null()
+        )
+
+    class Config:
+        strict = True
+        unique = ["file", "sheet", "row", "source_column"]
 
 
 class RejectedRow(pa.DataFrameModel):
@@ -274,6 +349,7 @@ class RejectedRow(pa.DataFrameModel):
 #: The contract of each starter and reference resource, by resource name.
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "nations": Nation,
+    "nation_names": NationName,
     "military_expenditure": MilitaryExpenditure,
     "us_budget_lines": UsBudgetLine,
     "space_budgets": SpaceBudget,

@@ -14,6 +14,7 @@ from pipelines.warehouse import header_comment, sql_file
 #: pipelines.schemas.CONTRACTS and a staging table in sql/staging/.
 INPUTS: tuple[tuple[str, str], ...] = (
     ("reference", "nations"),
+    ("reference", "nation_names"),
     ("starter", "military_expenditure"),
     ("starter", "us_budget_lines"),
     ("starter", "space_budgets"),

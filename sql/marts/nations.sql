@@ -13,6 +13,7 @@ final AS (
         name,
         kind,
         region,
+        subregion,
         is_focus,
         artemis_accords_signed,
         coalesce(artemis_accords_signed <= DATE '2022-12-31', false) AS is_artemis_signatory_2022,
