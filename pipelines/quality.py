@@ -67,8 +67,13 @@ def apply_contract(
     schema: pa.DataFrameSchema,
     shown_path: str,
     unique: Collection[str] = (),
+    *,
+    row_column: str = ROW_COLUMN,
+    sheet_column: str | None = None,
 ) -> Checked:
-    """Validate `parsed.frame` lazily (all failures at once) and split it into valid and rejected rows."""
+    """Validate `parsed.frame` lazily (all failures at once) and split it into valid and rejected rows.
+
+    A rejected row is reported at the file row in `row_column` (and the sheet in `sheet_column`, if given)."""
     frame = parsed.frame
     try:
         valid = schema.validate(frame, lazy=True)
@@ -101,8 +106,8 @@ def apply_contract(
             pl.DataFrame(
                 {
                     "file": shown_path,
-                    "sheet": None,
-                    "row": frame[ROW_COLUMN].gather(indexes),
+                    "sheet": frame[sheet_column].gather(indexes) if sheet_column else None,
+                    "row": frame[row_column].gather(indexes),
                     "column": involved,
                     "rule": rule,
                     "value": values.cast(pl.String),

@@ -1,0 +1,63 @@
+"""Which reader reads a file: detection by content, in a fixed order, and one entry point for every format."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from pipelines.errors import InputFileError, MilspaceError
+from pipelines.sources.budget_lines import NationNames, ReadResult, default_names
+from pipelines.sources.probe import Probe
+
+#: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
+#: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names).
+READER_MODULES = ("owid",)
+
+
+def readers() -> list[ModuleType]:
+    return [importlib.import_module(f"pipelines.sources.{name}") for name in READER_MODULES]
+
+
+def all_measures() -> dict[str, str]:
+    """Every measure any reader may emit, with its description."""
+    measures: dict[str, str] = {}
+    for reader in readers():
+        measures.update(reader.MEASURES)
+    return measures
+
+
+def detect(probe: Probe) -> ModuleType:
+    """The reader for a file, chosen by looking at its content; InputFileError if none recognises it."""
+    for reader in readers():
+        if reader.sniff(probe):
+            return reader
+    if probe.is_xlsx:
+        looks = f"a workbook with sheets {probe.sheet_names[:8]}"
+    elif probe.is_zip:
+        looks = f"a zip holding {probe.members[:8]}"
+    elif probe.text_lines:
+        looks = f"text starting {probe.text_lines[0][:80]!r}"
+    else:
+        looks = "a binary file" if probe.head else "an empty file"
+    known = ", ".join(r.SOURCE for r in readers())
+    raise InputFileError(probe.shown, f"not a format milspace reads ({known}); it looks like {looks}")
+
+
+def read_file(path: Path, shown: str | None = None, names: NationNames | None = None) -> ReadResult:
+    """Detect and read one file. Any failure is an InputFileError naming the file: never a bare traceback."""
+    shown = shown or str(path)
+    probe = Probe(path, shown)
+    try:
+        reader = detect(probe)
+        return reader.read(path, shown, names or default_names())
+    except MilspaceError:
+        raise
+    except Exception as exc:  # a reader meeting a file it cannot make sense of
+        raise InputFileError(
+            shown,
+            f"could not be read as {getattr(locals().get('reader'), 'SOURCE', 'any known format')} "
+            f"({type(exc).__name__}: {exc})",
+        ) from exc
+    finally:
+        probe.close()

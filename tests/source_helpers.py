@@ -1,0 +1,29 @@
+"""Helpers for reader tests: check a reader's output against the BudgetLine contract."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.paths import REPO_ROOT
+from pipelines.quality import apply_contract, bind_references
+from pipelines.schemas import BudgetLine
+from pipelines.sources.budget_lines import ReadResult
+from pipelines.sources.described_csv import ParsedFile, empty_rejected
+from pipelines.sources.registry import all_measures
+
+
+def nation_codes() -> list[str]:
+    return pl.read_csv(REPO_ROOT / "data_raw" / "reference" / "nations.csv", infer_schema=False)["code"].to_list()
+
+
+def contract_rejections(result: ReadResult, measures: dict[str, str] | None = None) -> pl.DataFrame:
+    """The lines of a reader's output that break the BudgetLine contract: empty when every line passes.
+
+    `measures`: the measures allowed (default: every registered reader's MEASURES)."""
+    allowed = list(measures if measures is not None else all_measures())
+    schema = bind_references(BudgetLine, {"nations": nation_codes(), "measures": allowed})
+    parsed = ParsedFile(frame=result.lines, rejected=empty_rejected(), sha256="", rows_read=result.lines.height)
+    checked = apply_contract(
+        parsed, schema, "reader output", unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
+    )
+    return checked.rejected
