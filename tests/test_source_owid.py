@@ -50,7 +50,8 @@ def test_owid_codes_and_aggregates(result):
 def test_bad_cells_are_rejected_with_their_row(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text(
-        "Entity,Code,Year,Military expenditure (% of GDP)\nFrance,FRA,2020,2.0\nFrance,FRA,20x1,2.1\nFrance,FRA,2022,n/a\n"
+        "Entity,Code,Year,Military expenditure (% of GDP)\n"
+        "France,FRA,2020,2.0\nFrance,FRA,20x1,2.1\nFrance,FRA,2022,n/a\n"
     )
     result = owid.read(path, "x.csv", default_names())
     assert result.lines["period"].to_list() == [2020]
