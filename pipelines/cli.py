@@ -3,6 +3,7 @@
     milspace build                      every asset in-process, a progress line per asset
     milspace sql "QUERY" [--format table|csv|json]
     milspace report
+    milspace inspect PATH [--output FILE.csv|FILE.parquet]
 
 Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
 unchanged); 2 the command line was wrong.
@@ -119,6 +120,10 @@ def _build(layout: Layout, out) -> int:
     with read_only(layout.warehouse) as con:
         quarantined, files = con.execute("SELECT count(*), count(DISTINCT file) FROM marts.quarantine").fetchone()
         tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+        inbox = con.execute(
+            "SELECT path, status, detected_format, rows_loaded, error FROM marts.sources "
+            "WHERE origin = 'inbox' ORDER BY path"
+        ).fetchall()
     print(f"\nBuilt in {seconds:.1f} s.", file=out)
     print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
     print(f"  Report:    {layout.report_index}", file=out)
@@ -130,9 +135,98 @@ def _build(layout: Layout, out) -> int:
         )
     else:
         print("  Quarantined: none (every input row met its contract)", file=out)
+    if inbox:
+        unreadable = [(path, error) for path, status, _, _, error in inbox if status != "loaded"]
+        lines = sum(rows for _, status, _, rows, _ in inbox if status == "loaded")
+        print(
+            f"  Inbox: {len(inbox) - len(unreadable)} of {len(inbox)} file(s) read, {lines:,} budget lines "
+            "(marts.budget_lines; files in marts.sources)",
+            file=out,
+        )
+        for _path, error in unreadable:
+            print(f"    not read: {error}", file=out)
     for check in failed_checks:
         print(f"  Warning: check {check.check_name} on {check.asset_key.to_user_string()} did not pass", file=out)
     return EXIT_OK
+
+
+# --- inspect -------------------------------------------------------------------------------------------------
+
+
+def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None) -> int:
+    """Detect, read and check one published file; print what was found; optionally write the tidy lines."""
+    import polars as pl
+
+    from pipelines.published import check_file
+    from pipelines.sources.budget_lines import NationNames
+
+    out = out or sys.stdout
+    if output is not None and output.suffix.lower() not in (".csv", ".parquet"):
+        raise MilspaceError(f"--output must end in .csv or .parquet, not {output.name!r}")
+    names = NationNames.from_csv(layout.reference / "nation_names.csv")
+    codes = pl.read_csv(layout.reference / "nations.csv", infer_schema=False).get_column("code").to_list()
+    shown = layout.display(path)
+    checked = check_file(path, shown, names, codes)
+    if checked.status != "loaded":
+        raise MilspaceError(checked.error)
+    lines = checked.lines
+    print(f"{shown}", file=out)
+    print(f"  detected:  {checked.source_format} ({checked.source})", file=out)
+    print(f"  edition:   {checked.edition}", file=out)
+    print(f"  sha256:    {checked.sha256} ({checked.bytes:,} bytes)", file=out)
+    print(f"  lines:     {lines.height:,} loaded; {checked.rows_rejected:,} source rows rejected", file=out)
+    if lines.height:
+        summary = (
+            lines.group_by("measure", "unit")
+            .agg(
+                pl.len().alias("lines"),
+                pl.col("period").min().alias("first"),
+                pl.col("period").max().alias("last"),
+                pl.col("entity_code").n_unique().alias("entities"),
+                pl.col("value").is_null().sum().alias("missing"),
+            )
+            .sort("measure", "unit")
+        )
+        print("\n  by measure:", file=out)
+        rows = [(m, u, n, f"{a}-{b}", e, x) for m, u, n, a, b, e, x in summary.iter_rows()]
+        _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out)
+    recs = checked.reconciliations
+    if recs.height:
+        failed = recs.filter(~pl.col("passed"))
+        print(
+            f"\n  reconciliations: {recs.height:,} stated totals, {recs.height - failed.height:,} reconcile", file=out
+        )
+        if failed.height:
+            _indented_table(
+                ["sheet", "row", "check", "stated", "computed"],
+                failed.select("sheet", "row", "check", "stated", "computed").head(20).rows(),
+                out,
+            )
+    if checked.rejected.height:
+        print(f"\n  rejected ({checked.rejected.height:,} rules broken; first 20):", file=out)
+        _indented_table(
+            ["sheet", "row", "column", "rule", "value"],
+            checked.rejected.select("sheet", "row", "column", "rule", "value").head(20).rows(),
+            out,
+        )
+    for note in checked.notes:
+        print(f"  note: {note}", file=out)
+    if output is not None:
+        if output.suffix.lower() == ".csv":
+            lines.write_csv(output)
+        else:
+            lines.write_parquet(output)
+        print(f"\n  wrote {lines.height:,} lines to {output}", file=out)
+    return EXIT_OK
+
+
+def _indented_table(columns: list[str], rows: list[tuple], out) -> None:
+    import io
+
+    buffer = io.StringIO()
+    print_table(columns, rows, buffer)
+    for line in buffer.getvalue().splitlines()[:-1]:
+        print("    " + line, file=out)
 
 
 # --- sql -----------------------------------------------------------------------------------------------------
@@ -218,6 +312,9 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("query", help='for example: "select * from marts.space_share"')
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
+    look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
+    look.add_argument("path", type=Path, help="the file to read")
+    look.add_argument("--output", type=Path, help="write the tidy budget lines to FILE.csv or FILE.parquet")
     return top
 
 
@@ -229,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             return build(layout)
         if args.command == "sql":
             return sql(layout, args.query, args.format)
+        if args.command == "inspect":
+            return inspect(layout, args.path, args.output)
         return report(layout)
     except MilspaceError as exc:
         print(f"milspace {args.command}: {exc}", file=sys.stderr)

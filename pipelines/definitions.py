@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.checks import asset_checks
+from pipelines.assets.inbox import inbox_budget_lines, staging_budget_lines
 from pipelines.assets.inputs import input_assets
 from pipelines.assets.marts import mart_assets
 from pipelines.assets.publish import report, warehouse
@@ -19,7 +20,7 @@ BUILD_JOB = "build_all"
 #: When the scheduled build runs (cron, UTC): Mondays at 06:00.
 WEEKLY_CRON = "0 6 * * 1"
 
-ASSETS = [*input_assets(), *mart_assets(), warehouse, report]
+ASSETS = [*input_assets(), inbox_budget_lines, staging_budget_lines, *mart_assets(), warehouse, report]
 CHECKS = asset_checks()
 
 build_all = dg.define_asset_job(

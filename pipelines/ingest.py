@@ -3,6 +3,7 @@ loadable rows, without Dagster (the assets call this; so do the tests)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ class ValidatedTable:
     name: str
     file: str
     sha256: str
+    bytes: int
     rows_read: int
     valid: pl.DataFrame
     rejected: pl.DataFrame
@@ -30,6 +32,23 @@ class ValidatedTable:
     def rejected_rows(self) -> int:
         """Distinct input rows rejected (a row breaking two rules counts once)."""
         return self.rejected.get_column("row").n_unique() if self.rejected.height else 0
+
+    def source_record(self, origin: str) -> dict:
+        """This file's row of staging.sources."""
+        return {
+            "file": self.file,
+            "origin": origin,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "status": "loaded",
+            "source_format": "datapackage_csv",
+            "source": f"milspace {origin} data ({self.name})",
+            "edition": None,
+            "rows_loaded": self.valid.height,
+            "rows_rejected": self.rejected_rows,
+            "error": None,
+            "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        }
 
 
 def validate_resource(
@@ -47,6 +66,7 @@ def validate_resource(
         name=resource.name,
         file=shown,
         sha256=parsed.sha256,
+        bytes=resource.path.stat().st_size,
         rows_read=parsed.rows_read,
         valid=checked.valid,
         rejected=checked.rejected,

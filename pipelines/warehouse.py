@@ -10,6 +10,7 @@ Tables are created by the SQL files in `sql/` (one per table), run in the workin
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -98,25 +99,49 @@ class Warehouse:
             con.execute("COMMIT")
             return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 
-    def replace_quarantine(self, run_id: str, file: str, rejected: pl.DataFrame, *, fresh: bool = False) -> int:
-        """Replace the quarantined rows of one file with this run's (re-runnable: delete, then insert)."""
-        ddl = sql_file("staging", "quarantine").read_text(encoding="utf-8")
-        rows = rejected.with_columns(
-            pl.lit(run_id).alias("run_id"),
-            pl.lit(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())).alias("quarantined_at"),
-        )
+    def replace_rows(
+        self,
+        run_id: str,
+        table: str,
+        frame: pl.DataFrame,
+        files: list[str],
+        *,
+        folder: str | None = None,
+        fresh: bool = False,
+    ) -> int:
+        """In a staging table shared by several inputs (created once by its SQL file), replace the rows of the
+        given files (and of every file under `folder`, if given) with `frame`'s: delete, then insert, so a
+        re-run never duplicates and a file removed from a folder leaves no rows behind."""
+        ddl = sql_file("staging", table).read_text(encoding="utf-8")
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             con.execute(ddl)
-            con.execute("DELETE FROM staging.quarantine WHERE file = ?", [file])
-            con.register("incoming", rows.to_arrow())
-            con.execute(
-                "INSERT INTO staging.quarantine BY NAME "
-                "SELECT * REPLACE (CAST(quarantined_at AS TIMESTAMP) AS quarantined_at) FROM incoming"
-            )
-            con.unregister("incoming")
+            where, params = "file IN (SELECT unnest(?::VARCHAR[]))", [files]
+            if folder is not None:
+                where, params = where + " OR starts_with(file, ?)", [files, folder]
+            con.execute(f"DELETE FROM staging.{table} WHERE {where}", params)
+            if frame.height:
+                con.register("incoming", frame.to_arrow())
+                con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
             con.execute("COMMIT")
-        return rejected.height
+        return frame.height
+
+    def replace_quarantine(
+        self,
+        run_id: str,
+        files: list[str],
+        rejected: pl.DataFrame,
+        *,
+        folder: str | None = None,
+        fresh: bool = False,
+    ) -> int:
+        """Replace the quarantined rows of these files (or folder) with this run's, stamped with the run."""
+        rows = rejected.with_columns(
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(dt.datetime.now(dt.UTC).replace(tzinfo=None)).alias("quarantined_at"),
+        )
+        return self.replace_rows(run_id, "quarantine", rows, files, folder=folder, fresh=fresh)
 
     def build_mart(self, run_id: str, name: str, *, fresh: bool = False) -> int:
         """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""

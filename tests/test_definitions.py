@@ -50,7 +50,12 @@ def test_marts_depend_on_the_tables_their_sql_reads():
     parents = lambda key: {p.to_user_string() for p in graph.get(dg.AssetKey(key.split("/"))).parent_keys}  # noqa: E731
     assert parents("marts/space_share") == {"staging/us_budget_lines"}
     assert parents("marts/defense_yoy") == {"staging/military_expenditure", "staging/nations"}
-    assert parents("marts/quarantine") == {f"staging/{name}" for _, name in INPUTS}
+    every_staging_asset = {f"staging/{name}" for _, name in INPUTS} | {"staging/budget_lines"}
+    assert parents("marts/quarantine") == every_staging_asset
+    assert parents("marts/sources") == every_staging_asset
+    assert parents("marts/reconciliations") == {"staging/budget_lines"}
+    assert parents("marts/budget_lines") == {"staging/budget_lines", "staging/nations"}
+    assert parents("staging/budget_lines") == {"inbox/budget_lines"}
     assert parents("starter/strategy_commitments") == {"starter/strategy_documents"}
     assert parents("starter/military_expenditure") == {"reference/nations"}
     assert {p for p in parents("warehouse")} == {

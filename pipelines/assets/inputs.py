@@ -92,7 +92,10 @@ def _staging_asset(package: str, name: str) -> dg.AssetsDefinition:
         warehouse = milspace.warehouse()
         frame = table.valid.with_columns(source_file=pl.lit(table.file))
         rows = warehouse.load_staging(context.run_id, name, frame, fresh=milspace.fresh)
-        warehouse.replace_quarantine(context.run_id, table.file, table.rejected, fresh=milspace.fresh)
+        warehouse.replace_quarantine(context.run_id, [table.file], table.rejected, fresh=milspace.fresh)
+        warehouse.replace_rows(
+            context.run_id, "sources", pl.DataFrame([table.source_record(package)]), [table.file], fresh=milspace.fresh
+        )
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,

@@ -24,12 +24,23 @@ def upstream_tables(name: str) -> list[tuple[str, str]]:
     return sorted(ref for ref in found if ref != ("marts", name))
 
 
+#: Staging tables every staging asset writes its own rows into, and the staging tables written by another one.
+SHARED_STAGING = ("quarantine", "sources")
+WRITTEN_BY = {"reconciliations": "budget_lines"}
+
+
+def staging_assets() -> list[str]:
+    return [resource for _, resource in INPUTS] + ["budget_lines"]
+
+
 def upstream_assets(name: str) -> list[dg.AssetKey]:
-    """The assets that write the tables a mart reads. staging.quarantine is written by every staging asset."""
+    """The assets that write the tables a mart reads."""
     keys = []
     for schema, table in upstream_tables(name):
-        if (schema, table) == ("staging", "quarantine"):
-            keys.extend(dg.AssetKey(["staging", resource]) for _, resource in INPUTS)
+        if schema == "staging" and table in SHARED_STAGING:
+            keys.extend(dg.AssetKey(["staging", asset]) for asset in staging_assets())
+        elif schema == "staging" and table in WRITTEN_BY:
+            keys.append(dg.AssetKey(["staging", WRITTEN_BY[table]]))
         else:
             keys.append(dg.AssetKey([schema, table]))
     return sorted(set(keys), key=lambda k: k.path)

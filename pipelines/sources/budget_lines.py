@@ -159,6 +159,11 @@ class NationNames:
         with path.open(encoding="utf-8", newline="") as handle:
             return cls({normalize_name(r["name"]): r["code"] for r in csv.DictReader(handle)})
 
+    @classmethod
+    def from_pairs(cls, pairs) -> NationNames:
+        """From (name, code) pairs, such as the rows of the validated nation_names reference."""
+        return cls({normalize_name(name): code for name, code in pairs})
+
     def code(self, name: str | None) -> str | None:
         """The code for a name, or None if the name is not known."""
         if name is None:

@@ -1,0 +1,144 @@
+"""Published files (SIPRI, World Bank, OWID, NATO, DoD exhibits, Green Book): detect, read, check, without Dagster.
+
+`check_file` takes one file through its reader and the BudgetLine contract; `read_inbox` does it for every
+file in data_raw/inbox/. A file that cannot be read is recorded with its error, never a traceback, and the
+other files go on; rows that break the contract are rejected with their rule, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.errors import InputFileError
+from pipelines.paths import Layout
+from pipelines.quality import apply_contract, bind_references
+from pipelines.schemas import BudgetLine
+from pipelines.sources.budget_lines import NationNames, empty_lines, empty_reconciliations
+from pipelines.sources.described_csv import ParsedFile, empty_rejected
+from pipelines.sources.registry import all_measures, read_file
+
+#: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
+IGNORED = (".", "_", "README")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One published file after its reader and the BudgetLine contract."""
+
+    file: str
+    sha256: str
+    bytes: int
+    status: str  # loaded | unreadable
+    source_format: str | None = None
+    source: str | None = None
+    edition: str | None = None
+    lines: pl.DataFrame = field(default_factory=empty_lines)
+    rejected: pl.DataFrame = field(default_factory=empty_rejected)
+    reconciliations: pl.DataFrame = field(default_factory=empty_reconciliations)
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        """Distinct rejected source rows (a row breaking two rules counts once)."""
+        return self.rejected.select("sheet", "row").n_unique() if self.rejected.height else 0
+
+    def source_record(self, origin: str) -> dict:
+        """This file's row of staging.sources."""
+        return {
+            "file": self.file,
+            "origin": origin,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "status": self.status,
+            "source_format": self.source_format,
+            "source": self.source,
+            "edition": self.edition,
+            "rows_loaded": self.lines.height,
+            "rows_rejected": self.rows_rejected,
+            "error": self.error,
+            "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        }
+
+
+def _fingerprint(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def check_file(
+    path: Path,
+    shown: str,
+    names: NationNames,
+    nation_codes: Collection[str],
+) -> CheckedFile:
+    """Detect, read and check one file. Unreadable files come back with status 'unreadable' and the error."""
+    try:
+        sha, size = _fingerprint(path)
+    except OSError as exc:
+        return CheckedFile(shown, "", 0, "unreadable", error=f"Cannot read file {shown}: {exc.strerror}")
+    try:
+        result = read_file(path, shown, names)
+    except InputFileError as exc:
+        return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
+    schema = bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
+    parsed = ParsedFile(frame=result.lines, rejected=result.rejected, sha256=sha, rows_read=result.lines.height)
+    checked = apply_contract(
+        parsed, schema, shown, unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
+    )
+    return CheckedFile(
+        file=shown,
+        sha256=sha,
+        bytes=size,
+        status="loaded",
+        source_format=result.source_format,
+        source=result.source,
+        edition=result.edition,
+        lines=checked.valid,
+        rejected=checked.rejected,
+        reconciliations=result.reconciliations,
+        notes=result.notes,
+    )
+
+
+def inbox_files(layout: Layout) -> list[Path]:
+    """The files of data_raw/inbox/ to read, in name order (subfolders and notes are not read)."""
+    inbox = layout.data_raw / "inbox"
+    if not inbox.is_dir():
+        return []
+    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(IGNORED))
+
+
+def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str], progress=None) -> list[CheckedFile]:
+    """Every inbox file, checked. `progress(text)` is told about each file as it is read."""
+    results = []
+    for path in inbox_files(layout):
+        checked = check_file(path, layout.display(path), names, nation_codes)
+        if progress is not None:
+            progress(
+                f"{checked.file}: {checked.status}"
+                + (f" as {checked.source_format}, {checked.lines.height:,} lines" if checked.status == "loaded" else "")
+            )
+        results.append(checked)
+    return results
+
+
+def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """All files' lines, rejected rows and reconciliations, each as one frame."""
+    lines = pl.concat([f.lines for f in files], how="vertical") if files else empty_lines()
+    rejected = pl.concat([f.rejected for f in files], how="vertical") if files else empty_rejected()
+    reconciliations = (
+        pl.concat([f.reconciliations for f in files], how="vertical") if files else empty_reconciliations()
+    )
+    return lines, rejected, reconciliations
