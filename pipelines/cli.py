@@ -177,18 +177,22 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None)
     print(f"  lines:     {lines.height:,} loaded; {checked.rows_rejected:,} source rows rejected", file=out)
     if lines.height:
         summary = (
-            lines.group_by("measure", "unit")
+            lines.group_by("measure")
             .agg(
+                pl.col("unit").unique().sort().alias("units"),
                 pl.len().alias("lines"),
                 pl.col("period").min().alias("first"),
                 pl.col("period").max().alias("last"),
                 pl.col("entity_code").n_unique().alias("entities"),
                 pl.col("value").is_null().sum().alias("missing"),
             )
-            .sort("measure", "unit")
+            .sort("measure")
         )
         print("\n  by measure:", file=out)
-        rows = [(m, u, n, f"{a}-{b}", e, x) for m, u, n, a, b, e, x in summary.iter_rows()]
+        rows = [
+            (m, u[0] if len(u) == 1 else f"{len(u)} units, e.g. {u[0]}", n, f"{a}-{b}", e, x)
+            for m, u, n, a, b, e, x in summary.iter_rows()
+        ]
         _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out)
     recs = checked.reconciliations
     if recs.height:

@@ -52,7 +52,7 @@ def open_workbook(path: Path, shown: str, *, read_only: bool = True, data_only: 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not use
             return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception as exc:  # zipfile, zlib, XML and openpyxl errors all mean the same: a damaged workbook
         raise InputFileError(shown, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
 
 
