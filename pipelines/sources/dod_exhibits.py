@@ -1,0 +1,955 @@
+"""US DoD Comptroller budget exhibits R-1, P-1, P-1R, O-1, M-1 and RF-1 (.xlsx, or a CSV export of the data sheet).
+
+The Comptroller publishes, with each President's Budget, one workbook per public-law title: R-1 (RDT&E), P-1
+(procurement), P-1R (reserve-component procurement), O-1 (operation and maintenance), M-1 (military personnel)
+and RF-1 (revolving and management funds). Amounts are budget authority in thousands of dollars.
+
+Layout of a data sheet (found by text, never by position):
+- a banner row above the header: "Total of Displayed Rows" with live `=SUBTOTAL(9, ...)` formulas over each
+  amount column. It is not a line; its cached values (read with data_only) are the totals the file states, and
+  each is reconciled against the sum of the lines read for that column. SUBTOTAL sums every displayed row, memo
+  ("Non-Add") lines included, so the reconciliation includes them too.
+- the header row: the first row (of the first 25) holding an "Account" header and at least one fiscal-year
+  header. Header cells contain line breaks ("FY 2019\\nPB Request\\nBase\\nAmount"); whitespace is collapsed and
+  the result is `source_column`. A header text that repeats in one sheet gets " [column X]" appended.
+- data rows: one per line of the exhibit; each amount cell is one budget line. Footnote rows sit in the first
+  column under the data (a row with a single text cell): they are not lines. Those that start with a marker
+  ("*", "+", "**", "***") are attached, as `footnotes`, to the figures of every column whose header carries that
+  marker ("FY 2018 Total PB Requests* ..." -> "Includes June 29, 2017 requests."); the others are kept in notes.
+  Blank rows are skipped. A row with figures but no account (and not a total) is rejected ("a data row names its
+  account").
+
+Sheets. A workbook has one or more full data sheets (all the amount columns) and many per-column views (one
+amount column, or one Quantity/Amount pair: the rows of the data sheet filtered to that column). Sheets are told
+apart by how many amount columns their header has (a Quantity/Amount pair counting once): the widest are data
+sheets, the others views. The lines come from ONE sheet: the data sheet with the most data rows (the first on
+ties), so no line is counted twice. The other data sheets are parts of it (O-1: "O&M Title" + "Indefinite
+Accounts" = "Total O&M Title plus Indefinite"): their rows are read only to reconcile the parts against the
+whole. Views are not read as lines either: each view's banner total is reconciled against the sum of the lines
+of the same column in the data sheet. Sheets without an exhibit header (a cover, notes) are listed in notes.
+
+Classification columns, by header text: Account, Account Title, Organization, Budget Activity (+ Title), budget
+sub-activity ("BSA", "AG / BSA", "Budget Sub Activity", + Title), line item ("PE / BLI", "Program Element",
+"SAG / BLI", "Line Item", + Title), Cost Type (+ Title), Add/Non-Add, Include in TOA, Classification. Codes are
+kept as written. `line_item` is the PE / BLI / SAG; where an exhibit has no line-item column (M-1) the budget
+sub-activity is the line item, otherwise the sub-activity title is the `category`. `cost_type` is the cost type
+title (the code when there is no title). "Line Number" (a sort order) is not kept. Organization codes are
+spelled out for the military departments (ARMY/Army/A -> Army, NAVY/N -> Navy, AF/AIR FORCE/F -> Air Force,
+SF/SPACE FORCE -> Space Force, DW/DEFW/DEFENSE-WIDE -> Defense-Wide, MC -> Marine Corps); agency codes (DARPA,
+MDA, DHA ...) are kept as written; an empty organization (the "Classified Programs" rows) is NULL.
+
+Amount columns: every header naming one fiscal year ("FY 2019", "FY2019", "FY19", "Fiscal Year 2019"). The header
+grammar (`parse_amount_header`, `resolve_phase`):
+- measure: "Quantity"/"Qty" -> procurement_quantity (items, no currency); otherwise budget_authority.
+- phase, by the first word class found: "Actual(s)" -> actual; "Projection", "Outyear", "FYDP", "Planned" ->
+  projection; "Enacted", "Appropriated", "Annualized CR", "Full-year CR" -> enacted; "Request(s)", "Req", "PB",
+  "President's Budget" -> request. A header without a phase word is dated against the budget year: the budget
+  year itself -> request ("FY 2019 Base"); two or more years before it -> actual (the prior-year column "FY 2017
+  (Base + OCO)"); the year just before it is ambiguous (enacted or a CR-adjusted request) and raises
+  InputFileError naming the column.
+- the budget year: the latest year among headers that are neither actual, enacted nor projection. The edition is
+  "FY<budget year> President's Budget".
+- funding_type from the funding words: base; oco ("OCO", "Overseas Contingency"); emergency ("Emergency",
+  "Supplemental", "MDDE" - Missile Defeat and Defense Enhancements, the FY 2018 emergency enacted in Div B of
+  P.L. 115-96); reconciliation; mandatory ("Mandatory", "Mand"); discretionary ("Discretionary", "Disc"). No
+  funding word -> total; two or more different ones ("Base + OCO + Emergency") -> total.
+- a header naming two different years, or a change ("Change", "Delta", "Difference", "Increase", "vs", "%"),
+  is not a figure: not read, listed in notes.
+The whole header text is kept in `source_column`, so the variants of one year, phase and funding type (FY 2018 "PB
+Request with CR Adj Base" and "Total PB Requests* with CR Adj Base") stay apart.
+
+Values: numbers, or text with or without thousands separators ("1,234,567"), "(1,234)" for negatives. A blank
+cell in a data row is missing (value NULL, missing_marker "empty"); "-", "--", "n/a", "NA", "..." are missing
+markers kept as written (never read as zero). Any other text is a rejected row (rule "type: number").
+
+Flags:
+- is_memo: the Add/Non-Add column says Non-Add, or the cost type title says "NON ADD"/"Memo" (the P-1R National
+  Guard and Reserve equipment lines are "(MEMO NON ADD)"). Memo lines are kept, never summed with the others.
+- is_classified_aggregate: a title says "Classified" ("Classified Programs"), the line item is all nines
+  ("9999999999", "9999"), or the Classification column is not U.
+- is_total: a row without a line item whose title or account begins "Total"/"Subtotal" (none in FY 2019); it is
+  reconciled against the non-memo detail lines of its account (all of them when it has no account).
+- "Include in TOA" = N lines (outside the title's total obligational authority, e.g. the Defense Health Program
+  RDT&E lines in R-1, "Less Reimbursables" in M-1) are kept, are in the banner totals, and say so in footnotes.
+- is_space, a milspace rule (constants below), true for:
+  1. Space Force lines: organization Space Force; a Space Force account (SPACE_FORCE_ACCOUNTS: 3620F RDT&E,
+     3021F procurement, 3410F O&M, 3510F military personnel, treasury symbols 57-3620/3021/3410/3510); or an
+     account title naming the Space Force ("..., Space Force", "..., SF").
+  2. Space Development Agency lines: organization SDA, a program element ending "SDA", or a title naming it.
+  3. For budgets up to FY 2020 (LAST_BUDGET_BEFORE_SPACE_FORCE; the Space Force's first own budget was FY 2021):
+     Air Force lines of the Air Force space programs that later moved to the Space Force, namely program elements
+     of Major Force Program 12, Space (PE numbers 12nnnnnF, used from the FY 2019 budget on), and lines whose
+     account, budget activity or sub-activity title names space as a word (3021F "Space Procurement, Air Force";
+     O&M Air Force sub-activity "Space Operations"). Army, Navy and agency space lines are not included (they did
+     not move to the Space Force), nor prior-year figures still carried on pre-MFP-12 PE numbers (e.g. 0604853F,
+     whose FY 2017 amount sits on that line in the FY 2019 R-1).
+  A classified aggregate is space only by rule 1 (it sits in a Space Force account); the Air Force's classified
+  lines before FY 2021 are not (nothing says what they hold). The rule is milspace's, not the Comptroller's.
+
+Which exhibit: a sheet named after it ("Exhibit R-1", "Exhibit P-1R"), else a vote of the account titles
+(Research/RDT&E -> R-1, Procurement/Shipbuilding -> P-1, Personnel -> M-1, Operation & Maintenance -> O-1,
+Working Capital/Sealift -> RF-1), a procurement file whose cost types are mostly Guard/Reserve being P-1R.
+`source` is "US DoD Comptroller, budget exhibit <X>", appropriation_title follows the exhibit, the entity is the
+United States (USA), periods are fiscal years starting in October.
+
+Reconciliations: the banner total of each amount column; each view's banner; the parts of the data sheet; per
+line, where a fiscal year has exactly one total column and two or more components of different funding types
+for the same phase and measure ("FY 2019 Total" = "FY 2019 Base" + "FY 2019 OCO"): one summary row per group,
+plus one row per line that does not add up (tolerance one thousand dollars, the rounding of each figure); and
+stated total rows. In the FY 2019 files every check passes except two O-1 lines: row 168 (Air Force SAG 012F,
+FY 2019 OCO 36,098 but Total 0) and row 179 (Air Force Classified Programs, Total 1,200,908 = Base 1,164,810 +
+that 36,098), as published. CSV: read with the csv module (exports can have ragged rows); `row` is the record number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.errors import InputFileError
+from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, NationNames, ReadResult, finalize, rejected_rows
+from pipelines.sources.probe import Probe, open_workbook
+
+FORMAT = "dod_exhibits"
+SOURCE = "US DoD Comptroller, budget exhibits (R-1, P-1, P-1R, O-1, M-1, RF-1)"
+
+MEASURES = {
+    "budget_authority": "Budget authority, thousands of current US dollars (unit_factor 1000)",
+    "procurement_quantity": "Procurement quantity, number of items (P-1 and P-1R Quantity columns)",
+}
+
+ENTITY_CODE, ENTITY_NAME = "USA", "United States of America"
+AMOUNT_UNIT = "thousands of US$ (budget authority)"
+QUANTITY_UNIT = "items"
+#: How far down a sheet the header row is looked for.
+HEADER_SEARCH_ROWS = 25
+#: Largest difference accepted between a stated total and the sum of its lines (thousands of dollars or items).
+TOLERANCE = 0.5
+#: Per line, components and total are each rounded to the thousand: they may differ by one.
+LINE_TOLERANCE = 1.0
+
+#: Exhibit -> appropriation title (the public-law title, spelled as in marts.us_budget).
+EXHIBITS = {
+    "R-1": "RDT&E",
+    "P-1": "procurement",
+    "P-1R": "procurement",
+    "O-1": "operation and maintenance",
+    "M-1": "military personnel",
+    "RF-1": "revolving funds",
+}
+_SHEET_EXHIBIT = re.compile(r"\b(P-1R|RF-1|R-1|P-1|O-1|M-1)\b", re.I)
+#: Account-title patterns voting for an exhibit when no sheet is named after one.
+ACCOUNT_TITLE_VOTES = (
+    (re.compile(r"research|\brdt&e\b|test (&|and) eval", re.I), "R-1"),
+    (re.compile(r"procurement|shipbuilding|sea-based|ng&re|reserve equipment|production act", re.I), "P-1"),
+    (re.compile(r"personnel|medicare", re.I), "M-1"),
+    (re.compile(r"operation (&|and) maint|\bo&m\b", re.I), "O-1"),
+    (re.compile(r"working capital|revolving|sealift|commissary", re.I), "RF-1"),
+)
+
+# --- the milspace space rule (see the module docstring) ----------------------------------------------------------
+SPACE_FORCE = "Space Force"
+SPACE_FORCE_ACCOUNTS = {
+    "3620F": "Research, Development, Test and Evaluation, Space Force (57-3620)",
+    "3021F": "Procurement, Space Force (57-3021; 'Space Procurement, Air Force' before FY 2021)",
+    "3410F": "Operation and Maintenance, Space Force (57-3410)",
+    "3510F": "Military Personnel, Space Force (57-3510)",
+}
+SPACE_FORCE_ACCOUNT_TITLE = r"(?i)\bspace force\b|,\s*SF$"
+SDA_ORGANIZATIONS = ("SDA", "SPACE DEVELOPMENT AGENCY")
+SDA_PROGRAM_ELEMENT = r"(?i)^\w+SDA$"
+SDA_TITLE = r"(?i)\bspace development agency\b"
+LAST_BUDGET_BEFORE_SPACE_FORCE = 2020
+MFP12_AIR_FORCE_PROGRAM_ELEMENT = r"^12\d{5}F$"
+SPACE_WORD = r"(?i)\bspace\b"
+
+#: Organization codes as written (upper case) -> the spelling milspace keeps; other codes are kept as written.
+ORGANIZATIONS = {
+    **dict.fromkeys(("ARMY", "A", "USA"), "Army"),
+    **dict.fromkeys(("NAVY", "N", "USN"), "Navy"),
+    **dict.fromkeys(("MARINE CORPS", "MC", "USMC"), "Marine Corps"),
+    **dict.fromkeys(("AIR FORCE", "AF", "F", "USAF"), "Air Force"),
+    **dict.fromkeys(("SPACE FORCE", "SF", "USSF"), SPACE_FORCE),
+    **dict.fromkeys(("DEFENSE-WIDE", "DEFENSE WIDE", "DW", "DEFW", "D"), "Defense-Wide"),
+}
+
+#: Cell texts meaning "no figure" (kept as missing_marker); a blank cell is "empty".
+MISSING_MARKERS = ("-", "--", "—", "n/a", "N/A", "NA", "...", ". .")
+
+# --- header grammar ---------------------------------------------------------------------------------------------
+_YEAR = re.compile(r"\b(?:fy|fiscal year)\s*'?(\d{4}|\d{2})(?!\d)", re.I)
+_MARKER = re.compile(r"(?<=\S)([*+†‡]+)(?=[\s)]|$)")
+_CHANGE = re.compile(r"\b(change|delta|difference|increase|decrease|vs\.?|versus)\b|%", re.I)
+_QUANTITY = re.compile(r"\b(quantity|quantities|qty)\b", re.I)
+_AMOUNT_WORD = re.compile(r"\b(quantity|quantities|qty|amount)\b", re.I)
+PHASE_WORDS = (
+    ("actual", re.compile(r"\bactuals?\b", re.I)),
+    ("projection", re.compile(r"\b(projection|projected|out-?years?|fydp|planned)\b", re.I)),
+    ("enacted", re.compile(r"\b(enacted|appropriated|annualized cr|full[- ]year cr)\b", re.I)),
+    ("request", re.compile(r"\b(requests?|req|pb|president'?s budget)\b", re.I)),
+)
+FUNDING_WORDS = (
+    ("base", re.compile(r"\bbase\b", re.I)),
+    ("oco", re.compile(r"\b(oco|overseas contingency)\b", re.I)),
+    ("emergency", re.compile(r"\b(emergency|supplemental|mdde)\b", re.I)),
+    ("reconciliation", re.compile(r"\breconciliation\b", re.I)),
+    ("mandatory", re.compile(r"\b(mandatory|mand)\b", re.I)),
+    ("discretionary", re.compile(r"\b(discretionary|disc)\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class AmountHeader:
+    """What an amount column's header says: one fiscal year's figures of one measure."""
+
+    text: str  # the header, whitespace collapsed (source_column)
+    fiscal_year: int
+    phase_word: str | None  # the phase the header names, or None (then dated against the budget year)
+    funding_type: str
+    measure: str
+    markers: tuple[str, ...]  # footnote markers attached to words ("Requests*" -> "*")
+
+
+def _collapse(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def parse_amount_header(text: str) -> AmountHeader | None:
+    """The meaning of an amount header, or None if it is not one fiscal year's figures (no year, a change column)."""
+    text = _collapse(text)
+    years = {int(y) + (2000 if len(y) == 2 else 0) for y in _YEAR.findall(text)}
+    if len(years) != 1 or _CHANGE.search(text):
+        return None
+    markers = tuple(_MARKER.findall(text))
+    words = _MARKER.sub("", text)
+    phase = next((name for name, pattern in PHASE_WORDS if pattern.search(words)), None)
+    funding = {name for name, pattern in FUNDING_WORDS if pattern.search(words)}
+    return AmountHeader(
+        text=text,
+        fiscal_year=years.pop(),
+        phase_word=phase,
+        funding_type=funding.pop() if len(funding) == 1 else "total",
+        measure="procurement_quantity" if _QUANTITY.search(words) else "budget_authority",
+        markers=markers,
+    )
+
+
+def budget_year_of(headers: list[AmountHeader]) -> int:
+    """The budget year: the latest year of the headers that are not actual, enacted or projection."""
+    open_years = [h.fiscal_year for h in headers if h.phase_word in (None, "request")]
+    return max(open_years or [h.fiscal_year for h in headers])
+
+
+def resolve_phase(header: AmountHeader, budget_year: int) -> str:
+    """The header's phase: as named, or dated against the budget year; ValueError when it cannot be told."""
+    if header.phase_word is not None:
+        return header.phase_word
+    if header.fiscal_year == budget_year:
+        return "request"
+    if header.fiscal_year <= budget_year - 2:
+        return "actual"
+    raise ValueError(
+        f"the column names FY {header.fiscal_year} without saying whether it is actual, enacted or requested "
+        f"(the budget year is FY {budget_year})"
+    )
+
+
+# --- sheets and their layout -------------------------------------------------------------------------------------
+_ACCOUNT = r"(?:appropriation account|account|acct|appn|appropriation)"
+_SUB_ACTIVITY = r"(?:ag/)?(?:budget sub ?-?activity|bsa)(?: \(bsa\))?"
+_LINE_ITEM = r"(?:pe|program element|sag|bli|line item|budget line item)(?:/(?:bli|budget line item)(?: \(bli\))?)?"
+_CODE = r"(?: code| number| no\.?)?"
+_TITLE = r" (?:title|name)"
+#: Classification fields and the header texts (lower case, spaces around "/" removed) that name them.
+FIELD_HEADERS = {
+    "account": re.compile(_ACCOUNT + _CODE),
+    "account_title": re.compile(_ACCOUNT + _TITLE),
+    "organization": re.compile(r"(?:organization|org|service|component)(?: code)?"),
+    "budget_activity": re.compile(r"(?:budget activity|ba)" + _CODE),
+    "budget_activity_title": re.compile(r"(?:budget activity|ba)" + _TITLE),
+    "sub_activity": re.compile(_SUB_ACTIVITY + _CODE),
+    "sub_activity_title": re.compile(_SUB_ACTIVITY + _TITLE),
+    "line_item": re.compile(_LINE_ITEM + _CODE),
+    "line_item_title": re.compile(_LINE_ITEM + _TITLE),
+    "cost_type_code": re.compile(r"cost type(?: code)?"),
+    "cost_type_title": re.compile(r"cost type" + _TITLE),
+    "add_non_add": re.compile(r"add/ ?non-? ?add"),
+    "include_in_toa": re.compile(r"include in toa"),
+    "classification": re.compile(r"(?:security )?classification"),
+    "line_number": re.compile(r"line (?:number|no\.?|#)"),
+}
+FIELDS = tuple(FIELD_HEADERS)
+_BANNER = re.compile(r"total of displayed rows", re.I)
+_FOOTNOTE = re.compile(r"^\s*([*+†‡]+)\s*(.+)$", re.S)
+_TOTAL_LABEL = re.compile(r"^(grand |sub-? ?)?total\b", re.I)
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s*/\s*", "/", _collapse(text).casefold())
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Layout:
+    """Where things are in one sheet."""
+
+    header_row: int  # 1-based
+    banner_row: int | None
+    fields: dict[str, int]  # classification field -> column index
+    amounts: dict[int, AmountHeader]  # column index -> header
+    unread: list[str]  # header texts not read (unknown columns, change columns, repeated fields)
+
+    @property
+    def width(self) -> int:
+        """How many amount columns the sheet has, counting a Quantity/Amount pair once."""
+        return len({_AMOUNT_WORD.sub("", h.text) for h in self.amounts.values()})
+
+
+def _find_layout(rows: list[tuple]) -> Layout | None:
+    """The layout of a sheet, from its first rows, or None if no row is an exhibit header."""
+    for number, cells in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        keys = [_header_key(c) if isinstance(c, str) else "" for c in cells]
+        if not any(FIELD_HEADERS["account"].fullmatch(k) for k in keys):
+            continue
+        layout = Layout(number, None, {}, {}, [])
+        seen: set[str] = set()
+        for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
+            if not key:
+                continue
+            name = next((f for f, pattern in FIELD_HEADERS.items() if pattern.fullmatch(key)), None)
+            header = None if name else parse_amount_header(cell)
+            if name and name not in layout.fields:
+                layout.fields[name] = index
+            elif header is not None:
+                if header.text in seen:
+                    header = replace(header, text=f"{header.text} [column {_column_letter(index)}]")
+                seen.add(header.text)
+                layout.amounts[index] = header
+            else:
+                layout.unread.append(_collapse(cell))
+        if layout.amounts:
+            layout.banner_row = next(
+                (n for n, r in enumerate(rows[: number - 1], start=1) if any(_is_banner(c) for c in r)), None
+            )
+            return layout
+    return None
+
+
+def _is_banner(cell: object) -> bool:
+    return isinstance(cell, str) and bool(_BANNER.search(cell))
+
+
+@dataclass
+class Grid:
+    """The cell values of one sheet (or CSV file): rows[i] is row i + 1."""
+
+    sheet: str | None
+    rows: list[tuple]
+    layout: Layout
+
+
+def _workbook_grids(path: Path, shown: str) -> tuple[list[Grid], list[str]]:
+    """Every sheet with an exhibit header, and the names of the others. Only the widest sheets (the data sheet
+    and its parts) are read in full; the views only down to their header."""
+    workbook = open_workbook(path, shown)
+    grids, others = [], []
+    try:
+        for sheet in workbook.worksheets:
+            head = [tuple(r) for r in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True)]
+            layout = _find_layout(head)
+            if layout is None:
+                others.append(sheet.title)
+            else:
+                grids.append(Grid(sheet.title, head, layout))
+        width = max((g.layout.width for g in grids), default=0)
+        for grid in grids:
+            if grid.layout.width == width:
+                grid.rows = [tuple(r) for r in workbook[grid.sheet].iter_rows(min_row=1, values_only=True)]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+        raise InputFileError(shown, f"the workbook is damaged ({type(exc).__name__}: {exc})") from None
+    finally:
+        workbook.close()
+    return grids, others
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _csv_records(text: str) -> list[tuple]:
+    try:
+        return [tuple(r) for r in csv.reader(io.StringIO(text))]
+    except csv.Error:
+        return []
+
+
+def _csv_grid(path: Path, shown: str) -> Grid:
+    try:
+        records = _csv_records(_decode(path.read_bytes()))
+    except OSError as exc:
+        raise InputFileError(shown, f"cannot be opened ({exc.strerror})") from None
+    layout = _find_layout(records)
+    if layout is None:
+        raise InputFileError(shown, "no exhibit header row (Account ... FY amount columns) in its first 25 rows")
+    return Grid(None, records, layout)
+
+
+def sniff(probe: Probe) -> bool:
+    """A workbook sheet or a CSV whose first rows hold an exhibit header: Account ... and FY amount columns."""
+    if probe.is_xlsx:
+        for sheet in probe.sheet_names[:8]:
+            if _find_layout(probe.first_rows(sheet, rows=HEADER_SEARCH_ROWS, columns=80)) is not None:
+                return True
+        return False
+    if probe.text_lines:
+        return _find_layout(_csv_records(_decode(probe.head))) is not None
+    return False
+
+
+# --- rows ---------------------------------------------------------------------------------------------------------
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _collapse(value)
+    return text or None
+
+
+def _cell(cells: tuple, index: int) -> object:
+    return cells[index] if index < len(cells) else None
+
+
+def _raw(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+@dataclass
+class SheetRows:
+    """The data rows of one sheet, as text, and what else was under the header."""
+
+    wide: pl.DataFrame  # row, is_total, every field of FIELDS, one a<index> text column per amount column
+    footnotes: dict[str, str] = field(default_factory=dict)  # marker -> text
+    free_notes: list[str] = field(default_factory=list)
+    footnote_rows: list[int] = field(default_factory=list)
+    blank_rows: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+
+def _read_rows(grid: Grid, shown: str) -> SheetRows:
+    layout = grid.layout
+    out = SheetRows(pl.DataFrame())
+    records = []
+    for number, cells in enumerate(grid.rows[layout.header_row :], start=layout.header_row + 1):
+        filled = [c for c in cells if _text(c) is not None]
+        if not filled:
+            out.blank_rows += 1
+            continue
+        if len(filled) == 1 and isinstance(filled[0], str):
+            text = _collapse(filled[0])
+            marker = _FOOTNOTE.match(text)
+            if marker:
+                out.footnotes.setdefault(marker.group(1), marker.group(2).strip())
+            else:
+                out.free_notes.append(text)
+            out.footnote_rows.append(number)
+            continue
+        record = {name: _text(_cell(cells, layout.fields[name])) if name in layout.fields else None for name in FIELDS}
+        labels = [record[k] for k in ("account", "account_title", "line_item_title", "sub_activity_title")]
+        is_total = record["line_item"] is None and any(v and _TOTAL_LABEL.match(v) for v in labels)
+        if record["account"] is None and not is_total:
+            first = next(_text(c) for c in cells if _text(c) is not None)
+            out.rejected.append(
+                {
+                    "file": shown,
+                    "sheet": grid.sheet,
+                    "row": number,
+                    "column": "Account",
+                    "rule": "a data row names its account",
+                    "value": first,
+                }
+            )
+            continue
+        record |= {f"a{i}": _raw(_cell(cells, i)) for i in layout.amounts}
+        records.append({"row": number, "is_total": is_total, **record})
+    schema = {"row": pl.Int64, "is_total": pl.Boolean, **dict.fromkeys(FIELDS, pl.String)}
+    schema |= {f"a{i}": pl.String for i in layout.amounts}
+    out.wide = pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
+    return out
+
+
+def _number(text: pl.Expr) -> pl.Expr:
+    """A cell's text as a number ("1,234", "-1234", "(1,234)", "1234.5"), NULL when it is not one."""
+    inner = text.str.replace(r"^\((.*)\)$", "$1")
+    valid = inner.str.contains(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?$")
+    number = inner.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    signed = pl.when(text.str.contains(r"^\(.*\)$")).then(-number).otherwise(number)
+    return pl.when(valid).then(signed)
+
+
+def _stated(grid: Grid, index: int) -> float | None:
+    """The banner's cached total over one column, if it has one."""
+    if grid.layout.banner_row is None:
+        return None
+    value = _cell(grid.rows[grid.layout.banner_row - 1], index)
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.strip():
+        parsed = pl.select(_number(pl.lit(value.strip()))).item()
+        return None if parsed is None else float(parsed)
+    return None
+
+
+# --- the exhibit --------------------------------------------------------------------------------------------------
+def _exhibit(grid: Grid, sheet_names: list[str], wide: pl.DataFrame, shown: str) -> tuple[str, str]:
+    """Which exhibit the file is, and how that was told."""
+    for name in sheet_names:
+        match = _SHEET_EXHIBIT.search(name)
+        if match:
+            return match.group(1).upper(), f"the sheet name {name!r}"
+    votes = Counter(
+        exhibit
+        for title in wide["account_title"].drop_nulls()
+        for pattern, exhibit in ACCOUNT_TITLE_VOTES
+        if pattern.search(title)
+    )
+    if not votes:
+        raise InputFileError(
+            shown,
+            "cannot tell which exhibit this is: no sheet is named after one and no account title says",
+            sheet=grid.sheet,
+        )
+    exhibit = votes.most_common(1)[0][0]
+    if exhibit == "P-1":
+        costs = wide["cost_type_title"].drop_nulls()
+        if costs.len() and costs.str.contains(r"(?i)guard|reserve").mean() > 0.5:
+            exhibit = "P-1R"
+    return exhibit, "its account titles"
+
+
+# --- lines --------------------------------------------------------------------------------------------------------
+def _flags(wide: pl.DataFrame) -> pl.DataFrame:
+    """Spelled organizations, line item and category, cost type, the memo and classified flags, TOA notes."""
+    upper = pl.col("organization").str.to_uppercase().str.replace_all(r"\.", "")
+    has_line_item = wide["line_item"].drop_nulls().len() > 0 or wide["line_item_title"].drop_nulls().len() > 0
+    title_columns = ["account_title", "budget_activity_title", "sub_activity_title", "line_item_title"]
+    classification = pl.col("classification").str.to_uppercase()
+    return wide.with_columns(
+        organization=upper.replace_strict(ORGANIZATIONS, default=pl.col("organization")),
+        line_item=pl.col("line_item") if has_line_item else pl.col("sub_activity"),
+        line_item_title=pl.col("line_item_title") if has_line_item else pl.col("sub_activity_title"),
+        category=pl.coalesce("sub_activity_title", "sub_activity") if has_line_item else pl.lit(None, pl.String),
+        cost_type=pl.coalesce("cost_type_title", "cost_type_code"),
+        is_memo=(
+            pl.col("add_non_add").str.contains(r"(?i)^non[- ]?add$")
+            | pl.col("cost_type_title").str.contains(r"(?i)non[- ]?add|\bmemo\b")
+        ).fill_null(False),
+        is_classified_aggregate=(
+            pl.any_horizontal(pl.col(c).str.contains(r"(?i)\bclassified\b") for c in title_columns)
+            | pl.col("line_item").str.contains(r"^9{4,}$")
+            | (classification.is_not_null() & ~classification.is_in(["U", "UNCLASSIFIED"]))
+        ).fill_null(False),
+        row_note=pl.when(pl.col("include_in_toa").str.to_uppercase() == "N").then(
+            pl.lit("Include in TOA: N (outside the title's total obligational authority)")
+        ),
+    )
+
+
+def _space(wide: pl.DataFrame, budget_year: int) -> pl.DataFrame:
+    """The milspace is_space rule (module docstring)."""
+    organization, account = pl.col("organization"), pl.col("account").str.to_uppercase()
+    space_force = (
+        (organization == SPACE_FORCE)
+        | account.is_in(list(SPACE_FORCE_ACCOUNTS))
+        | pl.col("account_title").str.contains(SPACE_FORCE_ACCOUNT_TITLE)
+    )
+    sda = (
+        organization.str.to_uppercase().is_in(list(SDA_ORGANIZATIONS))
+        | pl.col("line_item").str.contains(SDA_PROGRAM_ELEMENT)
+        | pl.col("line_item_title").str.contains(SDA_TITLE)
+    )
+    air_force_space = (organization == "Air Force") & (
+        pl.col("line_item").str.contains(MFP12_AIR_FORCE_PROGRAM_ELEMENT)
+        | pl.any_horizontal(
+            pl.col(c).str.contains(SPACE_WORD) for c in ("account_title", "budget_activity_title", "sub_activity_title")
+        )
+    )
+    rule = space_force.fill_null(False) | sda.fill_null(False)
+    if budget_year <= LAST_BUDGET_BEFORE_SPACE_FORCE:
+        rule = rule | air_force_space.fill_null(False)
+    return wide.with_columns(is_space=rule)
+
+
+def _column_meta(layout: Layout, budget_year: int, footnotes: dict[str, str], grid: Grid, shown: str) -> pl.DataFrame:
+    rows = []
+    for index, header in layout.amounts.items():
+        try:
+            phase = resolve_phase(header, budget_year)
+        except ValueError as exc:
+            raise InputFileError(shown, str(exc), sheet=grid.sheet, row=layout.header_row, column=header.text) from None
+        amount = header.measure == "budget_authority"
+        notes = [footnotes[m] for m in header.markers if m in footnotes]
+        rows.append(
+            {
+                "column_key": f"a{index}",
+                "source_column": header.text,
+                "period": header.fiscal_year,
+                "phase": phase,
+                "funding_type": header.funding_type,
+                "measure": header.measure,
+                "currency": "USD" if amount else None,
+                "unit_factor": 1000.0 if amount else 1.0,
+                "unit": AMOUNT_UNIT if amount else QUANTITY_UNIT,
+                "price_basis": "current" if amount else None,
+                "column_footnotes": "; ".join(notes) or None,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "column_key": pl.String,
+            "source_column": pl.String,
+            "period": pl.Int64,
+            "phase": pl.String,
+            "funding_type": pl.String,
+            "measure": pl.String,
+            "currency": pl.String,
+            "unit_factor": pl.Float64,
+            "unit": pl.String,
+            "price_basis": pl.String,
+            "column_footnotes": pl.String,
+        },
+    )
+
+
+def _long(wide: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """One row per amount cell, with its number (or missing marker) parsed."""
+    keys = meta["column_key"].to_list()
+    index = [c for c in wide.columns if c not in keys]
+    text = pl.col("raw").str.strip_chars()
+    long = wide.unpivot(on=keys, index=index, variable_name="column_key", value_name="raw").join(
+        meta, on="column_key", how="left"
+    )
+    return long.with_columns(
+        value=_number(text),
+        missing_marker=pl.when(text.is_null() | (text == ""))
+        .then(pl.lit("empty"))
+        .when(text.is_in(list(MISSING_MARKERS)))
+        .then(text),
+    )
+
+
+def _sums(lines: pl.DataFrame) -> dict[str, float]:
+    """Sum of the detail lines (not stated totals) of each source column."""
+    frame = lines.filter(~pl.col("is_total")).group_by("source_column").agg(pl.col("value").sum())
+    return dict(frame.iter_rows())
+
+
+def _recon(shown: str, sheet: str | None, row: int | None, check: str, stated: float, computed: float, tol: float):
+    passed = abs(stated - computed) <= tol
+    return {
+        "file": shown,
+        "sheet": sheet,
+        "row": row,
+        "check": check,
+        "stated": stated,
+        "computed": computed,
+        "tolerance": tol,
+        "passed": passed,
+    }
+
+
+def _banner_checks(grid: Grid, sums: dict[str, float], shown: str) -> list[dict]:
+    out = []
+    for index, header in grid.layout.amounts.items():
+        stated = _stated(grid, index)
+        if stated is not None and header.text in sums:
+            check = f"{header.text}: 'Total of Displayed Rows' = sum of the lines (memo lines included)"
+            out.append(_recon(shown, grid.sheet, grid.layout.banner_row, check, stated, sums[header.text], TOLERANCE))
+    return out
+
+
+def _view_checks(views: list[Grid], sums: dict[str, float], exhibit_sheet: str | None, shown: str) -> list[dict]:
+    out = []
+    for view in views:
+        for index, header in view.layout.amounts.items():
+            stated = _stated(view, index)
+            if stated is not None and header.text in sums:
+                check = f"{header.text}: view total = sum of the lines of sheet {exhibit_sheet!r}"
+                out.append(
+                    _recon(shown, view.sheet, view.layout.banner_row, check, stated, sums[header.text], TOLERANCE)
+                )
+    return out
+
+
+def _part_checks(exhibit: Grid, parts: list[SheetRows], part_grids: list[Grid], shown: str) -> list[dict]:
+    """The other data sheets are parts of the one read: their rows add up to its banner."""
+    if not parts:
+        return []
+    names = " + ".join(repr(g.sheet) for g in part_grids)
+    out = []
+    for index, header in exhibit.layout.amounts.items():
+        stated = _stated(exhibit, index)
+        columns = [
+            next((f"a{i}" for i, h in g.layout.amounts.items() if h.text == header.text), None) for g in part_grids
+        ]
+        if stated is None or None in columns:
+            continue
+        computed = 0.0
+        for rows, column in zip(parts, columns, strict=True):
+            computed += rows.wide.select(_number(pl.col(column).str.strip_chars()).sum()).item() or 0.0
+        check = f"{header.text}: 'Total of Displayed Rows' of sheet {exhibit.sheet!r} = sum of the rows of {names}"
+        out.append(_recon(shown, exhibit.sheet, exhibit.layout.banner_row, check, stated, computed, TOLERANCE))
+    return out
+
+
+def _component_checks(lines: pl.DataFrame, meta: pl.DataFrame, sheet: str | None, shown: str) -> list[dict]:
+    """Per line: a fiscal year's total column = the sum of its component columns, where that is unambiguous."""
+    out = []
+    for _, group in meta.group_by(["measure", "period", "phase"], maintain_order=True):
+        totals = group.filter(pl.col("funding_type") == "total")["source_column"].to_list()
+        parts = group.filter(pl.col("funding_type") != "total")
+        if len(totals) != 1 or parts.height < 2 or parts["funding_type"].n_unique() != parts.height:
+            continue
+        total, components = totals[0], parts["source_column"].to_list()
+        table = (
+            lines.filter(~pl.col("is_total") & pl.col("source_column").is_in([total, *components]))
+            .pivot(on="source_column", index="row", values="value")
+            .drop_nulls()
+        )
+        if table.is_empty():
+            continue
+        table = table.with_columns(computed=pl.sum_horizontal(components))
+        label = f"{total} = {' + '.join(components)}"
+        bad = table.filter((pl.col(total) - pl.col("computed")).abs() > LINE_TOLERANCE)
+        for row, stated, computed in bad.select("row", total, "computed").iter_rows():
+            out.append(_recon(shown, sheet, row, f"row {row}: {label}", stated, computed, LINE_TOLERANCE))
+        summary = _recon(
+            shown,
+            sheet,
+            None,
+            f"{label}, line by line ({table.height:,} lines, {bad.height:,} do not add up)",
+            table[total].sum(),
+            table["computed"].sum(),
+            LINE_TOLERANCE * table.height,
+        )
+        summary["passed"] = bad.is_empty()
+        out.append(summary)
+    return out
+
+
+def _total_row_checks(lines: pl.DataFrame, sheet: str | None, shown: str) -> list[dict]:
+    """Stated total rows against the non-memo detail lines of their account (all of them without an account)."""
+    out = []
+    details = lines.filter(~pl.col("is_total") & ~pl.col("is_memo"))
+    for total in lines.filter(pl.col("is_total") & pl.col("value").is_not_null()).iter_rows(named=True):
+        parts = details.filter(pl.col("source_column") == total["source_column"])
+        if total["account"] is not None:
+            parts = parts.filter(pl.col("account") == total["account"])
+        scope = f"the lines of account {total['account']}" if total["account"] else "all the lines"
+        check = f"row {total['row']} ({total['line_item_title'] or total['account_title']}), {total['source_column']}"
+        out.append(
+            _recon(
+                shown,
+                sheet,
+                total["row"],
+                f"{check} = sum of {scope} (memo lines excluded)",
+                total["value"],
+                parts["value"].sum(),
+                TOLERANCE,
+            )
+        )
+    return out
+
+
+def _rejected_cells(long: pl.DataFrame, sheet: str | None, shown: str) -> list[dict]:
+    bad = long.filter(pl.col("value").is_null() & pl.col("missing_marker").is_null())
+    return [
+        {
+            "file": shown,
+            "sheet": sheet,
+            "row": r["row"],
+            "column": r["source_column"],
+            "rule": "type: number",
+            "value": r["raw"],
+        }
+        for r in bad.iter_rows(named=True)
+    ]
+
+
+def _choose(grids: list[Grid]) -> tuple[Grid, list[Grid], list[Grid]]:
+    """The data sheet (of the widest sheets, the one with the most data rows), its parts (the other widest
+    sheets) and the views (narrower sheets)."""
+    width = max(g.layout.width for g in grids)
+    full = [g for g in grids if g.layout.width == width]
+    counts = [sum(1 for r in g.rows[g.layout.header_row :] if _account_of(g, r)) for g in full]
+    exhibit = full[counts.index(max(counts))]
+    return exhibit, [g for g in full if g is not exhibit], [g for g in grids if g.layout.width < width]
+
+
+def _account_of(grid: Grid, row: tuple) -> str | None:
+    index = grid.layout.fields.get("account")
+    return None if index is None else _text(_cell(row, index))
+
+
+def read(path: Path, shown: str, names: NationNames) -> ReadResult:
+    """Read one exhibit (names is unused: the entity is always the United States)."""
+    if not Probe(path, shown).is_xlsx:
+        grids, others = [_csv_grid(path, shown)], []
+    else:
+        grids, others = _workbook_grids(path, shown)
+        if not grids:
+            raise InputFileError(shown, "no sheet has an exhibit header row (Account ... FY amount columns)")
+    grid, part_grids, views = _choose(grids)
+    layout = grid.layout
+    if "line_item" not in layout.fields and "sub_activity" not in layout.fields:
+        raise InputFileError(
+            shown,
+            "the header has no line-item column (PE / BLI, SAG / BLI, Line Item or Budget Sub Activity)",
+            sheet=grid.sheet,
+            row=layout.header_row,
+        )
+    rows = _read_rows(grid, shown)
+    exhibit, told_by = _exhibit(grid, [g.sheet for g in grids if g.sheet], rows.wide, shown)
+    budget_year = budget_year_of(list(layout.amounts.values()))
+    edition = f"FY{budget_year} President's Budget"
+    source = f"US DoD Comptroller, budget exhibit {exhibit}"
+    meta = _column_meta(layout, budget_year, rows.footnotes, grid, shown)
+    wide = _space(_flags(rows.wide), budget_year)
+    long = _long(wide, meta)
+    rejected = rows.rejected + _rejected_cells(long, grid.sheet, shown)
+    long = long.filter(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
+    footnotes = pl.concat_str(["column_footnotes", "row_note"], separator="; ", ignore_nulls=True)
+    lines = long.select(
+        pl.lit(source).alias("source"),
+        pl.lit(FORMAT).alias("source_format"),
+        pl.lit(edition).alias("edition"),
+        pl.lit(shown).alias("file"),
+        pl.lit(grid.sheet, pl.String).alias("sheet"),
+        "row",
+        "source_column",
+        pl.lit(ENTITY_CODE).alias("entity_code"),
+        pl.lit(ENTITY_NAME).alias("entity_name"),
+        pl.lit("country").alias("entity_kind"),
+        "period",
+        pl.lit("fiscal_year").alias("period_type"),
+        pl.lit(10).alias("fiscal_year_start_month"),
+        "measure",
+        "phase",
+        "funding_type",
+        "category",
+        "account",
+        "account_title",
+        "organization",
+        "budget_activity",
+        "budget_activity_title",
+        "line_item",
+        "line_item_title",
+        pl.lit(EXHIBITS[exhibit]).alias("appropriation_title"),
+        "cost_type",
+        "value",
+        "currency",
+        "unit_factor",
+        "unit",
+        "price_basis",
+        "is_memo",
+        "is_classified_aggregate",
+        "is_total",
+        "is_space",
+        pl.when(footnotes != "").then(footnotes).alias("footnotes"),
+        "missing_marker",
+    ).sort("row", "source_column")
+    lines = finalize(lines)
+    sums = _sums(lines)
+    parts = [_read_rows(g, shown) for g in part_grids]
+    reconciliations = (
+        _banner_checks(grid, sums, shown)
+        + _part_checks(grid, parts, part_grids, shown)
+        + _view_checks(views, sums, grid.sheet, shown)
+        + _component_checks(lines, meta, grid.sheet, shown)
+        + _total_row_checks(lines, grid.sheet, shown)
+    )
+    notes = _notes(grid, rows, exhibit, told_by, part_grids, views, others, wide)
+    return ReadResult(
+        source_format=FORMAT,
+        source=source,
+        edition=edition,
+        lines=lines,
+        rejected=rejected_rows(rejected),
+        reconciliations=pl.DataFrame(reconciliations, schema=RECONCILIATION_SCHEMA),
+        notes=notes,
+    )
+
+
+def _notes(
+    grid: Grid,
+    rows: SheetRows,
+    exhibit: str,
+    told_by: str,
+    part_grids: list[Grid],
+    views: list[Grid],
+    others: list[str],
+    wide: pl.DataFrame,
+) -> tuple[str, ...]:
+    layout, where = grid.layout, f"sheet {grid.sheet!r}" if grid.sheet else "the file"
+    notes = [f"Exhibit {exhibit} (told by {told_by}); lines read from {where}, header row {layout.header_row}."]
+    if layout.banner_row:
+        notes.append(
+            f"Row {layout.banner_row} is the 'Total of Displayed Rows' banner (SUBTOTAL formulas): not lines; "
+            "its cached totals are reconciled against the sum of each column's lines."
+        )
+    if layout.header_row > (layout.banner_row or 0) + 1:
+        notes.append(f"Title rows above the header row {layout.header_row}: not lines.")
+    if rows.footnote_rows:
+        marked = "; ".join(f"{m} {t}" for m, t in rows.footnotes.items())
+        notes.append(
+            f"Footnote rows {rows.footnote_rows[0]}-{rows.footnote_rows[-1]} under the data: not lines. Marker "
+            f"footnotes go to the footnotes of the columns whose header carries the marker ({marked or 'none'})."
+        )
+    notes += [f"Footnote (not tied to a column): {text}" for text in rows.free_notes]
+    if rows.blank_rows:
+        notes.append(f"{rows.blank_rows} blank rows under the header skipped.")
+    if part_grids:
+        notes.append(
+            f"Sheets {[g.sheet for g in part_grids]} are parts of {grid.sheet!r} (the same lines): not read as "
+            "lines, reconciled against its banner."
+        )
+    if views:
+        notes.append(
+            f"{len(views)} per-column view sheets (the data sheet filtered to one column) not read as lines; each "
+            "view's banner total is reconciled against the lines of the same column."
+        )
+    if others:
+        notes.append(f"Sheets without an exhibit header, not read: {others}.")
+    if layout.unread:
+        notes.append(f"Columns not read: {layout.unread}.")
+    if "line_number" in layout.fields:
+        notes.append("The Line Number column (a sort order within the budget activity) is not kept.")
+    notes.append(
+        f"is_space (milspace rule, see pipelines/sources/dod_exhibits.py): {wide['is_space'].sum():,} of "
+        f"{wide.height:,} source lines; is_memo: {wide['is_memo'].sum():,}; "
+        f"is_classified_aggregate: {wide['is_classified_aggregate'].sum():,}."
+    )
+    return tuple(notes)

@@ -1,0 +1,549 @@
+"""US DoD Comptroller budget exhibits (R-1, P-1, P-1R, O-1, M-1, RF-1), on the real FY 2019 files in ../shared/data
+and on small synthetic workbooks and CSV exports that vary what changes between editions.
+
+Expected values were read by hand from the real workbooks (openpyxl, data_only); each names its sheet and cell."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from pipelines.errors import InputFileError
+from pipelines.sources import dod_exhibits
+from pipelines.sources.budget_lines import default_names
+from pipelines.sources.probe import Probe
+from tests.conftest import shared_file
+from tests.source_helpers import contract_rejections
+
+EXHIBITS = ("R-1", "P-1", "P-1R", "O-1", "M-1", "RF-1")
+EXHIBIT_DIR = "dod/fy2019_exhibits"
+
+
+def read(path: Path, shown: str | None = None):
+    return dod_exhibits.read(path, shown or path.name, default_names())
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {name: read(shared_file(f"{EXHIBIT_DIR}/{name}.xlsx"), f"{name}.xlsx") for name in EXHIBITS}
+
+
+def line(result, row: int, column: str) -> dict:
+    hits = result.lines.filter((pl.col("row") == row) & (pl.col("source_column") == column))
+    assert hits.height == 1, (row, column, hits.height)
+    return hits.row(0, named=True)
+
+
+# --- the header grammar ---------------------------------------------------------------------------------------------
+HEADERS = [
+    # (header as written, budget year) -> (fiscal year, phase, funding type, measure)
+    ("FY 2017\n(Base + OCO)", 2019, (2017, "actual", "total", "budget_authority")),
+    ("FY 2018\nPB Request\nwith CR Adj\nBase", 2019, (2018, "request", "base", "budget_authority")),
+    ("FY 2018\nTotal\nPB Requests*\nwith CR Adj\nBase", 2019, (2018, "request", "base", "budget_authority")),
+    ("FY 2018\nPB Request\nwith CR Adj\nOCO", 2019, (2018, "request", "oco", "budget_authority")),
+    ("FY 2018\nTotal\nPB Requests+\nwith CR Adj\nOCO", 2019, (2018, "request", "oco", "budget_authority")),
+    ("FY 2018\nEmergency\nRequests**\nEmergency", 2019, (2018, "request", "emergency", "budget_authority")),
+    (
+        "FY 2018\nLess Enacted\nDiv B\nP.L.115-96***\nMDDE + Ship\nRepairs",
+        2019,
+        (2018, "enacted", "emergency", "budget_authority"),
+    ),
+    ("FY 2018\nRemaining Req\nEmergency", 2019, (2018, "request", "emergency", "budget_authority")),
+    (
+        "FY 2018\nTotal\nPB Requests*\nwith CR Adj\nBase + OCO +\nEmergency**",
+        2019,
+        (2018, "request", "total", "budget_authority"),
+    ),
+    (
+        "FY 2018\nRemaining Req\nwith CR Adj\nBase + OCO +\nEmergency",
+        2019,
+        (2018, "request", "total", "budget_authority"),
+    ),
+    ("FY 2019\nBase", 2019, (2019, "request", "base", "budget_authority")),
+    ("FY 2019\nOCO", 2019, (2019, "request", "oco", "budget_authority")),
+    ("FY 2019\nTotal", 2019, (2019, "request", "total", "budget_authority")),
+    ("FY 2017\n(Base + OCO)\nQuantity", 2019, (2017, "actual", "total", "procurement_quantity")),
+    ("FY 2019\nBase\nAmount", 2019, (2019, "request", "base", "budget_authority")),
+    ("FY 2019\nOCO\nQuantity", 2019, (2019, "request", "oco", "procurement_quantity")),
+    # later editions
+    ("FY 2024 Actuals", 2026, (2024, "actual", "total", "budget_authority")),
+    ("FY 2025 Enacted", 2026, (2025, "enacted", "total", "budget_authority")),
+    ("FY 2026 Request Discretionary", 2026, (2026, "request", "discretionary", "budget_authority")),
+    ("FY 2026 Reconciliation Request", 2026, (2026, "request", "reconciliation", "budget_authority")),
+    ("FY 2026 Total Request", 2026, (2026, "request", "total", "budget_authority")),
+    ("FY 2026 Mandatory", 2026, (2026, "request", "mandatory", "budget_authority")),
+    ("FY 2020 Enacted Base", 2021, (2020, "enacted", "base", "budget_authority")),
+    ("FY 2020 OCO Enacted", 2021, (2020, "enacted", "oco", "budget_authority")),
+    ("FY 2021 OCO for Base Requirements", 2021, (2021, "request", "total", "budget_authority")),
+    ("FY 2024 Annualized CR", 2025, (2024, "enacted", "total", "budget_authority")),
+    ("FY 2023 Supplemental", 2025, (2023, "actual", "emergency", "budget_authority")),
+    ("FY2027 Projection", 2026, (2027, "projection", "total", "budget_authority")),
+    ("FY26 Disc Request Qty", 2026, (2026, "request", "discretionary", "procurement_quantity")),
+    ("Fiscal Year 2022 Request", 2022, (2022, "request", "total", "budget_authority")),
+]
+
+
+@pytest.mark.parametrize(("text", "budget_year", "expected"), HEADERS)
+def test_header_grammar(text, budget_year, expected):
+    header = dod_exhibits.parse_amount_header(text)
+    assert header is not None
+    phase = dod_exhibits.resolve_phase(header, budget_year)
+    assert (header.fiscal_year, phase, header.funding_type, header.measure) == expected
+    assert header.text == " ".join(text.split())  # the whole header is kept as source_column
+
+
+def test_header_markers_and_non_figures():
+    assert dod_exhibits.parse_amount_header("FY 2018 Total PB Requests* with CR Adj Base").markers == ("*",)
+    assert dod_exhibits.parse_amount_header("FY 2018 Less Enacted DIV B P.L.115-96*** MDDE").markers == ("***",)
+    assert dod_exhibits.parse_amount_header("FY 2017 (Base + OCO)").markers == ()  # "+" between words is not one
+    for text in ("Account Title", "Change FY 2025/FY 2026", "FY 2026 Request vs FY 2025 Enacted", "Line Number"):
+        assert dod_exhibits.parse_amount_header(text) is None
+
+
+def test_budget_year_and_an_undatable_column():
+    headers = [dod_exhibits.parse_amount_header(t) for t in ("FY 2024 Actuals", "FY 2025 Enacted", "FY 2026 Total")]
+    assert dod_exhibits.budget_year_of(headers) == 2026
+    two_years_back = dod_exhibits.parse_amount_header("FY 2017 (Base + OCO)")
+    assert dod_exhibits.budget_year_of([two_years_back, dod_exhibits.parse_amount_header("FY 2019 Base")]) == 2019
+    with pytest.raises(ValueError, match="FY 2018 without saying"):
+        dod_exhibits.resolve_phase(dod_exhibits.parse_amount_header("FY 2018 Base"), 2019)
+
+
+# --- the real FY 2019 exhibits ---------------------------------------------------------------------------------------
+def test_every_real_file_is_detected_and_meets_the_contract(results):
+    for name in EXHIBITS:
+        probe = Probe(shared_file(f"{EXHIBIT_DIR}/{name}.xlsx"), name)
+        try:
+            assert dod_exhibits.sniff(probe), name
+        finally:
+            probe.close()
+        result = results[name]
+        assert result.source == f"US DoD Comptroller, budget exhibit {name}"
+        assert result.edition == "FY2019 President's Budget"
+        assert result.rejected.height == 0, name
+        assert contract_rejections(result, measures=dod_exhibits.MEASURES).height == 0, name
+        assert set(result.lines["entity_code"]) == {"USA"}
+        assert set(result.lines["period_type"]) == {"fiscal_year"}
+        assert set(result.lines["fiscal_year_start_month"]) == {10}
+
+
+def test_r1_program_elements_and_total(results):
+    r1 = results["R-1"]
+    total = r1.lines.filter(pl.col("source_column") == "FY 2019 Total")
+    # Exhibit R-1 rows 3-1073 are the 1,071 program element lines; W1 states 93,963,648 over them
+    assert total.height == 1071
+    assert total["value"].sum() == 93_963_648
+    assert total["row"].min() == 3 and total["row"].max() == 1073  # the footnote rows 1075-1078 are not lines
+    assert set(r1.lines["sheet"]) == {"Exhibit R-1"}  # the 14 per-column views are not read as lines
+    assert r1.lines.height == 1071 * 14
+    first = line(r1, 3, "FY 2019 Base")  # Exhibit R-1 U3
+    assert (first["value"], first["line_item"], first["line_item_title"]) == (
+        11585,
+        "0601101A",
+        "In-House Laboratory Independent Research",
+    )
+    assert (first["account"], first["organization"], first["budget_activity"], first["appropriation_title"]) == (
+        "2040A",
+        "Army",
+        "01",
+        "RDT&E",
+    )
+    assert (first["currency"], first["unit_factor"], first["unit"], first["phase"], first["funding_type"]) == (
+        "USD",
+        1000.0,
+        "thousands of US$ (budget authority)",
+        "request",
+        "base",
+    )
+    assert line(r1, 3, "FY 2017 (Base + OCO)")["value"] == 11936  # J3
+    assert line(r1, 3, "FY 2017 (Base + OCO)")["phase"] == "actual"
+
+
+def test_r1_classified_toa_and_space_lines(results):
+    r1 = results["R-1"]
+    classified = line(r1, 811, "FY 2019 Total")  # W811: 3600F, PE 9999999999 "Classified Programs"
+    assert (classified["value"], classified["is_classified_aggregate"], classified["organization"]) == (
+        16_722_251,
+        True,
+        None,
+    )
+    dha = line(r1, 1062, "FY 2019 Total")  # W1062: Defense Health Program, Include in TOA = N
+    assert dha["value"] == 274_920 and not dha["is_memo"]
+    assert "Include in TOA: N" in dha["footnotes"]
+    emergency = line(r1, 811, "FY 2018 Total PB Requests* with CR Adj Base + OCO + Emergency**")  # R811
+    assert emergency["value"] == 15_215_654
+    assert (
+        emergency["footnotes"]
+        == "Includes June 29, 2017 requests.; Includes November 6 and November 17, 2017 requests."
+    )
+    # MFP-12 Air Force program elements count as space before the Space Force: 1206853F EELV (row 631)
+    eelv = line(r1, 631, "FY 2019 Total")
+    assert (eelv["line_item"], eelv["is_space"]) == ("1206853F", True)
+    # ... but not the FY 2017 figure still carried on the old PE 0604853F (row 591), nor Army space PEs (row 85)
+    assert not line(r1, 591, "FY 2017 (Base + OCO)")["is_space"]
+    assert not line(r1, 85, "FY 2019 Total")["is_space"]
+    assert r1.lines.filter(pl.col("source_column") == "FY 2019 Total")["is_space"].sum() == 47
+
+
+def test_r1_reconciliations(results):
+    recs = results["R-1"].reconciliations
+    assert recs.filter(~pl.col("passed")).height == 0
+    banner = recs.filter(pl.col("check").str.starts_with("FY 2019 Total: 'Total of Displayed Rows'")).row(0, named=True)
+    assert (banner["stated"], banner["computed"], banner["row"]) == (93_963_648, 93_963_648, 1)  # W1
+    view = recs.filter((pl.col("sheet") == "FY 2019 Total") & pl.col("check").str.starts_with("FY 2019 Total:"))
+    assert view["stated"].to_list() == [93_963_648]  # sheet "FY 2019 Total", J1
+    per_line = recs.filter(pl.col("check").str.starts_with("FY 2019 Total = FY 2019 Base + FY 2019 OCO, line by line"))
+    assert per_line.height == 1 and "1,071 lines, 0 do not add up" in per_line["check"][0]
+
+
+def test_m1(results):
+    m1 = results["M-1"]
+    basic_pay = line(m1, 3, "FY 2019 Total")  # Exhibit M-1 W3: 2010A, BSA 005 Basic Pay
+    assert (basic_pay["value"], basic_pay["line_item"], basic_pay["line_item_title"]) == (7_758_614, "005", "Basic Pay")
+    assert basic_pay["appropriation_title"] == "military personnel" and basic_pay["category"] is None
+    # M-1 has no Non-Add line and no quantities; row 47 "Less Reimbursables" is Include in TOA = N (U47)
+    reimbursables = line(m1, 47, "FY 2019 Base")
+    assert reimbursables["value"] == -292_794 and "Include in TOA: N" in reimbursables["footnotes"]
+    assert m1.lines["is_memo"].sum() == 0 and set(m1.lines["measure"]) == {"budget_authority"}
+
+
+def test_o1_reads_the_whole_title_once_and_finds_two_lines_that_do_not_add_up(results):
+    o1 = results["O-1"]
+    assert set(o1.lines["sheet"]) == {"Total O&M Title plus Indefinite"}
+    maneuver = line(o1, 3, "FY 2019 Total")  # Y3: 2020A SAG 111 Maneuver Units
+    assert (maneuver["value"], maneuver["line_item"], maneuver["category"]) == (3_255_699, "111", "Land Forces")
+    assert maneuver["appropriation_title"] == "operation and maintenance"
+    disposal = line(o1, 405, "FY 2019 Total")  # Y405: 5188D Disposal of DoD Real Property, an indefinite account
+    assert disposal["value"] == 141 and "Include in TOA: N" in disposal["footnotes"]
+    # X168 36,098 OCO with Y168 total 0, and Y179 = W179 1,164,810 + 36,098: the file does not add up on 2 lines
+    failed = o1.reconciliations.filter(~pl.col("passed")).sort("row", nulls_last=True)
+    assert failed.select("row", "stated", "computed").rows() == [
+        (168, 0.0, 36_098.0),
+        (179, 1_200_908.0, 1_164_810.0),
+        (None, 283_672_068.0, 283_672_068.0),
+    ]
+    parts = o1.reconciliations.filter(pl.col("check").str.contains("'O&M Title' \\+ 'Indefinite Accounts'"))
+    assert parts.height == 14 and parts["passed"].all()
+    space = o1.lines.filter(pl.col("is_space") & (pl.col("source_column") == "FY 2019 Total"))
+    assert sorted(space["line_item_title"]) == ["Launch Facilities", "Space Control Systems"]  # AF "Space Operations"
+
+
+def test_p1_amounts_quantities_and_memo(results):
+    p1 = results["P-1"]
+    ohio = line(p1, 3, "FY 2017 (Base + OCO) Amount")  # Exhibit P-1 O3: 1612N OHIO Replacement, AP (CY)
+    assert (ohio["value"], ohio["cost_type"], ohio["is_memo"]) == (773_138, "Advance Procurement (CY)", False)
+    f35 = line(p1, 831, "FY 2019 Base Quantity")  # AJ831: 3010F ATA000 F-35
+    assert (f35["value"], f35["measure"], f35["unit"], f35["currency"], f35["unit_factor"]) == (
+        48,
+        "procurement_quantity",
+        "items",
+        None,
+        1.0,
+    )
+    assert line(p1, 831, "FY 2019 Base Amount")["value"] == 4_869_121  # AK831
+    apache = line(p1, 16, "FY 2019 Total Amount")  # AO16: AH-64 Apache Block IIIA Reman, Non-Add
+    assert (apache["value"], apache["is_memo"], apache["cost_type"]) == (174_550, True, "C (FY 2019 for FY 2020) (M)")
+    assert p1.lines.filter(pl.col("source_column") == "FY 2019 Total Amount")["is_memo"].sum() == 118
+    # 3021F Space Procurement, Air Force is space; the 24 lines of that account
+    space = p1.lines.filter(pl.col("is_space") & (pl.col("source_column") == "FY 2019 Total Amount"))
+    assert space.height == 24 and set(space["account"]) == {"3021F"}
+
+
+def test_p1r_memo_lines(results):
+    p1r = results["P-1R"]
+    blackhawk = line(p1r, 3, "FY 2019 Base Quantity")  # Exhibit P-1R AH3: UH-60 M, NATL Guard Equip (MEMO NON ADD)
+    assert (blackhawk["value"], blackhawk["is_memo"]) == (9, True)
+    assert line(p1r, 3, "FY 2019 Base Amount")["value"] == 139_764  # AI3
+    assert line(p1r, 3, "FY 2017 (Base + OCO) Quantity")["value"] == 28  # L3
+    reserve = line(p1r, 384, "FY 2017 (Base + OCO) Amount")  # M384: 0350D NG&RE Army Reserve, Weapon System Cost
+    assert (reserve["value"], reserve["is_memo"], reserve["organization"]) == (105_000, False, "Defense-Wide")
+
+
+def test_rf1(results):
+    rf1 = results["RF-1"]
+    lmsr = line(rf1, 3, "FY 2017 (Base + OCO)")  # RF Title K3: 4557N LMSR
+    assert (lmsr["value"], lmsr["line_item_title"], lmsr["appropriation_title"]) == (996, "LMSR", "revolving funds")
+    cr = line(rf1, 25, "FY 2018 PB Request with CR Adj Base")  # L25: DECA Adj to Match Continuing Resolution
+    assert cr["value"] == -183_540
+    # RF-1 has no Non-Add lines and no quantities
+    assert rf1.lines["is_memo"].sum() == 0 and set(rf1.lines["measure"]) == {"budget_authority"}
+    assert rf1.lines.filter(pl.col("source_column") == "FY 2019 Total")["value"].sum() == 1_557_305  # X1
+
+
+def test_notes_explain_what_is_skipped(results):
+    notes = " ".join(results["O-1"].notes)
+    assert "'Total of Displayed Rows' banner" in notes
+    assert "Footnote rows 414-420" in notes
+    assert "C-ISIL OCOTF" in notes  # a free-text footnote, kept in notes
+    assert "['O&M Title', 'Indefinite Accounts'] are parts of 'Total O&M Title plus Indefinite'" in notes
+    assert "14 per-column view sheets" in notes
+
+
+# --- the CSV export of a data sheet ----------------------------------------------------------------------------------
+def write_csv(xlsx: Path, out: Path, *, separators: bool, banner: bool) -> Path:
+    workbook = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+
+    def text(value):
+        if value is None:
+            return ""
+        return f"{value:,}" if separators and isinstance(value, int) else str(value)
+
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([[text(v) for v in row] for row in rows[0 if banner else 1 :]])
+    return out
+
+
+@pytest.mark.parametrize(("separators", "banner"), [(True, True), (True, False), (False, False)])
+def test_csv_export_of_r1(tmp_path, separators, banner):
+    path = write_csv(shared_file(f"{EXHIBIT_DIR}/R-1.xlsx"), tmp_path / "r1.csv", separators=separators, banner=banner)
+    probe = Probe(path, "r1.csv")
+    assert dod_exhibits.sniff(probe)
+    result = read(path, "r1.csv")
+    total = result.lines.filter(pl.col("source_column") == "FY 2019 Total")
+    assert total.height == 1071 and total["value"].sum() == 93_963_648
+    assert result.source == "US DoD Comptroller, budget exhibit R-1"  # told by the account titles
+    assert set(result.lines["sheet"].to_list()) == {None}
+    assert total["row"].min() == (3 if banner else 2)  # the CSV record number
+    assert result.rejected.height == 0
+    assert contract_rejections(result, measures=dod_exhibits.MEASURES).height == 0
+    banners = result.reconciliations.filter(pl.col("check").str.contains("Total of Displayed Rows"))
+    assert banners.height == (14 if banner else 0) and banners["passed"].all()
+
+
+# --- other editions, synthetic -------------------------------------------------------------------------------------
+FY2026_HEADER = [
+    "Organization",
+    "Account",
+    "Account\nTitle",
+    "Budget\nActivity",
+    "Budget Activity Title",
+    "Program\nElement",
+    "Program Element Title",
+    "FY 2024\nActuals",
+    "FY 2025\nEnacted*",
+    "FY 2026\nRequest\nDiscretionary",
+    "FY 2026\nReconciliation\nRequest",
+    "FY 2026\nTotal\nRequest",
+    "Remarks",
+]
+FY2026_ROWS = [
+    ["SF", "3620F", "Research, Development, Test & Eval, SF", 7, "Operational Systems Development", "1203940SF",
+     "Space Domain Awareness", 100, 110, 120, 30, 150, None],
+    ["SDA", "0400D", "Research, Development, Test & Eval, DW", 7.0, "Operational Systems Development", "1206410SDA",
+     "Space Technology Development and Prototyping", "1,000", "-", None, 0, 5, None],
+    ["AIR FORCE", "3600F", "Research, Development, Test & Eval, AF", "07", "Operational Systems Development",
+     "1206853F", "National Security Space Launch", 50, 60, 70, 0, 70, "moved"],
+    ["ARMY", "2040A", "Research, Development, Test & Eval, Army", "07", "Operational Systems Development",
+     "9999999999", "Classified Programs", 1, 2, 3, 0, 3, None],
+    ["NAVY", "1319N", "Research, Development, Test & Eval, Navy", "01", "Basic Research", "0601103N",
+     "University Research Initiatives", 5, "12O", 7, 0, 9, None],
+    [None, None, "Total RDT&E", None, None, None, None, 1156, 172, 200, 30, 237, None],
+]  # fmt: skip
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def fy2026(tmp_path_factory):
+    """A later edition: a cover sheet, a title row, columns moved and renamed, new phases and funding types, Space
+    Force and SDA lines, codes as int/float/text, markers, a bad cell, a stated total row, footnotes."""
+    rows = [["Department of Defense Fiscal Year 2026 Budget Estimates"], FY2026_HEADER, *FY2026_ROWS]
+    rows += [[], ["* Full-year continuing resolution, P.L. 119-4."], ["Numbers may not add due to rounding."]]
+    path = tmp_path_factory.mktemp("fy2026") / "r1_2026.xlsx"
+    write_workbook(path, {"Cover": [["FY 2026 RDT&E Programs (R-1)"]], "Exhibit R-1": rows})
+    return read(path)
+
+
+def test_a_later_edition_reads_by_header_text(fy2026):
+    lines = fy2026.lines
+    assert fy2026.edition == "FY2026 President's Budget"
+    meaning = lines.select("source_column", "period", "phase", "funding_type").unique().sort("source_column").rows()
+    assert meaning == [
+        ("FY 2024 Actuals", 2024, "actual", "total"),
+        ("FY 2025 Enacted*", 2025, "enacted", "total"),
+        ("FY 2026 Reconciliation Request", 2026, "request", "reconciliation"),
+        ("FY 2026 Request Discretionary", 2026, "request", "discretionary"),
+        ("FY 2026 Total Request", 2026, "request", "total"),
+    ]
+    space_force = line(fy2026, 3, "FY 2026 Total Request")
+    assert (space_force["organization"], space_force["account"], space_force["value"]) == ("Space Force", "3620F", 150)
+    assert space_force["budget_activity"] == "7"  # codes written as int, float or text read as written
+    assert line(fy2026, 4, "FY 2024 Actuals")["budget_activity"] == "7"
+    assert line(fy2026, 5, "FY 2024 Actuals")["budget_activity"] == "07"
+    assert line(fy2026, 4, "FY 2024 Actuals")["value"] == 1000  # "1,000"
+    assert line(fy2026, 3, "FY 2025 Enacted*")["footnotes"] == "Full-year continuing resolution, P.L. 119-4."
+    assert contract_rejections(fy2026, measures=dod_exhibits.MEASURES).height == 0
+
+
+def test_space_force_and_sda_lines_are_space(fy2026):
+    flags = fy2026.lines.filter(pl.col("source_column") == "FY 2024 Actuals").sort("row")
+    assert flags.select("row", "is_space").rows() == [
+        (3, True),
+        (4, True),
+        (5, False),
+        (6, False),
+        (7, False),
+        (8, False),
+    ]
+    # an Air Force MFP-12 program element is not space from FY 2021 on: its line moved to the Space Force
+
+
+def test_markers_bad_cells_classified_and_totals(fy2026):
+    sda_enacted = line(fy2026, 4, "FY 2025 Enacted*")
+    assert (sda_enacted["value"], sda_enacted["missing_marker"]) == (None, "-")
+    blank = line(fy2026, 4, "FY 2026 Request Discretionary")
+    assert (blank["value"], blank["missing_marker"]) == (None, "empty")
+    assert fy2026.rejected.select("sheet", "row", "column", "rule", "value").rows() == [
+        ("Exhibit R-1", 7, "FY 2025 Enacted*", "type: number", "12O")
+    ]
+    assert fy2026.lines.filter((pl.col("row") == 7) & (pl.col("source_column") == "FY 2025 Enacted*")).is_empty()
+    assert line(fy2026, 6, "FY 2024 Actuals")["is_classified_aggregate"]
+    total = line(fy2026, 8, "FY 2024 Actuals")
+    assert total["is_total"] and total["value"] == 1156
+
+
+def test_reconciliations_of_a_later_edition(fy2026):
+    recs = fy2026.reconciliations
+    total_rows = recs.filter(pl.col("row") == 8).sort("check")
+    # FY 2024: 100 + 1,000 + 50 + 1 + 5 = 1,156 stated; FY 2025: 110 + 60 + 2 = 172 (the bad cell and "-" dropped)
+    assert total_rows.filter(pl.col("check").str.contains("FY 2024 Actuals"))["passed"].to_list() == [True]
+    assert total_rows.filter(pl.col("check").str.contains("FY 2025 Enacted"))["computed"].to_list() == [172.0]
+    components = recs.filter(pl.col("check").str.contains("= FY 2026 Request Discretionary \\+"))
+    # row 7: 7 + 0 != 9; row 4 has a blank discretionary cell and is not checked
+    assert components.filter(pl.col("row").is_not_null()).select("row", "stated", "computed").rows() == [(7, 9.0, 7.0)]
+    summary = components.filter(pl.col("row").is_null()).row(0, named=True)
+    assert "4 lines, 1 do not add up" in summary["check"] and not summary["passed"]
+    notes = " ".join(fy2026.notes)
+    assert "Sheets without an exhibit header, not read: ['Cover']" in notes
+    assert "Columns not read: ['Remarks']" in notes
+    assert "Numbers may not add due to rounding." in notes
+    assert "Title rows above the header row 2" in notes
+
+
+M1_HEADER = ["Account", "Account Title", "Budget Sub Activity", "Budget Sub Activity Title"]
+ARMY_PAY = ["2010A", "Military Personnel, Army", "005", "Basic Pay", 10, 1, 11]
+AIR_FORCE_PAY = ["3500F", "Military Personnel, Air Force", "005", "Basic Pay", 20, 2, 22]
+
+
+def banner(*totals):
+    return [None, None, None, "Total of Displayed Rows", *totals]
+
+
+def test_views_and_parts_are_reconciled_not_read(tmp_path):
+    header = [*M1_HEADER, "FY 2019 Base", "FY 2019 OCO", "FY 2019 Total"]
+    sheets = {
+        "Exhibit M-1": [banner(30, 3, 33), header, ARMY_PAY, AIR_FORCE_PAY],
+        "Army": [banner(10, 1, 11), header, ARMY_PAY],
+        "Air Force": [banner(20, 2, 22), header, AIR_FORCE_PAY],
+        "FY 2019 Total": [banner(34), [*M1_HEADER, "FY 2019 Total"], ARMY_PAY[:4] + [11], AIR_FORCE_PAY[:4] + [22]],
+    }
+    result = read(write_workbook(tmp_path / "m1.xlsx", sheets))
+    assert set(result.lines["sheet"]) == {"Exhibit M-1"} and result.lines.height == 6  # 2 lines x 3 columns
+    recs = result.reconciliations
+    parts = recs.filter(pl.col("check").str.contains("'Army' \\+ 'Air Force'"))
+    assert parts.height == 3 and parts["passed"].all()
+    view = recs.filter(pl.col("sheet") == "FY 2019 Total").row(0, named=True)
+    assert (view["stated"], view["computed"], view["passed"]) == (34.0, 33.0, False)  # the view disagrees
+    assert recs.filter(pl.col("sheet") == "Exhibit M-1")["passed"].all()
+
+
+def test_a_banner_without_cached_values_states_nothing(tmp_path):
+    header = [*M1_HEADER, "FY 2019 Base", "FY 2019 OCO", "FY 2019 Total"]
+    formulas = banner("=SUBTOTAL(9,E3:E100)", "=SUBTOTAL(9,F3:F100)", "=SUBTOTAL(9,G3:G100)")
+    result = read(write_workbook(tmp_path / "m1.xlsx", {"Exhibit M-1": [formulas, header, ARMY_PAY]}))
+    assert result.lines.height == 3 and result.rejected.height == 0
+    assert result.reconciliations.filter(pl.col("check").str.contains("Displayed Rows")).is_empty()
+    assert any("'Total of Displayed Rows' banner" in note for note in result.notes)
+
+
+def test_air_force_space_before_the_space_force(tmp_path):
+    header = ["Account", "Account Title", "Organization", "PE / BLI", "PE / BLI Title", "FY 2020 Base", "FY 2020 OCO"]
+    rows = [
+        header,
+        ["3600F", "Research, Development, Test & Eval, AF", "AF", "1206853F", "EELV", 10, 1],
+        ["3600F", "Research, Development, Test & Eval, AF", "AF", "0604015F", "Long Range Strike - Bomber", 20, 2],
+        ["1319N", "Research, Development, Test & Eval, Navy", "NAVY", "1203109N", "Satellite Communications", 30, 3],
+    ]
+    result = read(write_workbook(tmp_path / "r1_2020.xlsx", {"Exhibit R-1": rows}))
+    flags = result.lines.filter(pl.col("source_column") == "FY 2020 Base").sort("row")["is_space"].to_list()
+    assert flags == [True, False, False]
+    assert result.edition == "FY2020 President's Budget"
+
+
+def test_a_column_without_a_phase_a_year_before_the_budget_is_refused(tmp_path):
+    rows = [["Account", "Account Title", "Line Item", "FY 2018 Base", "FY 2019 Base"], ["2031A", "Aircraft", "X", 1, 2]]
+    path = write_workbook(tmp_path / "p1.xlsx", {"Exhibit P-1": rows})
+    with pytest.raises(InputFileError, match="column 'FY 2018 Base'.*FY 2018 without saying") as error:
+        read(path, "p1.xlsx")
+    assert "p1.xlsx" in str(error.value)
+
+
+def test_a_workbook_without_an_exhibit_sheet_is_refused(tmp_path):
+    path = write_workbook(tmp_path / "x.xlsx", {"Notes": [["Account", "Notes"], ["2040A", "nothing here"]]})
+    assert not dod_exhibits.sniff(Probe(path, "x.xlsx"))
+    with pytest.raises(InputFileError, match="x.xlsx.*no sheet has an exhibit header"):
+        read(path, "x.xlsx")
+
+
+def test_a_missing_line_item_column_is_refused(tmp_path):
+    rows = [["Account", "Account Title", "FY 2019 Base", "FY 2019 OCO"], ["2040A", "RDT&E, Army", 1, 2]]
+    path = write_workbook(tmp_path / "r1.xlsx", {"Exhibit R-1": rows})
+    with pytest.raises(InputFileError, match="sheet 'Exhibit R-1', row 1: the header has no line-item column"):
+        read(path, "r1.xlsx")
+
+
+def test_a_truncated_workbook_is_a_clear_error(tmp_path):
+    real = shared_file(f"{EXHIBIT_DIR}/R-1.xlsx").read_bytes()
+    path = tmp_path / "R-1.xlsx"
+    path.write_bytes(real[: len(real) // 2])
+    with pytest.raises(InputFileError, match="file broken-R-1.xlsx") as error:
+        read(path, "broken-R-1.xlsx")
+    assert "truncated or corrupted" in str(error.value)
+
+
+# --- detection -----------------------------------------------------------------------------------------------------
+OTHER_FORMATS = [
+    "sipri/SIPRI-Milex-data-1949-2024_2.xlsx",
+    "sipri/SIPRI-Milex-data-2017-2025.xlsx",
+    "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip",
+    "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv",
+    "worldbank/Metadata_Country_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv",
+    "owid/military-spending-as-a-share-of-gdp-sipri.csv",
+    "nato/240617-def-exp-2024-TABLES-en.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 1.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-1.xlsx",
+    "strategy/2018-01-19-national-defense-strategy-2018-summary.md",
+]
+
+
+@pytest.mark.parametrize("relative", OTHER_FORMATS)
+def test_other_formats_are_not_sniffed(relative):
+    probe = Probe(shared_file(relative), relative)
+    try:
+        assert not dod_exhibits.sniff(probe)
+    finally:
+        probe.close()
+
+
+def test_binary_and_empty_files_are_not_sniffed(tmp_path):
+    binary, empty = tmp_path / "random.bin", tmp_path / "empty.csv"
+    binary.write_bytes(bytes(range(256)) * 64)
+    empty.write_bytes(b"")
+    assert not dod_exhibits.sniff(Probe(binary, "random.bin"))
+    assert not dod_exhibits.sniff(Probe(empty, "empty.csv"))
