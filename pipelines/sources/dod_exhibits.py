@@ -121,7 +121,7 @@ FORMAT = "dod_exhibits"
 SOURCE = "US DoD Comptroller, budget exhibits (R-1, P-1, P-1R, O-1, M-1, RF-1)"
 
 MEASURES = {
-    "budget_authority": "Budget authority, thousands of current US dollars (unit_factor 1000)",
+    "budget_authority": "Budget authority, current US dollars (exhibits publish thousands: see unit_factor)",
     "procurement_quantity": "Procurement quantity, number of items (P-1 and P-1R Quantity columns)",
 }
 

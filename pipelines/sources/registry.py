@@ -12,7 +12,7 @@ from pipelines.sources.probe import Probe
 
 #: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
 #: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names).
-READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits")
+READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook")
 
 
 def readers() -> list[ModuleType]:
