@@ -136,7 +136,7 @@ def _build(layout: Layout, out) -> int:
     else:
         print("  Quarantined: none (every input row met its contract)", file=out)
     if inbox:
-        unreadable = [(path, error) for path, status, _, _, error in inbox if status != "loaded"]
+        unreadable = [(path, error) for path, status, _, _, error in inbox if status == "unreadable"]
         lines = sum(rows for _, status, _, rows, _ in inbox if status == "loaded")
         print(
             f"  Inbox: {len(inbox) - len(unreadable)} of {len(inbox)} file(s) read, {lines:,} budget lines "

@@ -21,7 +21,8 @@ from pipelines.quality import apply_contract, bind_references
 from pipelines.schemas import BudgetLine
 from pipelines.sources.budget_lines import NationNames, empty_lines, empty_reconciliations
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
-from pipelines.sources.registry import all_measures, read_file
+from pipelines.sources.probe import Probe
+from pipelines.sources.registry import all_measures, companion, read_file
 
 #: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
 IGNORED = (".", "_", "README")
@@ -34,7 +35,7 @@ class CheckedFile:
     file: str
     sha256: str
     bytes: int
-    status: str  # loaded | unreadable
+    status: str  # loaded | companion (read with another file) | unreadable
     source_format: str | None = None
     source: str | None = None
     edition: str | None = None
@@ -88,6 +89,18 @@ def check_file(
         sha, size = _fingerprint(path)
     except OSError as exc:
         return CheckedFile(shown, "", 0, "unreadable", error=f"Cannot read file {shown}: {exc.strerror}")
+    probe = Probe(path, shown)
+    try:
+        paired = companion(probe)
+    except InputFileError:
+        paired = None
+    finally:
+        probe.close()
+    if paired is not None:
+        reader, described = paired
+        return CheckedFile(
+            shown, sha, size, "companion", source_format=reader.FORMAT, source=reader.SOURCE, notes=(described,)
+        )
     try:
         result = read_file(path, shown, names)
     except InputFileError as exc:

@@ -20,6 +20,7 @@ def inbox_build(tmp_path_factory):
     inbox = layout.data_raw / "inbox"
     inbox.mkdir()
     shutil.copy(shared_file(OWID), inbox / "owid.csv")
+    shutil.copy(shared_file("dod/fy2019_exhibits/R-1.xlsx"), inbox / "R-1.xlsx")
     (inbox / "half.xlsx").write_bytes(shared_file("nato/240617-def-exp-2024-TABLES-en.xlsx").read_bytes()[:5000])
     (inbox / "minutes.txt").write_text("Meeting minutes, not a budget table\n")
     (inbox / "README.md").write_text("notes for the team: never read\n")
@@ -38,6 +39,20 @@ def test_inbox_files_land_in_budget_lines(inbox_build):
     assert (round(value, 4), unit, row) == (3.4192, "percent of GDP", 7972)
 
 
+def test_r1_program_elements_and_their_fy2019_total_in_the_warehouse(inbox_build):
+    """The issue's figures, through reader, contract, warehouse and mart: 1,071 program element lines whose
+    FY 2019 total sums to 93,963,648 thousand dollars; the footnote rows under the data are not lines."""
+    [(lines, total, dollars, last_row)] = query(
+        inbox_build.layout,
+        'select count(*), sum(value), sum(value_units), max("row") from marts.budget_lines '
+        "where file = 'data_raw/inbox/R-1.xlsx' and period = 2019 and funding_type = 'total' "
+        "and phase = 'request' and not is_memo",
+    )
+    assert (lines, total, dollars, last_row) == (1071, 93_963_648, 93_963_648_000, 1073)
+    [(space,)] = query(inbox_build.layout, 'select count(distinct "row") from marts.budget_lines where is_space')
+    assert space == 47
+
+
 def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
     rows = query(
         inbox_build.layout,
@@ -45,6 +60,7 @@ def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
         "where origin = 'inbox' order by path",
     )
     assert [r[:5] for r in rows] == [
+        ("data_raw/inbox/R-1.xlsx", "loaded", "dod_exhibits", 14994, 0),
         ("data_raw/inbox/half.xlsx", "unreadable", None, 0, 0),
         ("data_raw/inbox/minutes.txt", "unreadable", None, 0, 0),
         ("data_raw/inbox/owid.csv", "loaded", "owid_grapher", 8245, 0),
@@ -56,7 +72,7 @@ def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
 
 def test_build_names_each_unreadable_inbox_file_and_why(inbox_build):
     output = inbox_build.output
-    assert "Inbox: 1 of 3 file(s) read, 8,245 budget lines" in output
+    assert "Inbox: 2 of 4 file(s) read, 23,239 budget lines" in output
     assert "Cannot read file data_raw/inbox/half.xlsx: not a valid zip or .xlsx file" in output
     assert "Cannot read file data_raw/inbox/minutes.txt: not a format milspace reads" in output
     assert "check inbox_files_readable (marts/sources): FAILED (warn), 2 rows break it" in output

@@ -8,6 +8,7 @@ from pipelines.assets.resource import MilspaceResource
 from pipelines.ingest import ValidatedTable
 from pipelines.published import CheckedFile, combined, read_inbox
 from pipelines.sources.budget_lines import NationNames
+from pipelines.sources.registry import measure_table
 from pipelines.warehouse import header_comment, sql_file
 
 INBOX_FOLDER = "data_raw/inbox/"
@@ -74,6 +75,7 @@ def staging_budget_lines(
     lines, rejected, reconciliations = combined(loaded)
     rows = warehouse.load_staging(run, "budget_lines", lines, fresh=fresh)
     warehouse.load_staging(run, "reconciliations", reconciliations, fresh=fresh)
+    warehouse.load_staging(run, "measures", pl.DataFrame(measure_table()), fresh=fresh)
     warehouse.replace_quarantine(run, [], rejected, folder=INBOX_FOLDER, fresh=fresh)
     records = pl.DataFrame([f.source_record("inbox") for f in files]) if files else pl.DataFrame()
     warehouse.replace_rows(run, "sources", records, [], folder=INBOX_FOLDER, fresh=fresh)

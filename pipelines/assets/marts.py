@@ -26,7 +26,7 @@ def upstream_tables(name: str) -> list[tuple[str, str]]:
 
 #: Staging tables every staging asset writes its own rows into, and the staging tables written by another one.
 SHARED_STAGING = ("quarantine", "sources")
-WRITTEN_BY = {"reconciliations": "budget_lines"}
+WRITTEN_BY = {"reconciliations": "budget_lines", "measures": "budget_lines"}
 
 
 def staging_assets() -> list[str]:

@@ -51,7 +51,9 @@ def open_workbook(path: Path, shown: str, *, read_only: bool = True, data_only: 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not use
-            return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
+            # From bytes, not the path: openpyxl refuses a path whose name does not end in .xlsx, and formats
+            # are told by content, whatever the file is called.
+            return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=read_only, data_only=data_only)
     except Exception as exc:  # zipfile, zlib, XML and openpyxl errors all mean the same: a damaged workbook
         raise InputFileError(shown, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
 

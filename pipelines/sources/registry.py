@@ -11,7 +11,8 @@ from pipelines.sources.budget_lines import NationNames, ReadResult, default_name
 from pipelines.sources.probe import Probe
 
 #: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
-#: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names).
+#: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names); and
+#: optionally companion(probe) -> str | None, for files read together with another (World Bank metadata).
 READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook")
 
 
@@ -20,11 +21,33 @@ def readers() -> list[ModuleType]:
 
 
 def all_measures() -> dict[str, str]:
-    """Every measure any reader may emit, with its description."""
+    """Every measure any reader may emit, with its description (the first reader's, in registry order)."""
     measures: dict[str, str] = {}
     for reader in readers():
-        measures.update(reader.MEASURES)
+        for measure, description in reader.MEASURES.items():
+            measures.setdefault(measure, description)
     return measures
+
+
+def measure_table() -> list[dict[str, str]]:
+    """One row per measure: its description and the formats whose readers emit it."""
+    formats: dict[str, list[str]] = {}
+    for reader in readers():
+        for measure in reader.MEASURES:
+            formats.setdefault(measure, []).append(reader.FORMAT)
+    described = all_measures()
+    return [
+        {"measure": m, "description": described[m], "source_formats": ", ".join(f)} for m, f in sorted(formats.items())
+    ]
+
+
+def companion(probe: Probe) -> tuple[ModuleType, str] | None:
+    """(reader, what the file is for) when a file is a companion another file of that format reads with it."""
+    for reader in readers():
+        described = getattr(reader, "companion", lambda _probe: None)(probe)
+        if described:
+            return reader, described
+    return None
 
 
 def detect(probe: Probe) -> ModuleType:
@@ -40,7 +63,7 @@ def detect(probe: Probe) -> ModuleType:
         looks = f"text starting {probe.text_lines[0][:80]!r}"
     else:
         looks = "a binary file" if probe.head else "an empty file"
-    known = ", ".join(r.SOURCE for r in readers())
+    known = ", ".join(r.FORMAT for r in readers())
     raise InputFileError(probe.shown, f"not a format milspace reads ({known}); it looks like {looks}")
 
 

@@ -156,6 +156,19 @@ def sniff(probe: Probe) -> bool:
         return False
 
 
+def companion(probe: Probe) -> str | None:
+    """If the file is one of a download's metadata CSVs, what it is for (it is read with its data CSV)."""
+    try:
+        kind = None if probe.is_zip else _kind("\n".join(probe.text_lines))
+    except (InputFileError, csv.Error):
+        return None
+    if kind == "country":
+        return "World Bank country metadata: read with the data CSV beside it, to tell aggregates from countries"
+    if kind == "indicator":
+        return "World Bank indicator metadata: read with the data CSV beside it, for the source organization"
+    return None
+
+
 # --- the files of one download -----------------------------------------------------------------------------
 
 

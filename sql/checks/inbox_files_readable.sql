@@ -5,5 +5,5 @@
 -- Returns the files that could not be read, with the reason.
 SELECT path, error
 FROM marts.sources
-WHERE status <> 'loaded'
+WHERE status = 'unreadable'
 ORDER BY path

@@ -1,7 +1,8 @@
 -- marts.sources
 -- Grain: one row per file the last build read: starter, reference and inbox files.
 -- Units: bytes in bytes; rows_loaded and rows_rejected count lines (budget lines, or table rows for starter files).
--- status: loaded, or unreadable (error says why; nothing of the file was loaded).
+-- status: loaded; companion (a file read together with another, such as World Bank metadata); or unreadable
+--   (error says why; nothing of the file was loaded).
 CREATE OR REPLACE TABLE marts.sources AS
 WITH sources AS (
     SELECT * FROM staging.sources

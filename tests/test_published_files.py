@@ -1,0 +1,110 @@
+"""Every real published file in ../shared/data: detected by content, read with no unexplained rejected row; and
+damaged or mislabelled copies of them give one clear paragraph naming the file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.published import check_file
+from pipelines.sources.budget_lines import default_names
+from tests.conftest import SHARED_DATA
+from tests.source_helpers import nation_codes
+
+#: Every file the folder holds, by the format it must be detected as (None: not a budget file).
+EXPECTED = {
+    "sipri/SIPRI-Milex-data-1949-2024_2.xlsx": "sipri_milex",
+    "sipri/SIPRI-Milex-data-2017-2025.xlsx": "sipri_milex",
+    "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip": "worldbank_wdi",
+    "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
+    "worldbank/Metadata_Country_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
+    "worldbank/Metadata_Indicator_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
+    "owid/military-spending-as-a-share-of-gdp-sipri.csv": "owid_grapher",
+    "nato/240617-def-exp-2024-TABLES-en.xlsx": "nato_defence_expenditure",
+    **{f"dod/fy2019_exhibits/{name}.xlsx": "dod_exhibits" for name in ("M-1", "O-1", "P-1", "P-1R", "R-1", "RF-1")},
+    **{f"dod/greenbook_fy2022/FY22 PB Green Book Chap {n}.xlsx": "dod_greenbook" for n in (1, 2, 3, 4, 5, 7)},
+    **{
+        f"dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-{n}.xlsx": "dod_greenbook"
+        for n in range(1, 27)
+    },
+}
+COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
+#: Green Book files whose every table is of a kind the reader documents as skipped (end strength, civilian pay,
+#: comparisons of budget submissions): detected, read, no lines.
+NO_LINES = {
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 4.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-14.xlsx",
+    "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-15.xlsx",
+}
+
+pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)")
+
+
+def test_the_expected_list_covers_every_data_file():
+    present = {str(p.relative_to(SHARED_DATA)) for p in SHARED_DATA.rglob("*") if p.is_file() and p.suffix != ".md"}
+    assert present == set(EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def codes():
+    return nation_codes()
+
+
+@pytest.mark.parametrize("relative", sorted(EXPECTED))
+def test_detected_and_read_with_no_rejected_row(relative, codes):
+    checked = check_file(SHARED_DATA / relative, relative, default_names(), codes)
+    assert checked.source_format == EXPECTED[relative], checked.error
+    if relative in COMPANIONS:
+        assert checked.status == "companion"
+        return
+    assert checked.status == "loaded", checked.error
+    assert checked.rejected.height == 0, checked.rejected.head(5)
+    if relative in NO_LINES:
+        assert checked.lines.height == 0 and checked.notes
+    else:
+        assert checked.lines.height > 0
+        assert set(checked.lines["file"]) == {relative}
+        assert checked.lines.filter(pl.col("value").is_null() & pl.col("missing_marker").is_null()).height == 0
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "sipri/SIPRI-Milex-data-1949-2024_2.xlsx",
+        "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip",
+        "nato/240617-def-exp-2024-TABLES-en.xlsx",
+        "dod/fy2019_exhibits/R-1.xlsx",
+        "dod/greenbook_fy2022/FY22 PB Green Book Chap 1.xlsx",
+    ],
+)
+def test_a_truncated_copy_is_one_clear_paragraph_naming_the_file(relative, tmp_path, codes):
+    raw = (SHARED_DATA / relative).read_bytes()
+    damaged = tmp_path / Path(relative).name
+    damaged.write_bytes(raw[: len(raw) // 2])
+    checked = check_file(damaged, f"data_raw/inbox/{damaged.name}", default_names(), codes)
+    assert checked.status == "unreadable"
+    assert checked.error.startswith(f"Cannot read file data_raw/inbox/{damaged.name}: ")
+    assert "\n" not in checked.error and "Traceback" not in checked.error
+
+
+def test_a_mislabelled_file_is_still_detected_by_content(tmp_path, codes):
+    """A NATO workbook named like a CSV, and the OWID CSV named like a workbook, read as what they are."""
+    nato = tmp_path / "budget.csv"
+    shutil.copy(SHARED_DATA / "nato/240617-def-exp-2024-TABLES-en.xlsx", nato)
+    owid = tmp_path / "exhibit R-1.xlsx"
+    shutil.copy(SHARED_DATA / "owid/military-spending-as-a-share-of-gdp-sipri.csv", owid)
+    assert check_file(nato, "budget.csv", default_names(), codes).source_format == "nato_defence_expenditure"
+    assert check_file(owid, "exhibit R-1.xlsx", default_names(), codes).source_format == "owid_grapher"
+
+
+def test_a_text_file_that_is_no_budget_table_is_named_with_what_it_looks_like(tmp_path, codes):
+    stray = tmp_path / "minutes.csv"
+    stray.write_text("date,attendees\n2026-11-25,4\n")
+    checked = check_file(stray, "minutes.csv", default_names(), codes)
+    assert checked.status == "unreadable"
+    assert checked.error.startswith("Cannot read file minutes.csv: not a format milspace reads (sipri_milex, ")
+    assert "it looks like text starting 'date,attendees'" in checked.error
