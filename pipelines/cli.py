@@ -58,7 +58,9 @@ def _write_log(layout: Layout, run_id: str, text: str) -> Path:
 def build(layout: Layout, *, out=None) -> int:
     """Run the whole pipeline in-process on `layout`; the exit code."""
     out = out or sys.stdout
-    with warnings.catch_warnings():
+    from pipelines.lock import build_lock
+
+    with warnings.catch_warnings(), build_lock(layout):
         # Dagster's preview and deprecation notices are for developers, not for the person running a build.
         warnings.simplefilter("ignore")
         return _build(layout, out)
@@ -295,6 +297,17 @@ def sql(layout: Layout, query: str, fmt: str = "table", *, out=None) -> int:
     return EXIT_OK
 
 
+def shell(layout: Layout) -> int:
+    """Replace this process with the DuckDB shell (the version pinned with the library), read-only."""
+    duckdb_shell = Path(sys.executable).parent / "duckdb"
+    if not duckdb_shell.exists():
+        raise MilspaceError(f"The DuckDB shell is not installed beside {sys.executable}: run `make build` first.")
+    if not layout.warehouse.exists():
+        raise MilspaceError(f"No warehouse at {layout.warehouse}: run `make build` (or `milspace build`) first.")
+    os.execv(duckdb_shell, [str(duckdb_shell), "-readonly", str(layout.warehouse)])
+    return EXIT_OK  # not reached
+
+
 # --- report --------------------------------------------------------------------------------------------------
 
 
@@ -312,8 +325,15 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--root", help="project root (default: $MILSPACE_ROOT, else the repository)")
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="read, check and load every input; publish the warehouse; draw the report")
-    query = commands.add_parser("sql", help="run a read-only SQL query on the published warehouse")
-    query.add_argument("query", help='for example: "select * from marts.space_share"')
+    query = commands.add_parser(
+        "sql", help="run a read-only SQL query on the published warehouse (no query: an interactive shell)"
+    )
+    query.add_argument(
+        "query",
+        nargs="?",
+        help='for example: "select * from marts.space_share"; omitted: the query is read from standard input, '
+        "or, at a terminal, the DuckDB shell opens read-only on the warehouse",
+    )
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
     look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
@@ -329,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return build(layout)
         if args.command == "sql":
-            return sql(layout, args.query, args.format)
+            if args.query is None and sys.stdin.isatty():
+                return shell(layout)
+            return sql(layout, args.query if args.query is not None else sys.stdin.read(), args.format)
         if args.command == "inspect":
             return inspect(layout, args.path, args.output)
         return report(layout)

@@ -12,6 +12,7 @@ Two kinds of rule need data the model cannot hold, and are declared here but bou
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandera.polars as pa
 import polars as pl
@@ -58,7 +59,16 @@ class MilitaryExpenditure(_Provenance):
 
     nation_iso3: str = references("nations")
     year: int = pa.Field(ge=1949, le=CURRENT_YEAR, description="Calendar year; SIPRI's series start in 1949.")
-    measure: str = pa.Field(isin=["current_usd", "constant_usd", "share_of_gdp"])
+    measure: str = pa.Field(
+        isin=[
+            "current_usd",
+            "constant_usd",
+            "share_of_gdp",
+            "share_of_government_spending",
+            "per_capita_usd",
+            "local_currency",
+        ]
+    )
     value: float = pa.Field(ge=0, nullable=True, description="In `unit`; empty when SIPRI has no figure.")
     unit: str
     is_estimate: bool
@@ -70,10 +80,10 @@ class MilitaryExpenditure(_Provenance):
     def _value_or_marker(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("value").is_null() == pl.col("missing_marker").is_not_null())
 
-    @row_rule("share_of_gdp is a percentage, at most 100", "measure", "value")
+    @row_rule("a share is a percentage, at most 100", "measure", "value")
     def _share_at_most_100(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("measure") != "share_of_gdp") | pl.col("value").is_null() | (pl.col("value") <= 100)
+            ~pl.col("measure").str.starts_with("share_of") | pl.col("value").is_null() | (pl.col("value") <= 100)
         )
 
     @row_rule("unit agrees with measure", "measure", "unit")
@@ -84,12 +94,32 @@ class MilitaryExpenditure(_Provenance):
             .then(unit.str.starts_with("US$ millions, current"))
             .when(measure == "constant_usd")
             .then(unit.str.contains(r"^US\$ millions, constant \(\d{4}\)"))
-            .otherwise(unit == "percent of GDP")
+            .when(measure == "share_of_gdp")
+            .then(unit == "percent of GDP")
+            .when(measure == "share_of_government_spending")
+            .then(unit == "percent of general government expenditure")
+            .when(measure == "per_capita_usd")
+            .then(unit == "US$ per person, current prices")
+            .otherwise(unit.str.contains(r"^local currency millions \([A-Z]{3}\), current prices$"))
         )
 
     class Config:
         strict = True
         unique = ["nation_iso3", "year", "measure"]
+
+
+class WorldBankShare(_Provenance):
+    """World Bank WDI military expenditure, percent of GDP: one row per nation and calendar year."""
+
+    nation_iso3: str = references("nations")
+    year: int = pa.Field(ge=1960, le=CURRENT_YEAR)
+    share_of_gdp_pct: float = pa.Field(ge=0, le=100)
+    edition: str
+    source_url: str = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        unique = ["nation_iso3", "year"]
 
 
 class UsBudgetLine(_Provenance):
@@ -130,6 +160,30 @@ class UsBudgetLine(_Provenance):
     class Config:
         strict = True
         unique = ["fiscal_year", "organization", "phase", "scope", "appropriation_title"]
+
+
+class UsSpaceProgramLine(_Provenance):
+    """US DoD space budget lines from the Comptroller's exhibits: one row per line and amount column."""
+
+    fiscal_year: int = pa.Field(ge=1976, le=LAST_BUDGET_YEAR)
+    phase: str = pa.Field(isin=["request", "enacted", "actual", "projection"])
+    funding_type: str
+    exhibit: str = pa.Field(isin=["R-1", "P-1", "P-1R", "O-1", "M-1", "RF-1"])
+    exhibit_row: int = pa.Field(ge=1)
+    appropriation_title: str
+    account: str
+    account_title: str
+    organization: str = pa.Field(nullable=True)
+    budget_activity_title: str = pa.Field(nullable=True)
+    line_item: str
+    line_item_title: str
+    amount_usd_thousands: float
+    source_column: str
+    source_url: str = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        unique = ["exhibit", "exhibit_row", "source_column"]
 
 
 class SpaceBudget(_Provenance):
@@ -255,11 +309,105 @@ class Nation(_Provenance):
     region: str = pa.Field(nullable=True)
     subregion: str = pa.Field(nullable=True)
     is_focus: bool
-    artemis_accords_signed: dt.date = pa.Field(nullable=True)
 
     class Config:
         strict = True
         unique = ["code"]
+
+
+class Membership(_Provenance):
+    """Reference: a nation's membership of NATO, Five Eyes, the Combined Space Operations initiative or the
+    Artemis Accords, with the date it began."""
+
+    code: str = references("nations")
+    membership: str = pa.Field(isin=["nato", "five_eyes", "cspo", "artemis_accords"])
+    joined_on: dt.date
+    date_precision: str = pa.Field(isin=["day", "month", "year"])
+    left_on: dt.date = pa.Field(nullable=True)
+
+    @row_rule("left_on is after joined_on", "joined_on", "left_on")
+    def _order(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("left_on").is_null() | (pl.col("left_on") > pl.col("joined_on")))
+
+    class Config:
+        strict = True
+        unique = ["code", "membership"]
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+class CapabilityRule(_Provenance):
+    """Reference: a rule mapping US space budget lines to a space capability area."""
+
+    rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    capability_area: str = pa.Field(
+        isin=[
+            "missile_warning_tracking",
+            "pnt",
+            "satcom",
+            "isr",
+            "space_domain_awareness",
+            "launch_ranges",
+            "space_control_counterspace",
+            "command_control",
+            "science_technology",
+            "space_enterprise_support",
+        ]
+    )
+    field: str = pa.Field(isin=["line_item", "line_item_title", "account_title", "budget_activity_title"])
+    pattern: str
+    priority: int = pa.Field(ge=0)
+    rationale: str
+
+    @row_rule("pattern is a valid regular expression", "pattern")
+    def _pattern_compiles(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("pattern").map_elements(_compiles, return_dtype=pl.Boolean))
+
+    class Config:
+        strict = True
+        unique = ["rule_id"]
+
+
+class MilitarizationWeight(_Provenance):
+    """Reference: an indicator of the militarization index, its weight and transform."""
+
+    indicator: str
+    measure: str = pa.Field(
+        isin=[
+            "milex_share_of_gdp",
+            "milex_share_of_government_spending",
+            "milex_per_capita_usd",
+            "real_growth_pct",
+            "personnel_per_1000_people",
+        ]
+    )
+    weight: float = pa.Field(gt=0)
+    transform: str = pa.Field(isin=["log10", "linear"])
+    description: str
+
+    class Config:
+        strict = True
+        unique = ["measure"]
+
+
+class SourceDifference(_Provenance):
+    """Reference: a known reason two publishers' figures for the same nation and year differ."""
+
+    source_a: str = pa.Field(isin=["SIPRI", "NATO", "World Bank", "Our World in Data", "US DoD"])
+    source_b: str = pa.Field(isin=["SIPRI", "NATO", "World Bank", "Our World in Data", "US DoD"])
+    measure: str = pa.Field(isin=["*", "milex_usd", "milex_share_of_gdp"])
+    reason: str = pa.Field(isin=["definition", "vintage", "currency", "coverage", "fiscal_year", "rounding"])
+    explanation: str
+
+    class Config:
+        strict = True
+        unique = ["source_a", "source_b", "measure", "reason", "explanation"]
 
 
 class NationName(_Provenance):
@@ -350,8 +498,14 @@ class RejectedRow(pa.DataFrameModel):
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "nations": Nation,
     "nation_names": NationName,
+    "memberships": Membership,
+    "capability_rules": CapabilityRule,
+    "militarization_weights": MilitarizationWeight,
+    "source_differences": SourceDifference,
     "military_expenditure": MilitaryExpenditure,
+    "worldbank_milex_share_of_gdp": WorldBankShare,
     "us_budget_lines": UsBudgetLine,
+    "us_space_program_lines": UsSpaceProgramLine,
     "space_budgets": SpaceBudget,
     "strategy_documents": StrategyDocument,
     "strategy_commitments": StrategyCommitment,

@@ -66,8 +66,8 @@ class Warehouse:
     def _prepare(self, path: Path, fresh: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         now = time.time()
-        for old in path.parent.glob("*.duckdb*"):
-            if old.name.split(".duckdb")[0] != path.stem and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
+        for old in path.parent.iterdir():
+            if old.name.split(".")[0] != path.stem and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
                 old.unlink(missing_ok=True)
         if not fresh and self.published.exists():
             shutil.copyfile(self.published, path)
@@ -185,21 +185,34 @@ class Warehouse:
             os.close(directory)
         return counts
 
+    def staged_report(self, run_id: str) -> Path:
+        """Where this run draws its report before publishing it with the warehouse."""
+        return self.working_path(run_id).with_suffix(".html")
+
     def discard(self, run_id: str) -> None:
-        """Remove this run's working copy (after a failure); the published warehouse is untouched."""
+        """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
         path = self.working_path(run_id)
-        for leftover in (path, Path(str(path) + ".wal")):
+        for leftover in (path, Path(str(path) + ".wal"), self.staged_report(run_id)):
             leftover.unlink(missing_ok=True)
 
 
 @contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to a published warehouse; many may be open while a build runs."""
+    """A read-only connection to a published warehouse; many may be open while a build runs.
+
+    The file is attached to a private in-memory database rather than opened with duckdb.connect(path): DuckDB
+    shares one database per path within a process, so a connection opened before a build published would keep
+    serving the old file to every later connection of the same process. Attached, each connection reads the
+    file that was published when it opened, and a new connection sees the newest build."""
     if not path.exists():
         raise WarehouseError(f"No warehouse at {path}: run `make build` (or `milspace build`) first.")
+    con = duckdb.connect()
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
     except duckdb.Error as exc:
+        con.close()
         raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from None
     try:
         yield con

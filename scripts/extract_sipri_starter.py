@@ -1,146 +1,90 @@
-"""Regenerate data_raw/starter/military_expenditure.csv from a SIPRI Military Expenditure workbook.
+"""Regenerate data_raw/starter/military_expenditure.csv from a SIPRI Military Expenditure Database workbook.
 
-The starter file ships figures only (one row per nation, year and measure, each with its source); the
-SIPRI workbook itself is never copied into the repository. This script records how those figures were
-taken, so the file can be checked against, or refreshed from, the workbook SIPRI publishes:
+The starter file ships figures only (one row per nation, year and measure, each with its source); the SIPRI
+workbook itself is never copied into the repository. This script records how those figures were taken, so the
+file can be checked against, or refreshed from, the workbook SIPRI publishes:
 
     .venv/bin/python scripts/extract_sipri_starter.py ../shared/data/sipri/SIPRI-Milex-data-1949-2024_2.xlsx
 
-What it reads (SIPRI April 2025 release, data 1949-2024):
-- sheets "Constant (2023) US$" and "Current US$" (US$ millions) and "Share of GDP" (a fraction, written
-  out here in percent);
-- SIPRI's estimate and high-uncertainty flags, which exist only as font colours: blue (indexed colour 12,
-  or RGB 0000FF) is a SIPRI estimate, red (indexed 10, or RGB FF0000) highly uncertain data;
-- missing-data markers ("...", ". .", "xxx"), kept as the reason a value is missing.
-
-It needs openpyxl (in the dev dependency group), because font colours are not visible to faster readers.
+It reads the workbook with milspace's own SIPRI reader (pipelines/sources/sipri.py: estimate and
+high-uncertainty flags from font colours, missing-data markers kept) and keeps, for the starter nations and
+2000-2024: constant and current US$ millions, share of GDP and of government spending (percent), per capita
+(US$) and local currency at current prices (calendar years, in millions of the currency).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from pathlib import Path
 
-import openpyxl
+import polars as pl
 
-# SIPRI's country names for the nations the starter data covers.
-SIPRI_NAMES = {
-    "United States of America": "USA",
-    "China": "CHN",
-    "Russia": "RUS",
-    "United Kingdom": "GBR",
-    "France": "FRA",
-    "Germany": "DEU",
-    "Japan": "JPN",
-    "India": "IND",
-    "Australia": "AUS",
-    "Bahrain": "BHR",
-    "Brazil": "BRA",
-    "Canada": "CAN",
-    "Colombia": "COL",
-    "Israel": "ISR",
-    "Italy": "ITA",
-    "Korea, South": "KOR",
-    "Luxembourg": "LUX",
-    "Mexico": "MEX",
-    "New Zealand": "NZL",
-    "Poland": "POL",
-    "Romania": "ROU",
-    "Singapore": "SGP",
-    "Ukraine": "UKR",
-    "United Arab Emirates": "ARE",
-}
+from pipelines.sources import sipri
+from pipelines.sources.budget_lines import default_names
 
+NATIONS = [
+    "USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND",
+    "AUS", "BHR", "BRA", "CAN", "COL", "ISR", "ITA", "KOR", "LUX", "MEX", "NZL", "POL", "ROU", "SGP", "UKR", "ARE",
+]  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2000, 2024
 SOURCE = "SIPRI Military Expenditure Database, April 2025 release (data 1949-2024)"
 SOURCE_URL = "https://www.sipri.org/databases/milex"
-BLUE = {12, "FF0000FF", "000000FF"}
-RED = {10, "FFFF0000", "00FF0000"}
-MISSING_MARKERS = {"...", ". .", "xxx", ". . ."}
+
+#: reader measure -> (starter measure, divisor to the starter unit, decimals); units are set per row below.
+MEASURES = {
+    "milex_constant_usd": ("constant_usd", 1.0, 1),
+    "milex_current_usd": ("current_usd", 1.0, 1),
+    "milex_share_of_gdp": ("share_of_gdp", 1.0, 4),
+    "milex_per_capita_usd": ("per_capita_usd", 1.0, 1),
+    "milex_share_of_government_spending": ("share_of_government_spending", 1.0, 4),
+    "milex_local_currency": ("local_currency", 1e6, 1),
+}
+ORDER = {starter: i for i, (starter, _, _) in enumerate(MEASURES.values())}
 
 
-def _colour(cell) -> object:
-    colour = cell.font.color if cell.font is not None else None
-    if colour is None:
-        return None
-    if colour.type == "indexed":
-        return colour.indexed
-    if colour.type == "rgb":
-        return str(colour.rgb).upper()
-    return None
-
-
-def _header_row(ws) -> tuple[int, dict[int, int]]:
-    """Find the row whose first cell is 'Country'; map year -> column index from it."""
-    for row in ws.iter_rows(min_row=1, max_row=20):
-        if isinstance(row[0].value, str) and row[0].value.strip() == "Country":
-            years = {}
-            for cell in row:
-                value = cell.value
-                if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
-                    years[int(float(value))] = cell.column - 1
-            return row[0].row, years
-    raise SystemExit(f"{ws.title}: no header row starting with 'Country'")
-
-
-def _sheet(workbook, pattern: str):
-    for name in workbook.sheetnames:
-        if re.fullmatch(pattern, name):
-            return workbook[name]
-    raise SystemExit(f"no sheet matching {pattern!r} in {workbook.sheetnames}")
+def _unit(measure: str, base_year: str, currency: str | None) -> str:
+    return {
+        "constant_usd": f"US$ millions, constant ({base_year}) prices and exchange rates",
+        "current_usd": "US$ millions, current prices and exchange rates",
+        "share_of_gdp": "percent of GDP",
+        "per_capita_usd": "US$ per person, current prices",
+        "share_of_government_spending": "percent of general government expenditure",
+        "local_currency": f"local currency millions ({currency}), current prices",
+    }[measure]
 
 
 def extract(path: Path) -> list[dict]:
-    wb = openpyxl.load_workbook(path)
-    constant = _sheet(wb, r"Constant \((\d{4})\) US\$")
-    base_year = re.search(r"\d{4}", constant.title).group(0)
-    measures = [
-        ("constant_usd", constant, f"US$ millions, constant ({base_year}) prices and exchange rates", 1.0),
-        ("current_usd", _sheet(wb, r"Current US\$"), "US$ millions, current prices and exchange rates", 1.0),
-        ("share_of_gdp", _sheet(wb, r"Share of GDP"), "percent of GDP", 100.0),
-    ]
+    lines = sipri.read(path, str(path), default_names()).lines.filter(
+        pl.col("entity_code").is_in(NATIONS)
+        & pl.col("period").is_between(FIRST_YEAR, LAST_YEAR)
+        & pl.col("measure").is_in(list(MEASURES))
+        & pl.col("unit_factor").is_in([1.0, 1e6])  # countries, not regional totals in US$ billions
+        & ((pl.col("measure") != "milex_local_currency") | (pl.col("period_type") == "calendar_year"))
+    )
+    base_year = lines.filter(pl.col("measure") == "milex_constant_usd")["price_basis"][0].removeprefix("constant_")
     rows = []
-    for measure, ws, unit, factor in measures:
-        header, year_cols = _header_row(ws)
-        seen = set()
-        for row in ws.iter_rows(min_row=header + 1):
-            name = row[0].value.strip() if isinstance(row[0].value, str) else None
-            iso3 = SIPRI_NAMES.get(name)
-            if iso3 is None:
-                continue
-            seen.add(iso3)
-            for year in range(FIRST_YEAR, LAST_YEAR + 1):
-                cell = row[year_cols[year]]
-                raw = cell.value
-                colour = _colour(cell)
-                value, marker = "", ""
-                if isinstance(raw, (int, float)):
-                    value = round(float(raw) * factor, 1 if factor == 1.0 else 4)
-                elif raw is None or (isinstance(raw, str) and raw.strip() in MISSING_MARKERS | {""}):
-                    marker = raw.strip() if isinstance(raw, str) and raw.strip() else "empty"
-                else:
-                    raise SystemExit(f"{ws.title}!{cell.coordinate}: unexpected value {raw!r}")
-                rows.append(
-                    {
-                        "nation_iso3": iso3,
-                        "year": year,
-                        "measure": measure,
-                        "value": value,
-                        "unit": unit,
-                        "is_estimate": str(value != "" and colour in BLUE).lower(),
-                        "is_highly_uncertain": str(value != "" and colour in RED).lower(),
-                        "missing_marker": marker,
-                        "source": f"{SOURCE}, sheet '{ws.title}'",
-                        "source_url": SOURCE_URL,
-                    }
-                )
-        missing = set(SIPRI_NAMES.values()) - seen
-        if missing:
-            raise SystemExit(f"{ws.title}: nations not found: {sorted(missing)}")
-    order = {m: i for i, (m, *_rest) in enumerate(measures)}
-    rows.sort(key=lambda r: (r["nation_iso3"], order[r["measure"]], r["year"]))
+    for line in lines.iter_rows(named=True):
+        measure, divisor, decimals = MEASURES[line["measure"]]
+        value = "" if line["value"] is None else round(line["value"] / divisor, decimals)
+        rows.append(
+            {
+                "nation_iso3": line["entity_code"],
+                "year": line["period"],
+                "measure": measure,
+                "value": value,
+                "unit": _unit(measure, base_year, line["currency"]),
+                "is_estimate": str(value != "" and line["is_estimate"]).lower(),
+                "is_highly_uncertain": str(value != "" and line["is_highly_uncertain"]).lower(),
+                "missing_marker": line["missing_marker"] or "",
+                "source": f"{SOURCE}, sheet '{line['sheet']}'",
+                "source_url": SOURCE_URL,
+            }
+        )
+    missing = set(NATIONS) - {r["nation_iso3"] for r in rows}
+    if missing:
+        raise SystemExit(f"nations not found in the workbook: {sorted(missing)}")
+    rows.sort(key=lambda r: (r["nation_iso3"], ORDER[r["measure"]], r["year"]))
     return rows
 
 

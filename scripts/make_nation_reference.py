@@ -5,7 +5,7 @@
 nations.csv lists every code a budget line may carry: the ISO 3166-1 countries (from pycountry's copy of the
 standard), the historical states SIPRI reports (ISO 3166-3 codes where the standard has one; milspace codes
 otherwise, marked as such), and the bodies and aggregates milspace uses. The columns milspace curates by hand
-(is_focus, Artemis Accords dates, sources) are kept from the existing file.
+(is_focus, sources) are kept from the existing file; memberships with dates live in memberships.csv.
 
 nation_names.csv maps the names publishers write to those codes (SIPRI's country list, NATO's tables, and
 common English variants). With the SIPRI workbook given, SIPRI's regions and subregions are read from its
@@ -143,7 +143,6 @@ def main(argv: list[str]) -> None:
             "region": kept.get("region") or region or "",
             "subregion": kept.get("subregion") or subregion or "",
             "is_focus": kept.get("is_focus", "false"),
-            "artemis_accords_signed": kept.get("artemis_accords_signed", ""),
             "source": kept.get("source")
             or source + ("; region: SIPRI Military Expenditure Database" if region else ""),
         }
@@ -158,7 +157,7 @@ def main(argv: list[str]) -> None:
         if code not in nations:
             nations[code] = {**row, "subregion": row.get("subregion", "")}
 
-    fields = ["code", "name", "kind", "region", "subregion", "is_focus", "artemis_accords_signed", "source"]
+    fields = ["code", "name", "kind", "region", "subregion", "is_focus", "source"]
     focus_first = sorted(nations.values(), key=lambda r: (r["is_focus"] != "true", r["kind"], r["code"]))
     with (REFERENCE / "nations.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")

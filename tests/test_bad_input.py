@@ -18,6 +18,18 @@ from tests.conftest import make_root, query, run_build, sha256
 STARTER = Path("data_raw/starter")
 
 
+def row_of(path: Path, **match: str) -> int:
+    """The row number (header = 1) of the one row of a CSV matching `match`, read straight from the file."""
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    hits = [i + 2 for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items())]
+    assert len(hits) == 1, (match, hits)
+    return hits[0]
+
+
+def data_rows(path: Path) -> int:
+    return len(list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))))
+
+
 def edit_csv(path: Path, edit) -> None:
     """Rewrite a CSV through `edit(rows) -> rows` (rows as lists of strings, header first)."""
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
@@ -42,6 +54,13 @@ def bad_rows_build(tmp_path_factory):
     layout = make_root(tmp_path_factory.mktemp("bad_rows"))
     budget = layout.root / STARTER / "us_budget_lines.csv"
     milex = layout.root / STARTER / "military_expenditure.csv"
+    rows = {
+        "budget": row_of(budget, fiscal_year="2024", organization="Space Force"),
+        "nation": row_of(milex, nation_iso3="LUX", year="2010", measure="current_usd"),
+        "year": row_of(milex, nation_iso3="POL", year="2005", measure="share_of_gdp"),
+        "usa": row_of(milex, nation_iso3="USA", year="2024", measure="current_usd"),
+        "shipped": data_rows(milex),
+    }
     # negative amount: the FY2024 Space Force request
     edit_csv(
         budget,
@@ -78,6 +97,7 @@ def bad_rows_build(tmp_path_factory):
     edit_csv(milex, duplicate)
     run = run_build(layout)
     assert run.exit_code == 0, run.output
+    run.rows = rows
     return run
 
 
@@ -96,7 +116,7 @@ def test_negative_amount_is_quarantined_and_the_rest_loads(bad_rows_build):
     [row] = quarantined(layout, file="data_raw/starter/us_budget_lines.csv")
     assert row == {
         "file": "data_raw/starter/us_budget_lines.csv",
-        "row": 28,
+        "row": bad_rows_build.rows["budget"],
         "column": "amount_usd_millions",
         "rule": "greater_than_or_equal_to(0)",
         "value": "-30000.0",
@@ -113,17 +133,18 @@ def test_negative_amount_is_quarantined_and_the_rest_loads(bad_rows_build):
 
 def test_unknown_nation_code_is_quarantined(bad_rows_build):
     [row] = quarantined(bad_rows_build.layout, column="nation_iso3")
-    assert row["value"] == "XYZ" and row["row"] == 1162
+    assert row["value"] == "XYZ" and row["row"] == bad_rows_build.rows["nation"]
     assert row["rule"] == "listed in data_raw/reference/nations.csv"
     assert query(
         bad_rows_build.layout,
-        "select count(*) from marts.military_expenditure where nation_iso3 = 'LUX' and year = 2010",
-    ) == [(2,)]
+        "select list(measure order by measure) from marts.military_expenditure "
+        "where nation_iso3 = 'LUX' and year = 2010",
+    ) == [(["constant_usd", "local_currency", "per_capita_usd", "share_of_gdp", "share_of_government_spending"],)]
 
 
 def test_year_out_of_range_is_quarantined(bad_rows_build):
     [row] = quarantined(bad_rows_build.layout, column="year")
-    assert (row["row"], row["value"]) == (1407, "2101")
+    assert (row["row"], row["value"]) == (bad_rows_build.rows["year"], "2101")
     assert row["rule"].startswith("less_than_or_equal_to(")
 
 
@@ -139,7 +160,8 @@ def test_text_in_a_number_column_is_quarantined_not_zeroed(bad_rows_build):
 
 def test_duplicate_key_quarantines_every_copy(bad_rows_build):
     rows = quarantined(bad_rows_build.layout, column="nation_iso3, year, measure")
-    assert [r["row"] for r in rows] == [1776, 1802]
+    # the original row, and the copy appended after the last shipped row
+    assert [r["row"] for r in rows] == [bad_rows_build.rows["usa"], bad_rows_build.rows["shipped"] + 2]
     assert {r["rule"] for r in rows} == {"unique key (nation_iso3, year, measure)"}
     assert rows[0]["value"] == "nation_iso3=USA; year=2024; measure=current_usd"
     assert query(
@@ -153,8 +175,9 @@ def test_build_says_how_many_rows_were_quarantined_and_where(bad_rows_build):
     assert "Quarantined: 6 rejected rows from 2 file(s), not loaded" in bad_rows_build.output
     assert 'milspace sql "select * from marts.quarantine"' in bad_rows_build.output
     assert "check nothing_quarantined (marts/quarantine): FAILED (warn), 5 rows break it" in bad_rows_build.output
-    # 1,800 shipped rows + 1 duplicate - 5 rejected rows in military_expenditure
-    assert query(bad_rows_build.layout, "select count(*) from marts.military_expenditure") == [(1796,)]
+    # the shipped rows + 1 duplicate - 5 rejected rows in military_expenditure
+    expected = bad_rows_build.rows["shipped"] + 1 - 5
+    assert query(bad_rows_build.layout, "select count(*) from marts.military_expenditure") == [(expected,)]
 
 
 # --- a file that cannot be read, or a failed blocking check: nothing is published ----------------------------

@@ -53,12 +53,17 @@ def test_a_good_row_passes():
         ({"value": -1.0}, "value", "greater_than_or_equal_to(0)"),
         ({"nation_iso3": "XYZ"}, "nation_iso3", "listed in data_raw/reference/nations.csv"),
         ({"year": 1900}, "year", "greater_than_or_equal_to(1949)"),
-        ({"measure": "per_capita"}, "measure", "isin(['current_usd', 'constant_usd', 'share_of_gdp'])"),
+        (
+            {"measure": "per_head"},
+            "measure",
+            "isin(['current_usd', 'constant_usd', 'share_of_gdp', 'share_of_government_spending', 'per_capita_usd', "
+            "'local_currency'])",
+        ),
         ({"value": None}, "value, missing_marker", "value is empty exactly when missing_marker says why"),
         (
             {"measure": "share_of_gdp", "unit": "percent of GDP", "value": 120.0},
             "measure, value",
-            "share_of_gdp is a percentage, at most 100",
+            "a share is a percentage, at most 100",
         ),
         ({"measure": "constant_usd"}, "measure, unit", "unit agrees with measure"),
     ],

@@ -49,7 +49,14 @@ def test_marts_depend_on_the_tables_their_sql_reads():
     graph = _graph()
     parents = lambda key: {p.to_user_string() for p in graph.get(dg.AssetKey(key.split("/"))).parent_keys}  # noqa: E731
     assert parents("marts/space_share") == {"staging/us_budget_lines"}
-    assert parents("marts/defense_yoy") == {"staging/military_expenditure", "staging/nations"}
+    assert parents("marts/defense_yoy") == {"marts/budget_facts", "staging/nations"}
+    assert parents("marts/budget_facts") == {
+        "staging/military_expenditure",
+        "staging/worldbank_milex_share_of_gdp",
+        "staging/us_budget_lines",
+        "staging/us_space_program_lines",
+        "staging/budget_lines",
+    } | {f"staging/{name}" for _, name in INPUTS}  # staging.sources: every staging asset writes it
     every_staging_asset = {f"staging/{name}" for _, name in INPUTS} | {"staging/budget_lines"}
     assert parents("marts/quarantine") == every_staging_asset
     assert parents("marts/sources") == every_staging_asset
@@ -58,9 +65,8 @@ def test_marts_depend_on_the_tables_their_sql_reads():
     assert parents("staging/budget_lines") == {"inbox/budget_lines"}
     assert parents("starter/strategy_commitments") == {"starter/strategy_documents"}
     assert parents("starter/military_expenditure") == {"reference/nations"}
-    assert {p for p in parents("warehouse")} == {
-        k.to_user_string() for k in defs.resolve_all_asset_keys() if k.path[0] == "marts"
-    }
+    assert parents("warehouse") == {"report"}
+    assert parents("report") == {k.to_user_string() for k in defs.resolve_all_asset_keys() if k.path[0] == "marts"}
 
 
 def test_every_asset_is_described():

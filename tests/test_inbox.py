@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines import cli
+from pipelines.assets.inputs import INPUTS
 from tests.conftest import make_root, query, run_build, shared_file
 
 OWID = "owid/military-spending-as-a-share-of-gdp-sipri.csv"
@@ -67,7 +68,7 @@ def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
     ]
     assert {r[5] for r in rows} == {64}
     starter = query(inbox_build.layout, "select count(*) from marts.sources where origin in ('starter', 'reference')")
-    assert starter == [(7,)]
+    assert starter == [(len(INPUTS),)]
 
 
 def test_build_names_each_unreadable_inbox_file_and_why(inbox_build):

@@ -24,7 +24,7 @@ def test_build_prints_a_progress_line_per_asset_and_check(built):
     lines = [line for line in built.output.splitlines() if line.startswith("[")]
     total = int(lines[0].split("/")[1].split("]")[0])
     assert len(lines) == total
-    assert any("staging/military_expenditure" in line and "1,800 rows" in line for line in lines)
+    assert any("staging/military_expenditure" in line and "3,600 rows" in line for line in lines)
     assert any("check titles_sum_to_total (staging/us_budget_lines): passed" in line for line in lines)
 
 

@@ -85,7 +85,7 @@ def test_military_expenditure_covers_the_nations_years_and_measures_asked_for():
         "ARE",
     }
     assert {int(r["year"]) for r in rows} == set(range(2000, 2025))
-    assert len(rows) == 24 * 25 * 3
+    assert len(rows) == 24 * 25 * 6  # six measures
     assert all("SIPRI" in r["source"] and "2025" in r["source"] for r in rows)
 
 

@@ -10,6 +10,9 @@ from pipelines.paths import SQL_DIR
 from pipelines.warehouse import header_comment
 
 _TABLE_REFERENCE = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
+_CREATED = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|MACRO)\s+(staging|marts)\.([a-z_][a-z0-9_]*)", re.IGNORECASE
+)
 
 
 def mart_names() -> list[str]:
@@ -20,8 +23,9 @@ def upstream_tables(name: str) -> list[tuple[str, str]]:
     """(schema, table) pairs that `sql/marts/<name>.sql` reads, itself excluded."""
     sql = (SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
     sql = re.sub(r"--[^\n]*", "", sql)  # table names in comments are not reads
+    created = {m.groups() for m in _CREATED.finditer(sql)}  # the file's own table and macros
     found = {m.groups() for m in _TABLE_REFERENCE.finditer(sql)}
-    return sorted(ref for ref in found if ref != ("marts", name))
+    return sorted(found - created - {("marts", name)})
 
 
 #: Staging tables every staging asset writes its own rows into, and the staging tables written by another one.

@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from pipelines import lock
 from pipelines.paths import Layout, default_root
 from pipelines.warehouse import Warehouse
 
@@ -22,6 +23,13 @@ class MilspaceResource(dg.ConfigurableResource):
         default=False,
         description="Start the run's working copy empty instead of from the published warehouse (a full rebuild).",
     )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A run holds the project's build lock from start to end: a second build refuses instead of mixing."""
+        lock.acquire(self.layout())
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        lock.release(self.layout())
 
     def layout(self) -> Layout:
         return Layout(Path(self.root).resolve() if self.root else default_root())

@@ -71,6 +71,7 @@ def build_figures(series: pl.DataFrame, space: pl.DataFrame) -> list[Figure]:
     sipri = _publications(series)
     focus = series.filter(pl.col("is_focus"))
     artemis = series.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus"))
+    followed = series.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022"))
     sipri_caption = (
         f"Source: {sipri}. Calendar years; fiscal years apportioned by SIPRI. Hollow points mark SIPRI estimates."
     )
@@ -89,7 +90,7 @@ def build_figures(series: pl.DataFrame, space: pl.DataFrame) -> list[Figure]:
         ),
         Figure(
             "real-change",
-            charts.real_change_heatmap(series, title="Real year-over-year change in military expenditure"),
+            charts.real_change_heatmap(followed, title="Real year-over-year change in military expenditure"),
             f"Source: {sipri}. Change of the constant {base_year} US$ series on the previous calendar year.",
         ),
         Figure(
@@ -108,9 +109,12 @@ def build_figures(series: pl.DataFrame, space: pl.DataFrame) -> list[Figure]:
     ]
 
 
-def render_report(layout: Layout) -> ReportResult:
-    """Query the published warehouse and write the report page atomically."""
-    with read_only(layout.warehouse) as con:
+def render_report(layout: Layout, *, source: Path | None = None, target: Path | None = None) -> ReportResult:
+    """Query a warehouse (default: the published one) and write the report page atomically to `target` (default:
+    reports/index.html). A build renders from its working copy into a staged file, published with the warehouse."""
+    source = source or layout.warehouse
+    target = target or layout.report_index
+    with read_only(source) as con:
         series = _query(con, "nation_series")
         space = _query(con, "space_share")
         vintage = _publications(series)
@@ -126,14 +130,19 @@ def render_report(layout: Layout) -> ReportResult:
             'Query the same figures with: milspace sql "select * from marts.defense_yoy".',
         ],
     )
-    layout.reports.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, page)
+    return ReportResult(path=target, charts=len(figures), bytes=len(page.encode("utf-8")))
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write a file so that readers see the old one or the new one, never half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=layout.reports, prefix=".index-", suffix=".html", delete=False
+        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix, delete=False
     ) as handle:
-        handle.write(page)
+        handle.write(text)
         temporary = Path(handle.name)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(temporary, 0o666 & ~umask)
-    os.replace(temporary, layout.report_index)
-    return ReportResult(path=layout.report_index, charts=len(figures), bytes=len(page.encode("utf-8")))
+    os.replace(temporary, target)

@@ -1,9 +1,11 @@
--- Real growth over a decade: constant (2023) US$ in 2024 against 2014, per nation.
--- Units: percent.
+-- How fast is each nation's military spending growing in real terms over a decade?
+-- Compound annual real growth 2014-2024 (percent per year) and the total real change (percent), from SIPRI's
+-- constant-dollar series rebased to the latest complete year.
 SELECT
     nation_name,
-    round(100 * (max(constant_usd_millions) FILTER (WHERE year = 2024)
-               / max(constant_usd_millions) FILTER (WHERE year = 2014) - 1), 1) AS real_growth_2014_2024_pct
+    real_cagr_10y_pct,
+    real_cagr_5y_pct,
+    round(100 * (pow(1 + real_cagr_10y_pct / 100, 10) - 1), 1) AS real_change_10y_pct
 FROM marts.defense_yoy
-GROUP BY nation_name
-ORDER BY real_growth_2014_2024_pct DESC NULLS LAST;
+WHERE year = 2024 AND real_cagr_10y_pct IS NOT NULL
+ORDER BY real_cagr_10y_pct DESC;

@@ -1,7 +1,8 @@
 -- staging.military_expenditure
 -- Grain: one row per nation, calendar year and measure, from data_raw/starter/military_expenditure.csv
 -- after its contract (SIPRI Military Expenditure Database, April 2025 release).
--- Units: value is in `unit`: US$ millions at current prices, US$ millions at constant (2023) prices, or percent of GDP.
+-- Units: value is in `unit`: US$ millions (current, or constant 2023 prices), percent of GDP or of government
+-- spending, US$ per person, or millions of local currency (current prices).
 CREATE OR REPLACE TABLE staging.military_expenditure (
     nation_iso3 VARCHAR NOT NULL,
     year INTEGER NOT NULL,

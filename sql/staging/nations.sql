@@ -1,6 +1,6 @@
 -- staging.nations
 -- Grain: one row per nation or body code, from data_raw/reference/nations.csv after its contract.
--- Units: none (reference attributes); artemis_accords_signed is a date.
+-- Units: none (reference attributes).
 CREATE OR REPLACE TABLE staging.nations (
     code VARCHAR NOT NULL PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -8,10 +8,8 @@ CREATE OR REPLACE TABLE staging.nations (
     region VARCHAR,
     subregion VARCHAR,
     is_focus BOOLEAN NOT NULL,
-    artemis_accords_signed DATE,
     source VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL
 );
 COMMENT ON COLUMN staging.nations.code IS 'ISO 3166-1 alpha-3 for countries; ISO 3166-3 former codes or documented milspace codes for historical states; EU, ESA, NATO, WLD for bodies and aggregates';
-COMMENT ON COLUMN staging.nations.artemis_accords_signed IS 'Date the nation signed the Artemis Accords (NASA); NULL if it has not';

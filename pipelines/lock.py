@@ -1,0 +1,91 @@
+"""One build at a time per project root: a lock file that a second build finds taken, and refuses clearly.
+
+The lock is an advisory `flock` on data_marts/build.lock, held for the whole run by the process that builds
+(the `milspace build` command, or the process of a run launched from the Dagster UI). The operating system
+releases it when that process ends, even if it is killed, so a crash never leaves a stale lock behind. Within
+one process the lock is re-entrant: the command line takes it first, and the run's resource finds it held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.errors import MilspaceError
+from pipelines.paths import Layout
+
+
+class BuildLocked(MilspaceError):
+    """Another build holds the project's build lock."""
+
+
+_held: dict[Path, tuple[object, int]] = {}
+_guard = threading.Lock()
+
+
+def lock_path(layout: Layout) -> Path:
+    return layout.data_marts / "build.lock"
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    text = handle.read().strip()
+    return text or "a process that did not say who it is"
+
+
+def acquire(layout: Layout) -> None:
+    """Take the build lock, or raise BuildLocked naming who holds it."""
+    lock_path(layout).parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(layout).resolve()
+    with _guard:
+        if path in _held:
+            handle, count = _held[path]
+            _held[path] = (handle, count + 1)
+            return
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            handle.close()
+            raise BuildLocked(
+                f"Another build of {layout.root} is running ({holder}), so this one did not start. Wait for it "
+                f"to finish and run again; the published warehouse is unchanged. (Lock file: {path})"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        handle.write(f"pid {os.getpid()}, started {started}, command {' '.join(sys.argv[:3])}")
+        handle.flush()
+        _held[path] = (handle, 1)
+
+
+def release(layout: Layout) -> None:
+    path = lock_path(layout).resolve()
+    with _guard:
+        if path not in _held:
+            return
+        handle, count = _held[path]
+        if count > 1:
+            _held[path] = (handle, count - 1)
+            return
+        del _held[path]
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+@contextmanager
+def build_lock(layout: Layout) -> Iterator[None]:
+    acquire(layout)
+    try:
+        yield
+    finally:
+        release(layout)

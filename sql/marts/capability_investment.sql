@@ -1,0 +1,88 @@
+-- marts.capability_investment
+-- Grain: one row per fiscal year, phase, funding type, capability area, edition and exhibit column: the US space
+--   budget lines
+--   (is_space) mapped to space capability areas by the rules in data_raw/reference/capability_rules.csv.
+-- Rule: a line takes the area of the matching rule with the lowest priority number (a rule matches when its
+--   case-insensitive regular expression is found in the line's field: line_item, line_item_title, account_title
+--   or budget_activity_title). Lines no rule matches are reported as capability_area 'unmapped': never dropped.
+-- Units: amount_usd_millions is budget authority in US$ millions, current; share_of_space_pct is the area's
+--   percent of the space lines of the same fiscal year, phase, funding type, edition and exhibit column
+--   (exhibit_column: an exhibit may give several columns for one year and phase, never to be added up).
+CREATE OR REPLACE TABLE marts.capability_investment AS
+WITH space_lines AS (
+    SELECT *
+    FROM marts.budget_facts
+    WHERE is_preferred AND is_space AND measure = 'budget_authority' AND NOT is_memo AND NOT is_total
+      AND line_item IS NOT NULL AND value IS NOT NULL
+),
+
+rules AS (
+    SELECT * FROM staging.capability_rules
+),
+
+matches AS (
+    SELECT
+        space_lines.file,
+        space_lines.sheet,
+        space_lines."row",
+        space_lines.source_column,
+        rules.capability_area,
+        rules.rule_id,
+        rules.priority
+    FROM space_lines
+    INNER JOIN rules ON regexp_matches(
+        CASE rules.field
+            WHEN 'line_item' THEN space_lines.line_item
+            WHEN 'line_item_title' THEN space_lines.line_item_title
+            WHEN 'account_title' THEN space_lines.account_title
+            WHEN 'budget_activity_title' THEN space_lines.budget_activity_title
+        END,
+        rules.pattern,
+        'i'
+    )
+),
+
+best AS (
+    SELECT file, sheet, "row", source_column, arg_min(capability_area, priority) AS capability_area,
+        arg_min(rule_id, priority) AS rule_id
+    FROM matches
+    GROUP BY file, sheet, "row", source_column
+),
+
+mapped AS (
+    SELECT space_lines.*, coalesce(best.capability_area, 'unmapped') AS capability_area, best.rule_id
+    FROM space_lines
+    LEFT JOIN best USING (file, sheet, "row", source_column)
+),
+
+by_area AS (
+    SELECT
+        period AS fiscal_year,
+        phase,
+        coalesce(funding_type, 'total') AS funding_type,
+        capability_area,
+        column_key AS exhibit_column,
+        edition,
+        sum(value_usd_millions) AS amount_usd_millions,
+        count(*) AS lines,
+        string_agg(DISTINCT rule_id, ', ' ORDER BY rule_id) AS rules_used,
+        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ')
+            AS source
+    FROM mapped
+    GROUP BY period, phase, coalesce(funding_type, 'total'), capability_area, column_key, edition
+),
+
+final AS (
+    SELECT
+        *,
+        round(100 * amount_usd_millions / sum(amount_usd_millions) OVER (
+            PARTITION BY fiscal_year, phase, funding_type, edition, exhibit_column
+        ), 2) AS share_of_space_pct
+    FROM by_area
+)
+
+SELECT * FROM final ORDER BY fiscal_year, phase, funding_type, edition, exhibit_column, amount_usd_millions DESC;
+
+COMMENT ON TABLE marts.capability_investment IS 'US space budget lines by capability area (rules in data_raw/reference/capability_rules.csv); unmapped dollars kept';
+COMMENT ON COLUMN marts.capability_investment.amount_usd_millions IS 'Budget authority, US$ millions, current';
+COMMENT ON COLUMN marts.capability_investment.share_of_space_pct IS 'Percent of the space lines of the same year, phase, funding type and source';

@@ -1,0 +1,117 @@
+-- marts.source_agreement
+-- Grain: one row per nation, calendar year, measure and pair of publishers that both give it: military
+--   expenditure as a share of GDP (percent), and military expenditure in current US$ (millions). The US DoD's own
+--   national defense outlays (Green Book, function 050), apportioned from fiscal to calendar years
+--   (marts.calendar_year_budget), stand in for the Pentagon.
+-- Units: value_a and value_b in the measure's unit (percent of GDP, or US$ millions current); difference =
+--   value_b - value_a in that unit (percentage points for shares); difference_pct = 100 * (value_b / value_a - 1).
+-- reason: why the publishers differ, where known (data_raw/reference/source_differences.csv): definition,
+--   vintage, currency, coverage, fiscal_year, rounding.
+CREATE OR REPLACE TABLE marts.source_agreement AS
+WITH facts AS (
+    SELECT
+        entity_code AS nation_iso3,
+        period AS year,
+        measure,
+        CASE
+            WHEN fact_source LIKE 'SIPRI%' THEN 'SIPRI'
+            WHEN fact_source LIKE 'World Bank%' THEN 'World Bank'
+            WHEN fact_source LIKE 'Our World in Data%' THEN 'Our World in Data'
+            WHEN fact_source LIKE 'NATO%' THEN 'NATO'
+            ELSE fact_source
+        END AS publisher,
+        CASE WHEN measure = 'milex_usd' THEN value_usd_millions ELSE value END AS value,
+        source || coalesce(' (' || edition || ')', '') AS source
+    FROM marts.budget_facts
+    WHERE is_preferred AND period_type = 'calendar_year' AND entity_kind = 'country' AND value IS NOT NULL
+      AND (measure = 'milex_share_of_gdp' OR (measure = 'milex_usd' AND price_basis = 'current'))
+),
+
+pentagon AS (
+    SELECT
+        nation_iso3, year, 'milex_usd' AS measure, 'US DoD' AS publisher, amount_usd_millions AS value,
+        source || ': national defense (050) outlays, calendar-year apportioned' AS source
+    FROM marts.calendar_year_budget
+    WHERE measure = 'outlays' AND price_basis = 'current' AND category LIKE '050%'
+),
+
+figures AS (
+    SELECT nation_iso3, year, measure, publisher, max(value) AS value, any_value(source) AS source
+    FROM (SELECT * FROM facts UNION ALL SELECT * FROM pentagon)
+    GROUP BY nation_iso3, year, measure, publisher
+),
+
+pairs AS (
+    SELECT
+        a.nation_iso3, a.year, a.measure,
+        a.publisher AS source_a, a.value AS value_a,
+        b.publisher AS source_b, b.value AS value_b,
+        a.source AS detail_a, b.source AS detail_b
+    FROM figures AS a
+    INNER JOIN figures AS b
+        ON a.nation_iso3 = b.nation_iso3 AND a.year = b.year AND a.measure = b.measure AND a.publisher < b.publisher
+),
+
+reasons AS (
+    SELECT * FROM staging.source_differences
+),
+
+-- The World Bank and Our World in Data republish SIPRI's series: where no reason is recorded for a pair, the
+-- reasons recorded for the publisher whose data they carry apply (NATO against the World Bank: NATO against SIPRI).
+carried AS (
+    SELECT * FROM (VALUES ('World Bank', 'SIPRI'), ('Our World in Data', 'SIPRI')) AS t(publisher, data_of)
+),
+
+explained AS (
+    SELECT
+        pairs.nation_iso3, pairs.year, pairs.measure, pairs.source_a, pairs.source_b,
+        string_agg(DISTINCT reasons.reason, ', ' ORDER BY reasons.reason) AS reason,
+        string_agg(DISTINCT reasons.explanation, ' ') AS explanation
+    FROM pairs
+    LEFT JOIN carried AS carried_a ON carried_a.publisher = pairs.source_a
+    LEFT JOIN carried AS carried_b ON carried_b.publisher = pairs.source_b
+    INNER JOIN reasons
+        ON reasons.measure IN (pairs.measure, '*')
+       AND (
+            (reasons.source_a, reasons.source_b) IN ((pairs.source_a, pairs.source_b), (pairs.source_b, pairs.source_a))
+            OR (
+                NOT EXISTS (
+                    SELECT 1 FROM reasons AS direct
+                    WHERE (direct.source_a, direct.source_b) IN ((pairs.source_a, pairs.source_b), (pairs.source_b, pairs.source_a))
+                      AND direct.measure IN (pairs.measure, '*')
+                )
+                AND (reasons.source_a, reasons.source_b) IN (
+                    (coalesce(carried_a.data_of, pairs.source_a), coalesce(carried_b.data_of, pairs.source_b)),
+                    (coalesce(carried_b.data_of, pairs.source_b), coalesce(carried_a.data_of, pairs.source_a))
+                )
+            )
+        )
+    GROUP BY ALL
+),
+
+final AS (
+    SELECT
+        pairs.nation_iso3,
+        pairs.year,
+        pairs.measure,
+        CASE pairs.measure WHEN 'milex_usd' THEN 'US$ millions, current' ELSE 'percent of GDP' END AS unit,
+        pairs.source_a,
+        pairs.value_a,
+        pairs.source_b,
+        pairs.value_b,
+        pairs.value_b - pairs.value_a AS difference,
+        round(100 * (pairs.value_b / pairs.value_a - 1), 2) AS difference_pct,
+        explained.reason,
+        explained.explanation,
+        pairs.detail_a,
+        pairs.detail_b
+    FROM pairs
+    LEFT JOIN explained USING (nation_iso3, year, measure, source_a, source_b)
+    WHERE pairs.value_a <> 0
+)
+
+SELECT * FROM final ORDER BY nation_iso3, year, measure, source_a, source_b;
+
+COMMENT ON TABLE marts.source_agreement IS 'The same nation, year and measure from different publishers side by side, with the difference and its known reasons';
+COMMENT ON COLUMN marts.source_agreement.difference IS 'value_b - value_a, in unit (percentage points for shares)';
+COMMENT ON COLUMN marts.source_agreement.difference_pct IS '100 * (value_b / value_a - 1), percent, 2 decimals';

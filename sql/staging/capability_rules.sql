@@ -1,0 +1,15 @@
+-- staging.capability_rules
+-- Grain: one row per rule mapping US space budget lines to a capability area, from
+-- data_raw/reference/capability_rules.csv after its contract.
+-- Units: none; priority is a rank (lower wins).
+CREATE OR REPLACE TABLE staging.capability_rules (
+    rule_id VARCHAR NOT NULL PRIMARY KEY,
+    capability_area VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    pattern VARCHAR NOT NULL,
+    priority INTEGER NOT NULL,
+    rationale VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL
+);
