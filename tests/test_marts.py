@@ -141,6 +141,15 @@ def _weights() -> dict[str, tuple[float, str]]:
         return {r["measure"]: (float(r["weight"]), r["transform"]) for r in csv.DictReader(handle)}
 
 
+def _quantile(values: list[float], q: float) -> float:
+    """Continuous quantile (linear interpolation between the closest ranks), as DuckDB's quantile_cont."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
 def test_militarization_index_of_one_nation_year_recomputed_by_hand(built):
     """Recompute Poland 2024 from the indicators of every nation that year, the weights file and the method."""
     year, nation = 2024, "POL"
@@ -168,6 +177,9 @@ def test_militarization_index_of_one_nation_year_recomputed_by_hand(built):
             if raw is None or (transform == "log10" and raw <= 0):
                 continue
             values[iso3] = math.log10(raw) if transform == "log10" else raw
+        if transform == "linear":  # winsorized at the year's 5th and 95th percentiles
+            low_bound, high_bound = _quantile(list(values.values()), 0.05), _quantile(list(values.values()), 0.95)
+            values = {k: min(max(v, low_bound), high_bound) for k, v in values.items()}
         if nation in values:
             low, high = min(values.values()), max(values.values())
             normalized[measure] = 0.5 if high == low else (values[nation] - low) / (high - low)

@@ -16,9 +16,12 @@ CREATE OR REPLACE TABLE marts.budget_facts AS
 WITH sipri_starter AS (
     SELECT
         'SIPRI Military Expenditure Database' AS fact_source,
-        regexp_replace(source, ', sheet .*$', '') AS source,
+        'SIPRI Military Expenditure Database' AS source,
         'milspace_starter' AS source_format,
-        regexp_extract(source, 'release \(data \d{4}-\d{4}\)|data \d{4}-\d{4}') AS edition,
+        coalesce(
+            regexp_extract(source, '[A-Z][a-z]+ \d{4} release \(data \d{4}-\d{4}\)'),
+            regexp_extract(source, 'data \d{4}-\d{4}')
+        ) AS edition,
         source_file AS file,
         regexp_extract(source, 'sheet ''(.*)''', 1) AS sheet,
         source_row AS "row",

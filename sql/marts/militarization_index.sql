@@ -6,7 +6,8 @@
 --      current) and real growth on the previous year (percent) from SIPRI (marts.burden, marts.defense_yoy), and
 --      military personnel per 1,000 people where NATO publishes personnel (population = NATO's GDP / GDP per
 --      capita, constant prices);
---   2. transform: x' = log10(x) for 'log10' indicators (x > 0; x <= 0 is left out), x' = x for 'linear' ones;
+--   2. transform: x' = log10(x) for 'log10' indicators (x > 0; x <= 0 is left out), x' = x for 'linear' ones,
+--      winsorized at the 5th and 95th percentiles of the year (continuous quantiles);
 --   3. normalize within the year over the nations that have the indicator: n = (x' - min) / (max - min) (0.5
 --      when all are equal);
 --   4. score = 1000 * sum(weight * n) / sum(weight), over the indicators the nation has that year
@@ -56,21 +57,34 @@ long AS (
 
 transformed AS (
     SELECT
-        long.nation_iso3, long.year, long.measure, long.raw, weights.weight,
+        long.nation_iso3, long.year, long.measure, long.raw, weights.weight, weights.transform,
         CASE weights.transform WHEN 'log10' THEN CASE WHEN long.raw > 0 THEN log10(long.raw) END ELSE long.raw END AS x
     FROM long
     INNER JOIN weights USING (measure)
+),
+
+bounded AS (
+    -- growth (linear) is winsorized at its 5th and 95th percentiles of the year, so that a war year's jump does
+    -- not squash every other nation to the bottom of the scale; log10 already tames the ratios
+    SELECT
+        *,
+        CASE WHEN transform = 'linear'
+            THEN least(greatest(x, quantile_cont(x, 0.05) OVER by_indicator), quantile_cont(x, 0.95) OVER by_indicator)
+            ELSE x
+        END AS x_bounded
+    FROM transformed
+    WHERE x IS NOT NULL
+    WINDOW by_indicator AS (PARTITION BY year, measure)
 ),
 
 normalized AS (
     SELECT
         *,
         CASE
-            WHEN max(x) OVER by_year = min(x) OVER by_year THEN 0.5
-            ELSE (x - min(x) OVER by_year) / (max(x) OVER by_year - min(x) OVER by_year)
+            WHEN max(x_bounded) OVER by_year = min(x_bounded) OVER by_year THEN 0.5
+            ELSE (x_bounded - min(x_bounded) OVER by_year) / (max(x_bounded) OVER by_year - min(x_bounded) OVER by_year)
         END AS norm
-    FROM transformed
-    WHERE x IS NOT NULL
+    FROM bounded
     WINDOW by_year AS (PARTITION BY year, measure)
 ),
 
