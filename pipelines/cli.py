@@ -4,6 +4,7 @@
     milspace sql "QUERY" [--format table|csv|json]
     milspace report
     milspace inspect PATH [--output FILE.csv|FILE.parquet]
+    milspace fetch-docs [--timeout SECONDS] [--max-mb MB]
 
 Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
 unchanged); 2 the command line was wrong.
@@ -124,8 +125,13 @@ def _build(layout: Layout, out) -> int:
         tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
         inbox = con.execute(
             "SELECT path, status, detected_format, rows_loaded, error FROM marts.sources "
-            "WHERE origin = 'inbox' ORDER BY path"
+            "WHERE origin = 'inbox' AND coalesce(detected_format, '') NOT LIKE 'strategy document%' ORDER BY path"
         ).fetchall()
+        documents = con.execute(
+            "SELECT count(*) FILTER (WHERE status = 'loaded'), count(*) FILTER (WHERE status <> 'loaded'), "
+            "list(error ORDER BY path) FILTER (WHERE status <> 'loaded') "
+            "FROM marts.sources WHERE detected_format LIKE 'strategy document%'"
+        ).fetchone()
     print(f"\nBuilt in {seconds:.1f} s.", file=out)
     print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
     print(f"  Report:    {layout.report_index}", file=out)
@@ -146,6 +152,15 @@ def _build(layout: Layout, out) -> int:
             file=out,
         )
         for _path, error in unreadable:
+            print(f"    not read: {error}", file=out)
+    loaded_documents, rejected_documents, document_errors = documents
+    if loaded_documents or rejected_documents:
+        print(
+            f"  Strategy documents: {loaded_documents} read and scored or flagged (marts.strategy_documents), "
+            f"{rejected_documents} rejected",
+            file=out,
+        )
+        for error in document_errors or []:
             print(f"    not read: {error}", file=out)
     for check in failed_checks:
         print(f"  Warning: check {check.check_name} on {check.asset_key.to_user_string()} did not pass", file=out)
@@ -233,6 +248,35 @@ def _indented_table(columns: list[str], rows: list[tuple], out) -> None:
     print_table(columns, rows, buffer)
     for line in buffer.getvalue().splitlines()[:-1]:
         print("    " + line, file=out)
+
+
+# --- fetch-docs ------------------------------------------------------------------------------------------------
+
+
+def fetch_docs(layout: Layout, *, timeout: float, max_megabytes: float, out=None) -> int:
+    """Download the register's documents into data_raw/strategies/; exit 1 if any could not be fetched."""
+    from pipelines.text.fetch import fetch_documents
+
+    out = out or sys.stdout
+    register = layout.starter / "strategy_documents.csv"
+    try:
+        with register.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise MilspaceError(f"Cannot read the strategy register {register}: {exc.strerror}") from None
+    results = fetch_documents(
+        rows,
+        layout.strategies,
+        timeout=timeout,
+        max_bytes=int(max_megabytes * 1024 * 1024),
+        progress=lambda line: print(line, file=out, flush=True),
+    )
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"fetch-docs: {summary}; documents are in {layout.strategies} (read by the next build)", file=out)
+    return EXIT_FAILED if counts.get("failed") else EXIT_OK
 
 
 # --- sql -----------------------------------------------------------------------------------------------------
@@ -336,6 +380,11 @@ def parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
+    fetch = commands.add_parser(
+        "fetch-docs", help="download the strategy register's documents into data_raw/strategies/ (resumable)"
+    )
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait to connect or read (default 30)")
+    fetch.add_argument("--max-mb", type=float, default=50.0, help="largest document to download, MB (default 50)")
     look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
     look.add_argument("path", type=Path, help="the file to read")
     look.add_argument("--output", type=Path, help="write the tidy budget lines to FILE.csv or FILE.parquet")
@@ -354,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             return sql(layout, args.query if args.query is not None else sys.stdin.read(), args.format)
         if args.command == "inspect":
             return inspect(layout, args.path, args.output)
+        if args.command == "fetch-docs":
+            return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb)
         return report(layout)
     except MilspaceError as exc:
         print(f"milspace {args.command}: {exc}", file=sys.stderr)

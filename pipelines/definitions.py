@@ -14,13 +14,23 @@ from pipelines.assets.inputs import input_assets
 from pipelines.assets.marts import mart_assets
 from pipelines.assets.publish import report, warehouse
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.strategies import staging_documents, strategy_documents_read
 
 #: Every asset and check, from the input files to the report.
 BUILD_JOB = "build_all"
 #: When the scheduled build runs (cron, UTC): Mondays at 06:00.
 WEEKLY_CRON = "0 6 * * 1"
 
-ASSETS = [*input_assets(), inbox_budget_lines, staging_budget_lines, *mart_assets(), warehouse, report]
+ASSETS = [
+    *input_assets(),
+    inbox_budget_lines,
+    staging_budget_lines,
+    strategy_documents_read,
+    staging_documents,
+    *mart_assets(),
+    warehouse,
+    report,
+]
 CHECKS = asset_checks()
 
 build_all = dg.define_asset_job(

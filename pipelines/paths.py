@@ -37,6 +37,11 @@ class Layout:
         return self.data_raw / "reference"
 
     @property
+    def strategies(self) -> Path:
+        """Strategy documents: where `milspace fetch-docs` saves the register's documents, and users add theirs."""
+        return self.data_raw / "strategies"
+
+    @property
     def data_marts(self) -> Path:
         return self.root / "data_marts"
 

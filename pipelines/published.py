@@ -22,7 +22,8 @@ from pipelines.schemas import BudgetLine
 from pipelines.sources.budget_lines import NationNames, empty_lines, empty_reconciliations
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 from pipelines.sources.probe import Probe
-from pipelines.sources.registry import all_measures, companion, read_file
+from pipelines.sources.registry import UnknownFormat, all_measures, companion, read_file
+from pipelines.text.extract import looks_like_document
 
 #: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
 IGNORED = (".", "_", "README")
@@ -35,7 +36,7 @@ class CheckedFile:
     file: str
     sha256: str
     bytes: int
-    status: str  # loaded | companion (read with another file) | unreadable
+    status: str  # loaded | companion (read with another file) | document (a strategy text) | unreadable
     source_format: str | None = None
     source: str | None = None
     edition: str | None = None
@@ -103,6 +104,10 @@ def check_file(
         )
     try:
         result = read_file(path, shown, names)
+    except UnknownFormat as exc:
+        if looks_like_document(Probe(path, shown).head):
+            return CheckedFile(shown, sha, size, "document", notes=("read as a strategy document",))
+        return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
     except InputFileError as exc:
         return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
     schema = bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
@@ -148,7 +153,8 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
 
 
 def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """All files' lines, rejected rows and reconciliations, each as one frame."""
+    """All files' lines, rejected rows and reconciliations, each as one frame (loaded files only)."""
+    files = [f for f in files if f.status == "loaded"]
     lines = pl.concat([f.lines for f in files], how="vertical") if files else empty_lines()
     rejected = pl.concat([f.rejected for f in files], how="vertical") if files else empty_rejected()
     reconciliations = (

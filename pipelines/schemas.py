@@ -396,6 +396,26 @@ class MilitarizationWeight(_Provenance):
         unique = ["measure"]
 
 
+class LexiconTerm(pa.DataFrameModel):
+    """Reference: a term of the strategy lexicon (see pipelines/text/score.py for how terms match)."""
+
+    lexicon_version: str
+    category: str = pa.Field(str_matches=r"^[a-z_]+$")
+    family: str = pa.Field(isin=["rhetoric", "capability"])
+    term: str = pa.Field(str_matches=r"^[a-z'*]+( [a-z'*]+)*$")
+    exclude: str = pa.Field(nullable=True, str_matches=r"^[a-z'*]+(\|[a-z'*]+)*$")
+    rationale: str
+    source_row: int = pa.Field(ge=2)
+
+    @row_rule("one lexicon version", "lexicon_version")
+    def _one_version(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("lexicon_version") == pl.col("lexicon_version").first())
+
+    class Config:
+        strict = True
+        unique = ["category", "term"]
+
+
 class SourceDifference(_Provenance):
     """Reference: a known reason two publishers' figures for the same nation and year differ."""
 
@@ -502,6 +522,7 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "capability_rules": CapabilityRule,
     "militarization_weights": MilitarizationWeight,
     "source_differences": SourceDifference,
+    "lexicon": LexiconTerm,
     "military_expenditure": MilitaryExpenditure,
     "worldbank_milex_share_of_gdp": WorldBankShare,
     "us_budget_lines": UsBudgetLine,

@@ -107,18 +107,21 @@ class Warehouse:
         files: list[str],
         *,
         folder: str | None = None,
+        keep: list[str] | None = None,
         fresh: bool = False,
     ) -> int:
         """In a staging table shared by several inputs (created once by its SQL file), replace the rows of the
-        given files (and of every file under `folder`, if given) with `frame`'s: delete, then insert, so a
-        re-run never duplicates and a file removed from a folder leaves no rows behind."""
+        given files (and of every file under `folder`, if given, but those in `keep`, which another asset owns)
+        with `frame`'s: delete, then insert, so a re-run never duplicates and a file removed from a folder leaves
+        no rows behind."""
         ddl = sql_file("staging", table).read_text(encoding="utf-8")
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             con.execute(ddl)
             where, params = "file IN (SELECT unnest(?::VARCHAR[]))", [files]
             if folder is not None:
-                where, params = where + " OR starts_with(file, ?)", [files, folder]
+                where = where + " OR (starts_with(file, ?) AND file NOT IN (SELECT unnest(?::VARCHAR[])))"
+                params = [files, folder, keep or []]
             con.execute(f"DELETE FROM staging.{table} WHERE {where}", params)
             if frame.height:
                 con.register("incoming", frame.to_arrow())
@@ -134,6 +137,7 @@ class Warehouse:
         rejected: pl.DataFrame,
         *,
         folder: str | None = None,
+        keep: list[str] | None = None,
         fresh: bool = False,
     ) -> int:
         """Replace the quarantined rows of these files (or folder) with this run's, stamped with the run."""
@@ -141,7 +145,7 @@ class Warehouse:
             pl.lit(run_id).alias("run_id"),
             pl.lit(dt.datetime.now(dt.UTC).replace(tzinfo=None)).alias("quarantined_at"),
         )
-        return self.replace_rows(run_id, "quarantine", rows, files, folder=folder, fresh=fresh)
+        return self.replace_rows(run_id, "quarantine", rows, files, folder=folder, keep=keep, fresh=fresh)
 
     def build_mart(self, run_id: str, name: str, *, fresh: bool = False) -> int:
         """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""

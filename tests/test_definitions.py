@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.inputs import INPUTS
+from pipelines.assets.marts import staging_assets
 from pipelines.definitions import BUILD_JOB, defs
 
 
@@ -48,16 +49,17 @@ def test_one_input_and_one_staging_asset_per_shipped_file():
 def test_marts_depend_on_the_tables_their_sql_reads():
     graph = _graph()
     parents = lambda key: {p.to_user_string() for p in graph.get(dg.AssetKey(key.split("/"))).parent_keys}  # noqa: E731
+    every_staging_asset = {f"staging/{name}" for name in staging_assets()}
     assert parents("marts/space_share") == {"staging/us_budget_lines"}
     assert parents("marts/defense_yoy") == {"marts/budget_facts", "staging/nations"}
-    assert parents("marts/budget_facts") == {
-        "staging/military_expenditure",
-        "staging/worldbank_milex_share_of_gdp",
-        "staging/us_budget_lines",
-        "staging/us_space_program_lines",
-        "staging/budget_lines",
-    } | {f"staging/{name}" for _, name in INPUTS}  # staging.sources: every staging asset writes it
-    every_staging_asset = {f"staging/{name}" for _, name in INPUTS} | {"staging/budget_lines"}
+    assert parents("marts/budget_facts") == every_staging_asset  # staging.sources: every staging asset writes it
+    assert parents("marts/strategy_scores") == {"marts/strategy_documents", "staging/documents", "staging/lexicon"}
+    assert parents("strategies/documents") == {
+        "reference/lexicon",
+        "reference/nation_names",
+        "starter/strategy_documents",
+        "inbox/budget_lines",
+    }
     assert parents("marts/quarantine") == every_staging_asset
     assert parents("marts/sources") == every_staging_asset
     assert parents("marts/reconciliations") == {"staging/budget_lines"}

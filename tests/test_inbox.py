@@ -23,7 +23,7 @@ def inbox_build(tmp_path_factory):
     shutil.copy(shared_file(OWID), inbox / "owid.csv")
     shutil.copy(shared_file("dod/fy2019_exhibits/R-1.xlsx"), inbox / "R-1.xlsx")
     (inbox / "half.xlsx").write_bytes(shared_file("nato/240617-def-exp-2024-TABLES-en.xlsx").read_bytes()[:5000])
-    (inbox / "minutes.txt").write_text("Meeting minutes, not a budget table\n")
+    (inbox / "minutes.csv").write_text("date,attendees,room\n2026-11-25,4,B12\n2026-11-26,5,B12\n")
     (inbox / "README.md").write_text("notes for the team: never read\n")
     run = run_build(layout)
     assert run.exit_code == 0, run.output
@@ -63,7 +63,7 @@ def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
     assert [r[:5] for r in rows] == [
         ("data_raw/inbox/R-1.xlsx", "loaded", "dod_exhibits", 14994, 0),
         ("data_raw/inbox/half.xlsx", "unreadable", None, 0, 0),
-        ("data_raw/inbox/minutes.txt", "unreadable", None, 0, 0),
+        ("data_raw/inbox/minutes.csv", "unreadable", None, 0, 0),
         ("data_raw/inbox/owid.csv", "loaded", "owid_grapher", 8245, 0),
     ]
     assert {r[5] for r in rows} == {64}
@@ -75,7 +75,7 @@ def test_build_names_each_unreadable_inbox_file_and_why(inbox_build):
     output = inbox_build.output
     assert "Inbox: 2 of 4 file(s) read, 23,239 budget lines" in output
     assert "Cannot read file data_raw/inbox/half.xlsx: not a valid zip or .xlsx file" in output
-    assert "Cannot read file data_raw/inbox/minutes.txt: not a format milspace reads" in output
+    assert "Cannot read file data_raw/inbox/minutes.csv: not a format milspace reads" in output
     assert "check inbox_files_readable (marts/sources): FAILED (warn), 2 rows break it" in output
 
 

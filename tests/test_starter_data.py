@@ -51,8 +51,10 @@ def test_descriptor_contract_and_staging_table_agree_on_columns(package, name):
 
 @pytest.mark.parametrize("package, name", INPUTS)
 def test_every_row_names_its_source(package, name):
+    """Figures and facts name their source; the lexicon, written for milspace, gives each term its rationale."""
     rows = _rows(package, name)
-    assert rows and all(row["source"].strip() for row in rows)
+    column = "source" if "source" in rows[0] else "rationale"
+    assert rows and all(row[column].strip() for row in rows)
 
 
 def test_military_expenditure_covers_the_nations_years_and_measures_asked_for():

@@ -44,7 +44,7 @@ def inbox_budget_lines(
     the other files go on; rows that break the contract are quarantined with the rule."""
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
     files = read_inbox(milspace.layout(), names, nations.valid.get_column("code").to_list(), progress=context.log.info)
-    unreadable = [f for f in files if f.status != "loaded"]
+    unreadable = [f for f in files if f.status == "unreadable"]
     for f in unreadable:
         context.log.warning(f.error)
     return dg.Output(
@@ -76,9 +76,18 @@ def staging_budget_lines(
     rows = warehouse.load_staging(run, "budget_lines", lines, fresh=fresh)
     warehouse.load_staging(run, "reconciliations", reconciliations, fresh=fresh)
     warehouse.load_staging(run, "measures", pl.DataFrame(measure_table()), fresh=fresh)
-    warehouse.replace_quarantine(run, [], rejected, folder=INBOX_FOLDER, fresh=fresh)
-    records = pl.DataFrame([f.source_record("inbox") for f in files]) if files else pl.DataFrame()
-    warehouse.replace_rows(run, "sources", records, [], folder=INBOX_FOLDER, fresh=fresh)
+    documents = [f.file for f in files if f.status == "document"]  # recorded by the strategy documents' asset
+    warehouse.replace_quarantine(run, [], rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    read = [f.source_record("inbox") for f in files if f.status != "document"]
+    warehouse.replace_rows(
+        run,
+        "sources",
+        pl.DataFrame(read) if read else pl.DataFrame(),
+        [],
+        folder=INBOX_FOLDER,
+        keep=documents,
+        fresh=fresh,
+    )
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows,

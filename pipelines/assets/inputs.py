@@ -19,6 +19,7 @@ INPUTS: tuple[tuple[str, str], ...] = (
     ("reference", "capability_rules"),
     ("reference", "militarization_weights"),
     ("reference", "source_differences"),
+    ("reference", "lexicon"),
     ("starter", "military_expenditure"),
     ("starter", "worldbank_milex_share_of_gdp"),
     ("starter", "us_budget_lines"),

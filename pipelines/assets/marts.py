@@ -30,11 +30,16 @@ def upstream_tables(name: str) -> list[tuple[str, str]]:
 
 #: Staging tables every staging asset writes its own rows into, and the staging tables written by another one.
 SHARED_STAGING = ("quarantine", "sources")
-WRITTEN_BY = {"reconciliations": "budget_lines", "measures": "budget_lines"}
+WRITTEN_BY = {
+    "reconciliations": "budget_lines",
+    "measures": "budget_lines",
+    "document_hits": "documents",
+    "document_money": "documents",
+}
 
 
 def staging_assets() -> list[str]:
-    return [resource for _, resource in INPUTS] + ["budget_lines"]
+    return [resource for _, resource in INPUTS] + ["budget_lines", "documents"]
 
 
 def upstream_assets(name: str) -> list[dg.AssetKey]:

@@ -16,6 +16,10 @@ from pipelines.sources.probe import Probe
 READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook")
 
 
+class UnknownFormat(InputFileError):
+    """No reader recognises the file's content."""
+
+
 def readers() -> list[ModuleType]:
     return [importlib.import_module(f"pipelines.sources.{name}") for name in READER_MODULES]
 
@@ -64,7 +68,7 @@ def detect(probe: Probe) -> ModuleType:
     else:
         looks = "a binary file" if probe.head else "an empty file"
     known = ", ".join(r.FORMAT for r in readers())
-    raise InputFileError(probe.shown, f"not a format milspace reads ({known}); it looks like {looks}")
+    raise UnknownFormat(probe.shown, f"not a format milspace reads ({known}); it looks like {looks}")
 
 
 def read_file(path: Path, shown: str | None = None, names: NationNames | None = None) -> ReadResult:

@@ -1,0 +1,361 @@
+"""Download the strategy register's documents from their official addresses (`milspace fetch-docs`).
+
+Rules:
+- Which rows: a row whose url_kind is ``not_found`` or whose official_url is empty is "skipped". An
+  ``announcement_page`` row is downloaded like a document (it is an HTML page about the document) and its message
+  says so. Only http and https addresses are fetched; any other scheme fails without a request.
+- How: standard library only (urllib.request), with a User-Agent naming milspace; redirects are followed (urllib's
+  own limit of 10); ``timeout`` seconds bound the connection and every read. Proxies come from the usual
+  environment variables.
+- File name: ``<doc_id><ext>``, the extension from the Content-Type (application/pdf .pdf, text/html .html,
+  text/plain .txt, text/markdown .md) or, failing that, from the first bytes (``%PDF-`` .pdf, ``<html`` or
+  ``<!doctype html`` .html). Content that is none of these fails and is not kept.
+- Size cap: a download stops as soon as it goes past ``max_bytes`` (or before it starts, when Content-Length
+  announces more); the partial file is deleted.
+- Resume: bytes go to ``<doc_id>.part`` (the extension is only known at the end). When a ``.part`` exists, the
+  request carries ``Range: bytes=<size>-``: a 206 answer starting at that byte is appended, a 200 answer starts
+  the file over, a 416 answer (nothing left to send) drops the ``.part`` and asks again for the whole document.
+  A download that breaks off, or ends short of its Content-Length, keeps its ``.part`` for the next run. The
+  ``.part`` becomes the final file by a rename only when complete.
+- Manifest: ``manifest.csv`` in the target folder, one row per document (doc_id, url, file, sha256, bytes,
+  content_type as the server sent it, fetched_at in UTC), rewritten atomically after each download; rows of
+  documents not in this run are kept. A document whose manifest row has the same address, and whose file exists
+  with the recorded sha256, is "present" and not downloaded again. When a new download gets another extension,
+  the file the manifest named before is removed.
+- No network: a failure before the server answered (DNS, refused, unreachable, timeout, reset) names the host
+  and the reason. When the first two downloads attempted both fail that way, the rest are not attempted (failed,
+  "not attempted: no network ..."), documents already present still count as present, and a last progress line
+  says how many documents the build can go on with.
+- HTTP errors fail with the status code. ``progress`` gets one line per document, ``[i/n] doc_id: message``.
+- Limit: the timeout bounds each network operation, not the whole download, so a server that trickles bytes is
+  only stopped by the size cap.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import os
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.client import HTTPException, HTTPResponse
+from pathlib import Path
+
+from pipelines import __version__
+from pipelines.errors import InputFileError, MilspaceError
+
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("doc_id", "url", "file", "sha256", "bytes", "content_type", "fetched_at")
+USER_AGENT = f"milspace/{__version__} (strategy document fetcher; Python urllib)"
+ACCEPT = "application/pdf, text/html;q=0.9, text/plain;q=0.8, text/markdown;q=0.8, */*;q=0.5"
+EXTENSIONS = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt", "text/markdown": ".md"}
+NOT_ATTEMPTED = "not attempted: no network (the first two downloads could not connect)"
+CHUNK = 64 * 1024
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_CONTENT_RANGE_START = re.compile(r"bytes\s+(\d+)-")
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    doc_id: str
+    url: str | None
+    status: str  # "downloaded" | "present" | "skipped" | "failed"
+    path: Path | None
+    sha256: str | None
+    bytes: int | None
+    message: str
+
+
+class _Failure(Exception):
+    """One document could not be fetched; `connection` marks a failure before the server answered at all."""
+
+    def __init__(self, message: str, *, connection: bool = False, http_status: int | None = None):
+        super().__init__(message)
+        self.message, self.connection, self.http_status = message, connection, http_status
+
+
+def fetch_documents(
+    documents: Sequence[Mapping[str, str]],
+    target: Path,
+    *,
+    timeout: float = 30.0,
+    max_bytes: int = 50 * 1024 * 1024,
+    progress: Callable[[str], None] | None = None,
+    opener=None,
+) -> list[FetchResult]:
+    """Fetch every register row into `target` (see the module docstring for the rules); one result per row."""
+    _check_doc_ids(documents)
+    target.mkdir(parents=True, exist_ok=True)
+    run = _Run(target, _read_manifest(target / MANIFEST), opener or urllib.request.build_opener(), timeout, max_bytes)
+    results = []
+    for number, document in enumerate(documents, start=1):
+        result = run.fetch(document)
+        results.append(result)
+        if progress is not None:
+            progress(f"[{number}/{len(documents)}] {result.doc_id}: {result.message}")
+    if run.offline and progress is not None:
+        present = sum(result.status == "present" for result in results)
+        progress(
+            f"No network: the first two downloads could not connect ({run.first_failure}), "
+            f"the build goes on with the {present} documents already in {target}"
+        )
+    return results
+
+
+def _check_doc_ids(documents: Sequence[Mapping[str, str]]) -> None:
+    seen: set[str] = set()
+    for document in documents:
+        doc_id = document.get("doc_id") or ""
+        if not _DOC_ID.match(doc_id):
+            raise MilspaceError(f"Cannot fetch documents: doc_id {doc_id!r} is not usable as a file name.")
+        if doc_id in seen:
+            raise MilspaceError(f"Cannot fetch documents: doc_id {doc_id!r} appears twice in the register.")
+        seen.add(doc_id)
+
+
+@dataclass
+class _Run:
+    target: Path
+    manifest: dict[str, dict[str, str]]
+    opener: urllib.request.OpenerDirector
+    timeout: float
+    max_bytes: int
+    connection_failures: list[bool] = field(default_factory=list)  # one entry per download attempted
+    first_failure: str = ""
+
+    @property
+    def offline(self) -> bool:
+        return self.connection_failures[:2] == [True, True]
+
+    def fetch(self, document: Mapping[str, str]) -> FetchResult:
+        doc_id = document["doc_id"]
+        url = (document.get("official_url") or "").strip() or None
+        kind = (document.get("url_kind") or "").strip()
+        if url is None:
+            return FetchResult(doc_id, None, "skipped", None, None, None, "skipped: the register has no address")
+        if kind == "not_found":
+            message = "skipped: the register marks the official address as not found"
+            return FetchResult(doc_id, url, "skipped", None, None, None, message)
+        note = (
+            " (an announcement page about the document, not the document itself)" if kind == "announcement_page" else ""
+        )
+        present = self._present(doc_id, url, note)
+        if present is not None:
+            return present
+        if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+            return FetchResult(doc_id, url, "failed", None, None, None, "failed: the address is not http or https")
+        if self.offline:
+            return FetchResult(doc_id, url, "failed", None, None, None, NOT_ATTEMPTED)
+        return self._attempt(doc_id, url, note)
+
+    def _present(self, doc_id: str, url: str, note: str) -> FetchResult | None:
+        row = self.manifest.get(doc_id)
+        if row is None or row["url"] != url:
+            return None
+        path = self.target / row["file"]
+        if not path.is_file() or _sha256(path) != row["sha256"]:
+            return None
+        message = f"already present as {path.name}, its sha256 matches the manifest{note}"
+        return FetchResult(doc_id, url, "present", path, row["sha256"], path.stat().st_size, message)
+
+    def _attempt(self, doc_id: str, url: str, note: str) -> FetchResult:
+        try:
+            path, content_type = self._download(doc_id, url)
+        except _Failure as failure:
+            self.connection_failures.append(failure.connection)
+            self.first_failure = self.first_failure or failure.message
+            return FetchResult(doc_id, url, "failed", None, None, None, f"failed: {failure.message}")
+        self.connection_failures.append(False)
+        digest, size = _sha256(path), path.stat().st_size
+        self._record(doc_id, url, path, digest, size, content_type)
+        message = f"downloaded {size:,} bytes from {_host(url)} to {path.name}{note}"
+        return FetchResult(doc_id, url, "downloaded", path, digest, size, message)
+
+    def _download(self, doc_id: str, url: str) -> tuple[Path, str]:
+        part = self.target / f"{doc_id}.part"
+        offset = part.stat().st_size if part.exists() else 0
+        try:
+            response = self._open(url, offset)
+        except _Failure as failure:
+            if failure.http_status != 416 or not offset:
+                raise
+            part.unlink()
+            offset = 0
+            response = self._open(url, offset)
+        with response:
+            offset = self._resume_offset(response, part, offset)
+            expected = _expected_total(response, offset)
+            if expected is not None and expected > self.max_bytes:
+                part.unlink(missing_ok=True)
+                raise _Failure(
+                    f"the server announced {expected:,} bytes, more than the cap of {self.max_bytes:,} bytes; "
+                    "nothing was kept"
+                )
+            received = self._stream(response, part, offset, _host(url))
+            content_type = (response.headers.get("Content-Type") or "").strip()
+        if expected is not None and received < expected:
+            raise _Failure(
+                f"the connection to {_host(url)} closed after {received:,} of {expected:,} bytes; "
+                "run fetch-docs again to resume"
+            )
+        return self._finish(part, doc_id, content_type), content_type
+
+    def _open(self, url: str, offset: int) -> HTTPResponse:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
+        if offset:
+            request.add_header("Range", f"bytes={offset}-")
+        try:
+            return self.opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as err:
+            err.close()
+            raise _Failure(
+                f"the server at {_host(url)} answered HTTP {err.code} {err.reason}", http_status=err.code
+            ) from None
+        except urllib.error.URLError as err:
+            reason = err.reason
+            connection = isinstance(reason, OSError) and not isinstance(reason, ssl.SSLError)
+            raise _Failure(
+                f"could not connect to {_host(url)}: {self._reason(reason)}", connection=connection
+            ) from None
+        except (OSError, HTTPException) as err:
+            raise _Failure(f"no valid answer from {_host(url)}: {self._reason(err)}") from None
+
+    def _resume_offset(self, response: HTTPResponse, part: Path, offset: int) -> int:
+        """The byte the answer starts at: `offset` for a matching 206, 0 when the server sent the whole document."""
+        if not offset or response.status != 206:
+            return 0
+        match = _CONTENT_RANGE_START.match(response.headers.get("Content-Range") or "")
+        if match is None or int(match.group(1)) != offset:
+            part.unlink()
+            raise _Failure(
+                f"the server answered the request to resume at byte {offset:,} with another range; "
+                "the partial file was removed, run fetch-docs again"
+            )
+        return offset
+
+    def _stream(self, response: HTTPResponse, part: Path, offset: int, host: str) -> int:
+        """Write the body to `part` (appending after `offset` bytes); the total size of `part` afterwards."""
+        received = offset
+        try:
+            with part.open("ab" if offset else "wb") as out:
+                while chunk := response.read(CHUNK):
+                    received += len(chunk)
+                    if received > self.max_bytes:
+                        break
+                    out.write(chunk)
+        except (OSError, HTTPException) as err:
+            raise _Failure(
+                f"the download from {host} broke off after {received:,} bytes ({self._reason(err)}); "
+                "run fetch-docs again to resume"
+            ) from None
+        if received > self.max_bytes:
+            part.unlink()
+            raise _Failure(
+                f"the document went past the cap of {self.max_bytes:,} bytes (stopped at {received:,} bytes); "
+                "the partial file was removed"
+            )
+        return received
+
+    def _finish(self, part: Path, doc_id: str, content_type: str) -> Path:
+        with part.open("rb") as stream:
+            extension = _extension(content_type, stream.read(512))
+        if extension is None:
+            part.unlink()
+            raise _Failure(
+                f"the server sent {content_type or 'content with no type'}, which is neither PDF, HTML, "
+                "plain text nor Markdown; nothing was kept"
+            )
+        final = self.target / f"{doc_id}{extension}"
+        os.replace(part, final)
+        return final
+
+    def _record(self, doc_id: str, url: str, path: Path, digest: str, size: int, content_type: str) -> None:
+        previous = self.manifest.get(doc_id)
+        if previous is not None and previous["file"] != path.name:
+            (self.target / previous["file"]).unlink(missing_ok=True)
+        fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.manifest[doc_id] = dict(
+            zip(MANIFEST_COLUMNS, (doc_id, url, path.name, digest, str(size), content_type, fetched_at), strict=True)
+        )
+        _write_manifest(self.target / MANIFEST, self.manifest)
+
+    def _reason(self, err: object) -> str:
+        if isinstance(err, socket.gaierror):
+            return "the host name could not be resolved (DNS failure)"
+        if isinstance(err, ConnectionRefusedError):
+            return "the connection was refused"
+        if isinstance(err, TimeoutError):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(err, OSError) and err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return "the network or host is unreachable"
+        if isinstance(err, ssl.SSLError):
+            return f"the secure connection failed ({err.reason or err})"
+        return str(err) or type(err).__name__
+
+
+def _expected_total(response: HTTPResponse, offset: int) -> int | None:
+    """The size the file will have when complete, when the server says (Content-Length of what it sends)."""
+    length = response.headers.get("Content-Length")
+    return offset + int(length) if length and length.strip().isdigit() else None
+
+
+def _extension(content_type: str, head: bytes) -> str | None:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type in EXTENSIONS:
+        return EXTENSIONS[media_type]
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if start.startswith(b"%pdf-"):
+        return ".pdf"
+    if start.startswith((b"<html", b"<!doctype html")):
+        return ".html"
+    return None
+
+
+def _host(url: str) -> str:
+    return urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    if not path.exists():
+        return {}
+    fix = "; delete it and run fetch-docs again to download everything"
+    try:
+        with path.open(newline="", encoding="utf-8") as stream:
+            reader = csv.DictReader(stream)
+            if tuple(reader.fieldnames or ()) != MANIFEST_COLUMNS:
+                raise InputFileError(str(path), f"the header must be {','.join(MANIFEST_COLUMNS)}{fix}")
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise InputFileError(str(path), f"it is not a readable CSV file ({err}){fix}") from None
+    for number, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise InputFileError(str(path), f"the row does not have {len(MANIFEST_COLUMNS)} fields{fix}", row=number)
+        if not row["file"] or Path(row["file"]).name != row["file"]:
+            raise InputFileError(str(path), f"{row['file']!r} is not a file name{fix}", row=number, column="file")
+    return {row["doc_id"]: row for row in rows}
+
+
+def _write_manifest(path: Path, manifest: Mapping[str, Mapping[str, str]]) -> None:
+    """Write to a temporary file beside the manifest, then rename it over the old one."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(manifest[doc_id] for doc_id in sorted(manifest))
+    os.replace(temporary, path)

@@ -1,0 +1,110 @@
+"""Match a document read from disk to the strategy register (data_raw/starter/strategy_documents.csv).
+
+Rules, in order:
+1. file name: a file named <doc_id>.<ext> (as `milspace fetch-docs` saves them) is that document;
+2. title and year: the content words of the document's title (stop words left out) against each register title,
+   scored by the overlap coefficient |A and B| / min(|A|, |B|); the document's year (a year in its title, else its
+   date) must be within one year of the register's when both are known. The best score of at least 0.6 wins,
+   then the closer year.
+A document that matches nothing is still loaded, flagged `in_register = false`, with what can be inferred: the
+year as above, the nation whose name appears in its title (if one does), and a kind from title words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pipelines.sources.budget_lines import NationNames
+
+MIN_OVERLAP = 0.6
+STOP_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with its their our this that these those is are be".split()
+)
+KIND_WORDS = [
+    ("white paper", "white_paper"),
+    ("doctrine", "doctrine"),
+    ("space", "space_strategy"),
+    ("national security", "national_security_strategy"),
+    ("defense strategy", "defense_strategy"),
+    ("defence strategy", "defense_strategy"),
+    ("policy", "policy"),
+    ("law", "law"),
+    ("accord", "accord"),
+]
+
+
+@dataclass(frozen=True)
+class RegisterMatch:
+    doc_id: str | None
+    method: str  # "file name" | "title and year" | "not in register"
+    score: float | None
+    nation_code: str | None
+    year: int | None
+    kind: str | None
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in STOP_WORDS and len(w) > 1}
+
+
+def document_year(title: str | None, date: str | None) -> int | None:
+    """The year of a document: the first 19xx/20xx year in its title, else its date (a PDF's date is often the
+    day the file was made, while a title names the strategy's year)."""
+    for text in (title, date):
+        found = re.search(r"\b(19[4-9]\d|20\d\d)\b", text or "")
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def match_register(
+    file_stem: str,
+    title: str | None,
+    date: str | None,
+    register: Sequence[Mapping],
+    names: NationNames,
+) -> RegisterMatch:
+    by_id = {str(row["doc_id"]): row for row in register}
+    year = document_year(title, date)
+    if file_stem in by_id:
+        row = by_id[file_stem]
+        return RegisterMatch(file_stem, "file name", 1.0, row["nation_code"], row["year"], row["kind"])
+    words = _words(title)
+    best: tuple[float, int, Mapping] | None = None
+    for row in register:
+        theirs = _words(row["title"])
+        if not words or not theirs:
+            continue
+        overlap = len(words & theirs) / min(len(words), len(theirs))
+        distance = abs(year - int(row["year"])) if year is not None else 0
+        if overlap < MIN_OVERLAP or distance > 1:
+            continue
+        if best is None or (overlap, -distance) > (best[0], -best[1]):
+            best = (overlap, distance, row)
+    if best is not None:
+        row = best[2]
+        return RegisterMatch(
+            row["doc_id"], "title and year", round(best[0], 3), row["nation_code"], row["year"], row["kind"]
+        )
+    return RegisterMatch(None, "not in register", None, _nation_in(title, names), year, _kind_in(title))
+
+
+def _nation_in(title: str | None, names: NationNames) -> str | None:
+    """A nation named in the title: the longest run of words that is a known nation name."""
+    words = re.findall(r"[^\W\d_]+", title or "")
+    for length in range(min(5, len(words)), 0, -1):
+        for start in range(len(words) - length + 1):
+            code = names.code(" ".join(words[start : start + length]))
+            if code:
+                return code
+    return None
+
+
+def _kind_in(title: str | None) -> str | None:
+    text = (title or "").lower()
+    for words, kind in KIND_WORDS:
+        if words in text:
+            return kind
+    return None

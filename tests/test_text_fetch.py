@@ -1,0 +1,456 @@
+"""fetch-docs against a local HTTP server in a thread: downloads, manifest, resume, caps, timeouts and no network."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import socket
+import threading
+import time
+import urllib.error
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pipelines.errors import InputFileError, MilspaceError
+from pipelines.paths import REPO_ROOT
+from pipelines.text.fetch import MANIFEST, NOT_ATTEMPTED, fetch_documents
+
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
+HTML = b"<!doctype html><html><body><h1>Space strategy announced</h1></body></html>"
+CAP = 1000
+BIG = b"x" * 3000
+TIMEOUT = 0.3
+
+# path -> (content type or None, body); every one honours Range unless named in NO_RANGE
+BODIES = {
+    "/doc.pdf": ("application/pdf", PDF),
+    "/page.html": ("text/html; charset=utf-8", HTML),
+    "/notes.txt": ("text/plain", b"plain notes"),
+    "/octet": ("application/octet-stream", PDF),
+    "/untyped": (None, b"  <HTML><body>no type</body></HTML>"),
+    "/unknown": ("application/zip", b"PK\x03\x04zipdata"),
+    "/ranged.pdf": ("application/pdf", PDF),
+    "/whole.pdf": ("application/pdf", PDF),
+    "/big": ("application/pdf", BIG),
+}
+NO_RANGE = {"/whole.pdf"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FakeServer
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        with self.server.lock:
+            self.server.requests.append((self.path, self.headers.get("Range"), self.headers.get("User-Agent")))
+        try:
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _answer(self):
+        if self.path in BODIES:
+            self._send(*BODIES[self.path])
+        elif self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/doc.pdf")
+            self.end_headers()
+        elif self.path == "/big-unannounced":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.end_headers()  # HTTP/1.0 and no Content-Length: the body ends when the connection closes
+            for _ in range(64):  # 4 MB unless the client hangs up first
+                self.wfile.write(bytes(64 * 1024))
+        elif self.path == "/slow":
+            self.server.stop.wait(3 * TIMEOUT + 1)
+            self._send("application/pdf", PDF)
+        elif self.path == "/drops.pdf" and self.headers.get("Range") is None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(PDF)))
+            self.end_headers()
+            self.wfile.write(PDF[:700])  # then the connection closes, short of Content-Length
+        elif self.path == "/drops.pdf":
+            self._send("application/pdf", PDF)
+        else:
+            self.send_error(404, "Not Found")
+
+    def _send(self, content_type, body):
+        requested = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
+        start = int(requested.group(1)) if requested and self.path not in NO_RANGE else None
+        if start is not None and start >= len(body):
+            self.send_error(416, "Range Not Satisfiable")
+            return
+        self.send_response(200 if start is None else 206)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        if start is not None:
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        self.send_header("Content-Length", str(len(body) - (start or 0)))
+        self.end_headers()
+        self.wfile.write(body[start or 0 :])
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.requests: list[tuple[str, str | None, str | None]] = []
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def hits(self, path: str) -> int:
+        return sum(seen == path for seen, _, _ in self.requests)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    fake = FakeServer()
+    thread = threading.Thread(target=fake.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield fake
+    fake.stop.set()
+    fake.shutdown()
+    fake.server_close()
+
+
+@pytest.fixture
+def dead_url():
+    """An address on 127.0.0.1 where nothing listens: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return lambda path: f"http://127.0.0.1:{port}{path}"
+
+
+def doc(doc_id: str, url: str, kind: str = "document") -> dict[str, str]:
+    return {"doc_id": doc_id, "official_url": url, "url_kind": kind}
+
+
+def fetch(documents, target, **options):
+    options.setdefault("timeout", TIMEOUT)
+    options.setdefault("max_bytes", CAP * 100)
+    return fetch_documents(documents, target, **options)
+
+
+def manifest_rows(target: Path) -> dict[str, dict[str, str]]:
+    with (target / MANIFEST).open(newline="", encoding="utf-8") as stream:
+        return {row["doc_id"]: row for row in csv.DictReader(stream)}
+
+
+def test_download_saves_the_file_and_records_it_in_the_manifest(server, tmp_path):
+    [result] = fetch([doc("usa-nds", server.url("/doc.pdf"))], tmp_path)
+
+    assert result.status == "downloaded"
+    assert result.path == tmp_path / "usa-nds.pdf"
+    assert result.path.read_bytes() == PDF
+    assert result.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert result.bytes == len(PDF)
+    assert "usa-nds.pdf" in result.message and "127.0.0.1" in result.message
+    assert not (tmp_path / "usa-nds.part").exists()
+    with (tmp_path / MANIFEST).open(newline="", encoding="utf-8") as stream:
+        header = next(csv.reader(stream))
+    assert header == ["doc_id", "url", "file", "sha256", "bytes", "content_type", "fetched_at"]
+    row = manifest_rows(tmp_path)["usa-nds"]
+    assert row["url"] == server.url("/doc.pdf")
+    assert row["file"] == "usa-nds.pdf"
+    assert row["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert row["bytes"] == str(len(PDF))
+    assert row["content_type"] == "application/pdf"
+    fetched_at = datetime.strptime(row["fetched_at"], "%Y-%m-%dT%H:%M:%SZ")
+    assert abs((datetime.now(UTC) - fetched_at.replace(tzinfo=UTC)).total_seconds()) < 60
+    assert server.requests[0][2].startswith("milspace/")
+
+
+def test_the_extension_comes_from_the_content_type_or_the_first_bytes(server, tmp_path):
+    documents = [
+        doc("html", server.url("/page.html")),
+        doc("text", server.url("/notes.txt")),
+        doc("octet", server.url("/octet")),
+        doc("untyped", server.url("/untyped")),
+        doc("zip", server.url("/unknown")),
+    ]
+    results = {result.doc_id: result for result in fetch(documents, tmp_path)}
+
+    assert results["html"].path.name == "html.html"
+    assert results["text"].path.name == "text.txt"
+    assert results["octet"].path.name == "octet.pdf"
+    assert results["untyped"].path.name == "untyped.html"
+    assert results["zip"].status == "failed"
+    assert "application/zip" in results["zip"].message
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "html.html",
+        MANIFEST,
+        "octet.pdf",
+        "text.txt",
+        "untyped.html",
+    ]
+    assert manifest_rows(tmp_path)["html"]["content_type"] == "text/html; charset=utf-8"
+
+
+def test_redirects_are_followed(server, tmp_path):
+    [result] = fetch([doc("moved", server.url("/redirect"))], tmp_path)
+
+    assert result.status == "downloaded"
+    assert result.path.read_bytes() == PDF
+    assert [path for path, _, _ in server.requests] == ["/redirect", "/doc.pdf"]
+
+
+def test_a_second_run_finds_the_file_present_and_makes_no_request(server, tmp_path):
+    documents = [doc("usa-nds", server.url("/doc.pdf"))]
+    fetch(documents, tmp_path)
+    before = (tmp_path / MANIFEST).read_bytes()
+
+    [result] = fetch(documents, tmp_path)
+
+    assert result.status == "present"
+    assert result.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert result.path == tmp_path / "usa-nds.pdf"
+    assert server.hits("/doc.pdf") == 1
+    assert (tmp_path / MANIFEST).read_bytes() == before
+
+
+def test_a_file_that_no_longer_matches_the_manifest_is_downloaded_again(server, tmp_path):
+    documents = [doc("usa-nds", server.url("/doc.pdf"))]
+    fetch(documents, tmp_path)
+    (tmp_path / "usa-nds.pdf").write_bytes(b"%PDF-edited by hand")
+
+    [result] = fetch(documents, tmp_path)
+
+    assert result.status == "downloaded"
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
+    assert server.hits("/doc.pdf") == 2
+
+
+def test_a_new_address_with_another_type_replaces_the_old_file(server, tmp_path):
+    fetch([doc("deu-nss", server.url("/doc.pdf"))], tmp_path)
+
+    [result] = fetch([doc("deu-nss", server.url("/page.html"))], tmp_path)
+
+    assert result.status == "downloaded"
+    assert not (tmp_path / "deu-nss.pdf").exists()
+    assert manifest_rows(tmp_path)["deu-nss"]["file"] == "deu-nss.html"
+
+
+def test_a_part_file_is_resumed_with_a_range_request(server, tmp_path):
+    half = len(PDF) // 2
+    (tmp_path / "usa-nds.part").write_bytes(PDF[:half])
+
+    [result] = fetch([doc("usa-nds", server.url("/ranged.pdf"))], tmp_path)
+
+    assert result.status == "downloaded"
+    assert server.requests == [("/ranged.pdf", f"bytes={half}-", server.requests[0][2])]
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
+    assert result.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert not (tmp_path / "usa-nds.part").exists()
+
+
+def test_a_server_that_ignores_the_range_starts_the_file_over(server, tmp_path):
+    (tmp_path / "usa-nds.part").write_bytes(b"stale bytes from somewhere else")
+
+    [result] = fetch([doc("usa-nds", server.url("/whole.pdf"))], tmp_path)
+
+    assert server.requests[0][1] == "bytes=31-"
+    assert result.status == "downloaded"
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
+
+
+def test_a_complete_part_file_answered_416_is_fetched_whole(server, tmp_path):
+    (tmp_path / "usa-nds.part").write_bytes(PDF)
+
+    [result] = fetch([doc("usa-nds", server.url("/ranged.pdf"))], tmp_path)
+
+    assert [range_ for _, range_, _ in server.requests] == [f"bytes={len(PDF)}-", None]
+    assert result.status == "downloaded"
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
+
+
+def test_a_download_cut_short_keeps_its_part_and_the_next_run_resumes(server, tmp_path):
+    documents = [doc("cut", server.url("/drops.pdf"))]
+
+    [first] = fetch(documents, tmp_path)
+
+    assert first.status == "failed"
+    assert "700" in first.message and "resume" in first.message
+    assert (tmp_path / "cut.part").read_bytes() == PDF[:700]
+    assert not (tmp_path / MANIFEST).exists()
+
+    [second] = fetch(documents, tmp_path)
+
+    assert second.status == "downloaded"
+    assert server.requests[1][1] == "bytes=700-"
+    assert (tmp_path / "cut.pdf").read_bytes() == PDF
+
+
+@pytest.mark.parametrize("path", ["/big", "/big-unannounced"])
+def test_a_document_over_the_cap_fails_and_leaves_no_file(server, tmp_path, path):
+    [result] = fetch([doc("huge", server.url(path))], tmp_path, max_bytes=CAP)
+
+    assert result.status == "failed"
+    assert f"{CAP:,}" in result.message
+    assert result.path is None
+    assert not (tmp_path / "huge.part").exists()
+    assert not (tmp_path / "huge.pdf").exists()
+    if path == "/big":  # refused on the announced size, before any byte is read
+        assert f"announced {len(BIG):,} bytes" in result.message
+    else:  # stopped on the first read past the cap, not at the end of the stream
+        stopped_at = int(re.search(r"stopped at ([\d,]+) bytes", result.message).group(1).replace(",", ""))
+        assert CAP < stopped_at <= 64 * 1024
+
+
+def test_a_document_exactly_at_the_cap_is_kept(server, tmp_path):
+    [result] = fetch([doc("usa-nds", server.url("/doc.pdf"))], tmp_path, max_bytes=len(PDF))
+
+    assert result.status == "downloaded"
+    assert result.bytes == len(PDF)
+
+
+def test_a_server_slower_than_the_timeout_fails_quickly_naming_the_host(server, tmp_path):
+    started = time.monotonic()
+
+    [result] = fetch([doc("slow", server.url("/slow"))], tmp_path)
+
+    assert time.monotonic() - started < 3 * TIMEOUT
+    assert result.status == "failed"
+    assert f"127.0.0.1:{server.server_address[1]}" in result.message
+    assert f"no answer within {TIMEOUT:g} s" in result.message
+
+
+def test_an_http_error_fails_with_its_status_code(server, tmp_path):
+    [result] = fetch([doc("gone", server.url("/missing"))], tmp_path)
+
+    assert result.status == "failed"
+    assert "HTTP 404" in result.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_network_stops_after_two_connection_failures(server, dead_url, tmp_path):
+    fetch([doc("have", server.url("/doc.pdf"))], tmp_path)
+    documents = [
+        doc("first", dead_url("/a.pdf")),
+        doc("second", dead_url("/b.pdf")),
+        doc("third", server.url("/ranged.pdf")),
+        doc("have", server.url("/doc.pdf")),
+    ]
+    lines: list[str] = []
+    started = time.monotonic()
+
+    results = {result.doc_id: result for result in fetch(documents, tmp_path, progress=lines.append)}
+
+    assert time.monotonic() - started < 2
+    port = dead_url("").rsplit(":", 1)[1]
+    for doc_id in ("first", "second"):
+        assert results[doc_id].status == "failed"
+        assert f"127.0.0.1:{port}" in results[doc_id].message
+        assert "refused" in results[doc_id].message
+    assert results["third"].status == "failed"
+    assert results["third"].message == NOT_ATTEMPTED
+    assert results["have"].status == "present"
+    assert server.hits("/ranged.pdf") == 0
+    assert len(lines) == len(documents) + 1
+    assert lines[-1].startswith("No network: ")
+    assert lines[-1].endswith(f"the build goes on with the 1 documents already in {tmp_path}")
+
+
+def test_one_connection_failure_does_not_stop_the_run(server, dead_url, tmp_path):
+    documents = [doc("first", dead_url("/a.pdf")), doc("second", server.url("/doc.pdf")), doc("third", dead_url("/c"))]
+    lines: list[str] = []
+
+    results = fetch(documents, tmp_path, progress=lines.append)
+
+    assert [result.status for result in results] == ["failed", "downloaded", "failed"]
+    assert "refused" in results[2].message
+    assert len(lines) == 3
+    assert lines[1] == f"[2/3] second: {results[1].message}"
+
+
+def test_rows_without_an_address_or_not_found_are_skipped(server, tmp_path):
+    documents = [doc("none", ""), doc("lost", server.url("/doc.pdf"), kind="not_found")]
+
+    results = fetch(documents, tmp_path)
+
+    assert [result.status for result in results] == ["skipped", "skipped"]
+    assert [result.path for result in results] == [None, None]
+    assert results[0].url is None
+    assert server.requests == []
+
+
+def test_an_announcement_page_is_downloaded_and_says_so(server, tmp_path):
+    documents = [doc("deu-space", server.url("/page.html"), kind="announcement_page")]
+
+    [result] = fetch(documents, tmp_path)
+    [again] = fetch(documents, tmp_path)
+
+    assert result.status == "downloaded"
+    assert result.path.name == "deu-space.html"
+    assert "announcement page" in result.message
+    assert again.status == "present"
+    assert "announcement page" in again.message
+
+
+def test_an_address_that_is_not_http_fails_without_a_request(tmp_path):
+    [result] = fetch([doc("local", "file:///etc/passwd")], tmp_path)
+
+    assert result.status == "failed"
+    assert "not http" in result.message
+
+
+@pytest.mark.parametrize("doc_id", ["../escape", "", "a/b"])
+def test_a_doc_id_that_is_not_a_file_name_is_refused(tmp_path, doc_id):
+    with pytest.raises(MilspaceError, match="not usable as a file name"):
+        fetch([doc(doc_id, "http://127.0.0.1/x")], tmp_path)
+
+
+def test_a_doc_id_listed_twice_is_refused(tmp_path):
+    with pytest.raises(MilspaceError, match="appears twice"):
+        fetch([doc("same", ""), doc("same", "")], tmp_path)
+
+
+def test_a_damaged_manifest_is_reported_as_an_input_error(tmp_path):
+    (tmp_path / MANIFEST).write_text("doc_id,url\nx,http://h/x\n", encoding="utf-8")
+
+    with pytest.raises(InputFileError, match="manifest.csv.*the header must be"):
+        fetch([doc("x", "")], tmp_path)
+
+
+class RefusingOpener:
+    """Stands in for urllib when no network is up: every connection is refused, and each call is counted."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def open(self, request, timeout):
+        self.urls.append(request.full_url)
+        raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+
+def test_the_shipped_register_with_no_network_makes_two_attempts(tmp_path):
+    with (REPO_ROOT / "data_raw" / "starter" / "strategy_documents.csv").open(newline="", encoding="utf-8") as stream:
+        register = list(csv.DictReader(stream))
+    opener = RefusingOpener()
+
+    results = fetch_documents(register, tmp_path, opener=opener)
+
+    assert len(opener.urls) == 2
+    statuses = [result.status for result in results]
+    without_address = sum(row["url_kind"] == "not_found" or not row["official_url"] for row in register)
+    assert without_address > 0
+    assert statuses.count("skipped") == without_address
+    assert statuses.count("failed") == len(register) - without_address
+    assert sum(result.message == NOT_ATTEMPTED for result in results) == len(register) - without_address - 2
