@@ -357,10 +357,14 @@ def shell(layout: Layout) -> int:
 
 def report(layout: Layout, *, out=None) -> int:
     out = out or sys.stdout
-    from pipelines.report.build import render_report
+    from pipelines.report.build import render_site
 
-    result = render_report(layout)
-    print(f"Report: {result.path} ({result.charts} charts, {result.bytes / 1e6:.1f} MB, opens offline)", file=out)
+    result = render_site(layout)
+    print(
+        f"Report: {layout.report_index} ({result.pages} pages, {result.charts} charts, "
+        f"{result.bytes / 1e6:.1f} MB, opens offline)",
+        file=out,
+    )
     return EXIT_OK
 
 

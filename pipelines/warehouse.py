@@ -67,8 +67,8 @@ class Warehouse:
         path.parent.mkdir(parents=True, exist_ok=True)
         now = time.time()
         for old in path.parent.iterdir():
-            if old.name.split(".")[0] != path.stem and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
-                old.unlink(missing_ok=True)
+            if not old.name.startswith(path.stem) and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
+                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
         if not fresh and self.published.exists():
             shutil.copyfile(self.published, path)
         with duckdb.connect(str(path)) as con:
@@ -190,14 +190,15 @@ class Warehouse:
         return counts
 
     def staged_report(self, run_id: str) -> Path:
-        """Where this run draws its report before publishing it with the warehouse."""
-        return self.working_path(run_id).with_suffix(".html")
+        """The folder where this run draws its report site before publishing it with the warehouse."""
+        return self.working_path(run_id).with_name(f"{run_id}-site")
 
     def discard(self, run_id: str) -> None:
         """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
         path = self.working_path(run_id)
-        for leftover in (path, Path(str(path) + ".wal"), self.staged_report(run_id)):
+        for leftover in (path, Path(str(path) + ".wal")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(self.staged_report(run_id), ignore_errors=True)
 
 
 @contextmanager

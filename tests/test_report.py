@@ -1,135 +1,247 @@
-"""The report: one self-contained page whose every chart renders with no network."""
+"""The report site: every page and chart, offline, escaped, linked, with its data; and, where Chromium is
+installed, every page opened in a real browser with the network blocked."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import altair as alt
+import polars as pl
 import pytest
 import vl_convert
 
-from pipelines.report.page import Figure, render_page
+from pipelines.paths import REPO_ROOT
+from pipelines.report.build import safe_for_spreadsheets
+from pipelines.report.page import Figure, Table, render_page
+from tests.conftest import make_root, query, run_build, shared_file
+
+HOSTILE = "<script>alert(1)</script>"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian installs it there
+PAGES = ("index.html", "compare.html", "us-budget.html", "strategies.html", "methodology.html")
 
 
-class _Resources(HTMLParser):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Starter data (one register title made hostile), the DoD exhibits in the inbox, the NDS in strategies."""
+    layout = make_root(tmp_path_factory.mktemp("site"))
+    register = layout.starter / "strategy_documents.csv"
+    rows = list(csv.DictReader(register.open(encoding="utf-8")))
+    rows[0]["title"] = HOSTILE  # usa-2018-nds-summary
+    with register.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    (layout.data_raw / "inbox").mkdir()
+    for name in ("M-1", "O-1", "P-1", "R-1"):
+        shutil.copy(shared_file(f"dod/fy2019_exhibits/{name}.xlsx"), layout.data_raw / "inbox")
+    layout.strategies.mkdir()
+    shutil.copy(shared_file("strategy/2018-01-19-national-defense-strategy-2018-summary.md"), layout.strategies)
+    run = run_build(layout)
+    assert run.exit_code == 0, run.output
+    return layout
+
+
+class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.external: list[str] = []
-        self.scripts = 0
-        self.figures = 0
-        self.captions: list[str] = []
-        self._in_caption = False
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.charts = 0
+        self.captions = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        for attr in ("src", "href"):
-            value = attrs.get(attr) or ""
-            if tag in ("script", "link", "img", "iframe", "source") and value:
-                self.external.append(value)
-        self.scripts += tag == "script"
-        self.figures += tag == "figure"
-        self._in_caption = tag == "figcaption"
-
-    def handle_endtag(self, tag):
-        if tag == "figcaption":
-            self._in_caption = False
-
-    def handle_data(self, data):
-        if self._in_caption:
-            self.captions.append(data)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "link", "img", "iframe", "source") and (attrs.get("src") or attrs.get("href")):
+            self.resources.append(attrs.get("src") or attrs.get("href"))
+        self.charts += tag == "div" and (attrs.get("class") or "") == "chart"
+        self.captions += tag == "figcaption"
 
 
-@pytest.fixture(scope="module")
-def page(built) -> str:
-    return built.layout.report_index.read_text(encoding="utf-8")
+def pages(root: Path) -> list[Path]:
+    return sorted(root.glob("*.html")) + sorted((root / "nations").glob("*.html"))
 
 
-@pytest.fixture(scope="module")
-def specs(page) -> dict:
-    raw = re.search(r'<script id="milspace-specs" type="application/json">(.*?)</script>', page, re.S).group(1)
-    return json.loads(raw)
+def specs_of(page: Path) -> dict:
+    found = re.search(r'<script id="milspace-specs" type="application/json">(.*?)</script>', page.read_text(), re.S)
+    return json.loads(found.group(1)) if found else {}
 
 
-def test_page_loads_nothing_from_the_network(page):
-    parser = _Resources()
-    parser.feed(page)
-    assert parser.external == []
-    assert page.count("window.vegaEmbed=") == 1  # the Vega bundle is embedded once, not once per chart
+def test_every_page_of_the_site_is_written(site):
+    reports = site.reports
+    for name in PAGES:
+        assert (reports / name).is_file(), name
+    nations = {p.stem for p in (reports / "nations").glob("*.html")}
+    with_series = {code for (code,) in query(site, "select distinct nation_iso3 from marts.defense_yoy")}
+    issuers = {code for (code,) in query(site, "select distinct nation_code from marts.strategy_register")}
+    assert nations == with_series | issuers
+    assert len(list((reports / "assets").glob("*.js"))) == 1
 
 
-def test_every_chart_has_title_axis_units_description_and_sourced_caption(page, specs):
-    parser = _Resources()
-    parser.feed(page)
-    assert list(specs) == ["topline", "artemis", "real-change", "share-of-gdp", "space-force"]
-    assert parser.figures == len(specs) == len(parser.captions)
-    for caption in parser.captions:
-        assert "Source" in caption and ("SIPRI" in caption or "SpaceNews" in caption)
-    for anchor, spec in specs.items():
-        assert spec["title"]["text"], anchor
-        assert len(spec["description"]) > 40, anchor
-        layers = spec.get("layer", [spec])
-        encodings = [layer.get("encoding", {}) for layer in layers] + [spec.get("encoding", {})]
-        # the measured quantity's unit is on its axis (or, for a heatmap, on its colour legend)
-        titles = [enc[ch]["title"] for enc in encodings for ch in ("y", "color") if enc.get(ch, {}).get("title")]
-        assert any(unit in " ".join(titles) for unit in ("US$", "Percent", "%")), (anchor, titles)
-        x_titles = [enc["x"]["title"] for enc in encodings if enc.get("x", {}).get("title")]
-        assert any("year" in t for t in x_titles), (anchor, x_titles)
+def test_pages_load_nothing_from_the_network_and_the_vega_script_once(site):
+    for page in pages(site.reports):
+        parsed = _Page()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        assert all(not urlparse(r).scheme for r in parsed.resources), (page.name, parsed.resources)
+        scripts = [r for r in parsed.resources if r.endswith(".js")]
+        assert len(scripts) == (1 if parsed.charts else 0), page.name
+        assert "window.vegaEmbed=" not in page.read_text(encoding="utf-8")  # not inlined in the page
 
 
-def test_every_chart_renders_offline(specs):
-    """vl-convert runs the same Vega-Lite compiler and Vega renderer as the page, with no network."""
-    for anchor, spec in specs.items():
-        svg = vl_convert.vegalite_to_svg(spec)
-        rows = sum(len(values) for values in spec["datasets"].values())
-        marks = svg.count("<path")
-        assert rows > 0 and marks >= rows, (anchor, rows, marks)
+def test_every_link_between_pages_resolves(site):
+    checked = 0
+    for page in pages(site.reports):
+        parsed = _Page()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        for link in parsed.links:
+            if urlparse(link).scheme or link.startswith("#"):
+                continue
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), (page.name, link)
+            checked += 1
+    assert checked > 100
 
 
-def test_space_force_chart_carries_the_fy2023_share(specs):
-    values = specs["space-force"]["datasets"]
-    rows = [row for data in values.values() for row in data if row.get("fiscal_year") == 2023]
-    assert rows and rows[0]["share_pct"] == 3.17 and rows[0]["label"] == "3.17% of DoD"
+def test_every_chart_has_title_units_description_caption_and_data(site):
+    figures = 0
+    for page in pages(site.reports):
+        parsed = _Page()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        specs = specs_of(page)
+        assert parsed.charts == parsed.captions == len(specs), page.name
+        for anchor, spec in specs.items():
+            figures += 1
+            where = f"{page.name}#{anchor}"
+            title = spec.get("title", {})
+            assert title.get("text") if isinstance(title, dict) else title, where
+            assert len(spec.get("description", "")) > 40, where
+            encodings = [
+                layer.get("encoding", {})
+                for layer in [spec, *spec.get("layer", []), *spec.get("vconcat", [])]
+                + [inner for v in spec.get("vconcat", []) for inner in v.get("layer", [])]
+            ]
+            titles = " ".join(
+                str(enc[ch].get("title", "")) for enc in encodings for ch in ("x", "y", "color") if ch in enc
+            )
+            assert re.search(r"US\$|%|[Pp]ercent|0-1000|per 10,000|Share", titles), (where, titles)
+    assert figures >= 15
+    data = site.reports / "data"
+    exports = {p.stem for p in data.glob("*.csv")}
+    assert exports == {p.stem for p in data.glob("*.svg")} == {p.stem for p in data.glob("*.png")}
+    assert len(exports) == figures
+    for svg in data.glob("*.svg"):
+        assert svg.read_text().count("<path") > 3, svg.name
 
 
-def test_text_from_inputs_is_escaped():
-    hostile = "<script>alert('x')</script>"
-    chart = (
-        alt.Chart(alt.Data(values=[{"a": 1}]))
-        .mark_point()
-        .encode(x="a:Q")
-        .properties(title=hostile, description=hostile)
+def test_estimates_are_drawn_hollow(site):
+    spec = specs_of(site.reports / "compare.html")["topline"]
+    fills = [layer["encoding"].get("fill", {}) for layer in spec["layer"] if "fill" in layer.get("encoding", {})]
+    assert fills and "is_estimate" in json.dumps(fills[0]) and '"white"' in json.dumps(fills[0])
+
+
+def test_every_spec_is_valid_vega_lite(site):
+    """The site skips Altair's validation for speed; here every specification is validated against the schema."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import core
+
+    schema = core.load_schema()
+    checked = 0
+    for page in pages(site.reports):
+        for anchor, spec in specs_of(page).items():
+            validate_jsonschema(spec, schema)  # raises on an invalid specification
+            assert vl_convert.vegalite_to_vega(spec), f"{page.name}#{anchor}"
+            checked += 1
+    assert checked >= 15
+
+
+def test_text_from_input_files_shows_as_text(site):
+    page = (site.reports / "nations" / "USA.html").read_text(encoding="utf-8")
+    assert HOSTILE not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_render_page_escapes_everything_it_is_given():
+    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q").properties(description=HOSTILE)
+    page = render_page(
+        title=HOSTILE,
+        blocks=[Figure.of("x", chart, HOSTILE), Table(("c",), ((HOSTILE,),))],
+        nav=[("index.html", HOSTILE)],
+        here="index.html",
+        footer=[HOSTILE],
     )
-    page = render_page(title=hostile, lede=[hostile], figures=[Figure("x", chart, hostile)], footer=[hostile])
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert" in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5
     assert "\\u003cscript>alert" in page  # inside the JSON of the chart specification
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt install chromium)")
-def test_page_draws_every_chart_in_a_browser_with_no_network(built, tmp_path):
-    command = [
-        "chromium",
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path}",
-        "--virtual-time-budget=10000",
-        "--dump-dom",
-        built.layout.report_index.as_uri(),
-    ]
-    if shutil.which("unshare"):
-        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
-        if probe.returncode == 0:
-            command = ["unshare", "-n", *command]
-    dom = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
-    drawn = re.findall(r'<div class="chart[^"]*" id="chart-([a-z-]+)"[^>]*>\s*<svg', dom)
-    assert sorted(set(drawn)) == sorted(["topline", "artemis", "real-change", "share-of-gdp", "space-force"])
-    assert ">This chart could not be drawn" not in dom
+def test_csv_exports_cannot_run_as_spreadsheet_formulas():
+    frame = pl.DataFrame({"title": ['=HYPERLINK("http://x")', "+1", "plain", "-2"], "value": [1.0, -2.0, 3.0, 4.0]})
+    safe = safe_for_spreadsheets(frame)
+    assert safe["title"].to_list() == ['\'=HYPERLINK("http://x")', "'+1", "plain", "'-2"]
+    assert safe["value"].to_list() == [1.0, -2.0, 3.0, 4.0]
+
+
+# --- in a real browser --------------------------------------------------------------------------------------
+
+
+def _browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Chromium is not installed: install Debian's package (apt-get install -y chromium) to open the report "
+            "in a real browser; .ci/run installs it in CI"
+        )
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright()
+
+
+def test_every_page_opens_offline_in_chromium_with_every_chart_drawn(site):
+    screenshots = REPO_ROOT / "reports" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    checked_links = 0
+    with _browser() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for path in pages(site.reports):
+                page = browser.new_page(viewport={"width": 1100, "height": 900})
+                errors, failed, dialogs = [], [], []
+                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
+                page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
+                page.route(
+                    "**/*", lambda route: route.abort() if route.request.url.startswith("http") else route.continue_()
+                )
+                page.goto(path.as_uri())
+                charts = page.evaluate("document.querySelectorAll('.chart').length")
+                if charts:
+                    page.wait_for_function(
+                        "document.querySelectorAll('.chart svg, .chart canvas').length >= "
+                        "document.querySelectorAll('.chart').length",
+                        timeout=30_000,
+                    )
+                name = path.name if path.parent == site.reports else f"nations-{path.name}"
+                page.screenshot(path=str(screenshots / name.replace(".html", ".png")), full_page=True)
+                assert errors == [], (path.name, errors)
+                assert failed == [], (path.name, failed)
+                assert dialogs == [], (path.name, dialogs)
+                assert "This chart could not be drawn" not in page.inner_text("body")
+                for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+                    if href.startswith("file:"):  # a link between pages, resolved by the browser itself
+                        target = Path(unquote(urlparse(href).path))
+                        assert target.is_file(), (path.name, href)
+                        checked_links += 1
+                if path.name == "strategies.html":
+                    assert HOSTILE in page.inner_text("body")  # shown as text, not run
+                page.close()
+        finally:
+            browser.close()
+    assert (screenshots / "index.png").stat().st_size > 10_000
+    assert checked_links > 100

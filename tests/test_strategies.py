@@ -213,6 +213,21 @@ def test_the_same_text_as_a_pdf_scores_within_one_percent(tmp_path):
 # --- documents outside the register, not in English, with money -----------------------------------------------
 
 
+def test_a_document_never_matches_another_nations_register_entry():
+    """With its own entry gone, "National Defense Strategy" (2018) overlaps China's 2019 "National Defense in the
+    New Era" in two of three title words; the text names the United States most, so it matches nothing."""
+    words, names = lexicon(), default_names()
+    rows = [row for row in register() if row["nation_code"] != "USA"]
+    document = read_document(shared_file(NDS), "nds.md", rows, words, names)
+    assert document.status == "loaded"
+    assert (document.doc_id, document.in_register, document.nation_code) == (
+        "unregistered-2018-01-19-national-defense-strategy-2018-summary",
+        False,
+        "USA",
+    )
+    assert read_document(shared_file(NDS), "nds.md", register(), words, names).doc_id == "usa-2018-nds-summary"
+
+
 def test_a_document_outside_the_register_is_loaded_with_what_can_be_inferred(strategy_build):
     [row] = query(
         strategy_build.layout,

@@ -1,148 +1,138 @@
-"""Build reports/index.html from the published warehouse (read-only: never blocks a build)."""
+"""Write the report site from a warehouse, into a staging folder, and publish it into reports/.
+
+A build draws the site from its working warehouse into data_marts/build/<run id>-site/ and publishes it with the
+warehouse: each file is renamed into reports/ (an atomic step per file), then files of an older site that the new
+one no longer has (a nation page, a chart) are removed. `milspace report` does the same from the published
+warehouse. Chart images (SVG, PNG) are rendered by vl-convert in a few threads, and cached under
+data_marts/cache/report/ by the hash of their specification, with the Vega bundle, so a rebuild redraws only the
+charts whose data changed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
+import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import vl_convert
 
-from pipelines.paths import SQL_DIR, Layout
-from pipelines.report import charts
-from pipelines.report.page import Figure, render_page
+from pipelines.paths import Layout
+from pipelines.report.page import VEGA_SCRIPT, vega_bundle
+from pipelines.report.site import Export, build_site
 from pipelines.warehouse import read_only
+
+VL_CONVERT = vl_convert.__version__
+
+#: What the site writes under reports/; anything else there (screenshots, notes) is left alone.
+SITE_PARTS = ("nations", "data", "assets")
+IMAGE_THREADS = 2
+#: A text cell starting with one of these would be run as a formula by a spreadsheet.
+FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
 class ReportResult:
-    path: Path
+    path: Path  # the site's folder
+    pages: int
     charts: int
     bytes: int
 
 
-def _query(con, name: str) -> pl.DataFrame:
-    return con.execute((SQL_DIR / "report" / f"{name}.sql").read_text(encoding="utf-8")).pl()
-
-
-def _publications(frame: pl.DataFrame, column: str = "source") -> str:
-    """Distinct publications named in a source column, without the sheet a figure was read from."""
-    names = (
-        frame.select(pl.col(column).str.split("; ").explode().str.replace(r", sheet '.*'$", ""))
-        .unique()
-        .sort(column)
-        .get_column(column)
-        .to_list()
+def safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as formulas get a leading apostrophe (numbers are untouched)."""
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
     )
-    return "; ".join(n for n in names if n)
 
 
-def _lede(series: pl.DataFrame, space: pl.DataFrame) -> list[str]:
-    paragraphs = [
-        "milspace brings published defense and space budgets into one checked warehouse. This page draws "
-        "military expenditure for the nations milspace follows first (the USA, China, Russia, the UK, France, "
-        "Germany, Japan and India) and the 2022 Artemis Accords signatories, and the US Space Force budget "
-        "against the Department of Defense request."
-    ]
-    request = space.filter(pl.col("phase") == "request").sort("fiscal_year")
-    if request.height:
-        first, last = request.row(0, named=True), request.row(-1, named=True)
-        paragraphs.append(
-            f"The Space Force requested US${first['space_usd_billions']:.1f} billion for FY{first['fiscal_year']} "
-            f"({first['share_pct']:.2f}% of the DoD request of US${first['defense_usd_billions']:.1f} billion) and "
-            f"US${last['space_usd_billions']:.1f} billion for FY{last['fiscal_year']} "
-            f"({last['share_pct']:.2f}% of US${last['defense_usd_billions']:.1f} billion)."
-        )
-    latest = series.filter(pl.col("constant_usd_billions").is_not_null())
-    if latest.height:
-        year = latest.get_column("year").max()
-        top = latest.filter(pl.col("year") == year).sort("constant_usd_billions", descending=True).head(3)
-        names = ", ".join(
-            f"{r['nation_name']} (US${r['constant_usd_billions']:,.1f} billion)" for r in top.iter_rows(named=True)
-        )
-        paragraphs.append(f"In {year} the largest spenders here, in constant dollars, were {names}.")
-    return paragraphs
+def _write_export(folder: Path, export: Export, cache: Path) -> None:
+    """The chart's CSV, and its SVG and PNG: drawn by vl-convert, or taken from the cache when a chart with the
+    very same specification was drawn before (a rebuild on unchanged data draws nothing)."""
+    data = folder / "data"
+    safe_for_spreadsheets(export.frame).write_csv(data / f"{export.name}.csv")
+    key = hashlib.sha256(json.dumps(export.spec, sort_keys=True).encode() + VL_CONVERT.encode()).hexdigest()
+    svg_cache, png_cache = cache / f"{key}.svg", cache / f"{key}.png"
+    if not (svg_cache.exists() and png_cache.exists()):
+        svg = vl_convert.vegalite_to_svg(export.spec)
+        _write_atomically(svg_cache, svg.encode("utf-8"))
+        _write_atomically(png_cache, vl_convert.svg_to_png(svg))
+    shutil.copyfile(svg_cache, data / f"{export.name}.svg")
+    shutil.copyfile(png_cache, data / f"{export.name}.png")
 
 
-def build_figures(series: pl.DataFrame, space: pl.DataFrame) -> list[Figure]:
-    base_year = int(series.get_column("constant_base_year").drop_nulls().max())
-    sipri = _publications(series)
-    focus = series.filter(pl.col("is_focus"))
-    artemis = series.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus"))
-    followed = series.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022"))
-    sipri_caption = (
-        f"Source: {sipri}. Calendar years; fiscal years apportioned by SIPRI. Hollow points mark SIPRI estimates."
-    )
-    return [
-        Figure(
-            "topline",
-            charts.constant_topline(focus, title="Military expenditure of the focus nations", base_year=base_year),
-            sipri_caption,
-        ),
-        Figure(
-            "artemis",
-            charts.constant_topline(
-                artemis, title="Military expenditure of other Artemis Accords signatories (2022)", base_year=base_year
-            ),
-            sipri_caption + " Signatories as of 31 December 2022 (NASA).",
-        ),
-        Figure(
-            "real-change",
-            charts.real_change_heatmap(followed, title="Real year-over-year change in military expenditure"),
-            f"Source: {sipri}. Change of the constant {base_year} US$ series on the previous calendar year.",
-        ),
-        Figure(
-            "share-of-gdp",
-            charts.share_of_gdp(focus, title="Military expenditure as a share of GDP"),
-            f"Source: {sipri}. Shares are of calendar-year GDP.",
-        ),
-        Figure(
-            "space-force",
-            charts.space_force_vs_dod(space, title="US Space Force request against the DoD request"),
-            "Sources: "
-            + _publications(pl.concat([space.select(source="space_source"), space.select(source="defense_source")]))
-            + ". FY2021 excludes about US$0.8 billion of Space Force personnel funded by the Air Force; "
-            "FY2026 includes reconciliation funding for both. Other counts are in marts.us_budget.",
-        ),
-    ]
+def _write_atomically(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
 
 
-def render_report(layout: Layout, *, source: Path | None = None, target: Path | None = None) -> ReportResult:
-    """Query a warehouse (default: the published one) and write the report page atomically to `target` (default:
-    reports/index.html). A build renders from its working copy into a staged file, published with the warehouse."""
+def _bundle(cache: Path) -> str:
+    """The Vega JavaScript bundle, kept on disk per vl-convert version (making it costs about a second)."""
+    path = cache / f"vega-embed-{VL_CONVERT}.js"
+    if not path.exists():
+        _write_atomically(path, vega_bundle().encode("utf-8"))
+    return path.read_text(encoding="utf-8")
+
+
+def render_site(layout: Layout, *, source: Path | None = None, target: Path | None = None) -> ReportResult:
+    """Query a warehouse (default: the published one) and write the whole site into `target` (a new folder;
+    default: a staging folder under reports/, published at once)."""
     source = source or layout.warehouse
-    target = target or layout.report_index
-    with read_only(source) as con:
-        series = _query(con, "nation_series")
-        space = _query(con, "space_share")
-        vintage = _publications(series)
-    figures = build_figures(series, space)
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    page = render_page(
-        title="milspace: military and space investment",
-        lede=_lede(series, space),
-        figures=figures,
-        footer=[
-            f"Generated {generated} from {layout.display(layout.warehouse)}. Data vintage: {vintage}.",
-            "SIPRI data are used under SIPRI's terms: non-commercial use with attribution. "
-            'Query the same figures with: milspace sql "select * from marts.defense_yoy".',
-        ],
-    )
-    write_atomically(target, page)
-    return ReportResult(path=target, charts=len(figures), bytes=len(page.encode("utf-8")))
+    with read_only(source) as con:
+        site = build_site(con, generated)
+    publish_now = target is None
+    folder = target or Path(tempfile.mkdtemp(prefix=".site-", dir=_ensure(layout.reports)))
+    if folder.exists():
+        shutil.rmtree(folder)
+    for sub in ("nations", "data", "assets"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    cache = _ensure(layout.data_marts / "cache" / "report")
+    (folder / VEGA_SCRIPT).write_text(_bundle(cache), encoding="utf-8")
+    for path, page in site.pages.items():
+        (folder / path).write_text(page, encoding="utf-8")
+    with ThreadPoolExecutor(IMAGE_THREADS) as pool:
+        list(pool.map(lambda export: _write_export(folder, export, cache), site.exports))
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    if publish_now:
+        publish_site(folder, layout.reports)
+        folder = layout.reports
+    return ReportResult(path=folder, pages=len(site.pages), charts=site.charts, bytes=size)
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write a file so that readers see the old one or the new one, never half of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix, delete=False
-    ) as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def publish_site(staged: Path, reports: Path) -> None:
+    """Move a staged site into reports/: each file by an atomic rename, then remove files the new site lacks."""
+    reports.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
-    os.replace(temporary, target)
+    new_files = set()
+    for path in sorted(staged.rglob("*")):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(staged)
+        destination = reports / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o666 & ~umask)
+        os.replace(path, destination)
+        new_files.add(relative)
+    for part in SITE_PARTS:
+        old = reports / part
+        if old.is_dir():
+            for path in old.rglob("*"):
+                if path.is_file() and path.relative_to(reports) not in new_files:
+                    path.unlink()
+    shutil.rmtree(staged, ignore_errors=True)

@@ -177,3 +177,350 @@ def space_force_vs_dod(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
             "each bar labelled with its percentage of the Department of Defense request."
         ),
     )
+
+
+# --- compare.html --------------------------------------------------------------------------------------------
+
+
+def _estimate_opacity() -> alt.OpacityValue:
+    return alt.when(alt.datum.is_estimate).then(alt.value(0.45)).otherwise(alt.value(1.0))
+
+
+def growth_bars(frame: pl.DataFrame, *, title: str, year: int) -> alt.Chart:
+    """5- and 10-year compound annual real growth per nation, side by side; estimates drawn lighter."""
+    data = (
+        frame.select("nation_name", "real_cagr_5y_pct", "real_cagr_10y_pct", "is_estimate")
+        .unpivot(index=["nation_name", "is_estimate"], variable_name="period", value_name="cagr_pct")
+        .with_columns(period=pl.col("period").replace({"real_cagr_5y_pct": "5 years", "real_cagr_10y_pct": "10 years"}))
+        .drop_nulls("cagr_pct")
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("nation_name:N", title=None, sort="-x"),
+            x=alt.X("cagr_pct:Q", title="Compound annual real growth, % per year"),
+            yOffset=alt.YOffset("period:N", sort=["5 years", "10 years"]),
+            color=alt.Color("period:N", title="Over", sort=["5 years", "10 years"]),
+            opacity=_estimate_opacity(),
+            tooltip=[
+                alt.Tooltip("nation_name:N", title="Nation"),
+                alt.Tooltip("period:N", title="Over"),
+                alt.Tooltip("cagr_pct:Q", title="Real growth, % per year", format="+.2f"),
+                alt.Tooltip("is_estimate:N", title="Latest figure a SIPRI estimate"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=f"To {year}, constant US$; lighter bars end on a SIPRI estimate"),
+            width=560,
+            description=(
+                f"Bar chart of compound annual real growth in military expenditure over 5 and 10 "
+                f"years to {year}, by nation."
+            ),
+        )
+    )
+
+
+def per_capita_bars(frame: pl.DataFrame, *, title: str, year: int) -> alt.Chart:
+    data = frame.filter(pl.col("per_capita_usd").is_not_null()).select("nation_name", "per_capita_usd", "is_estimate")
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#1f4e79")
+        .encode(
+            y=alt.Y("nation_name:N", title=None, sort="-x"),
+            x=alt.X("per_capita_usd:Q", title="US$ per person, current prices"),
+            opacity=_estimate_opacity(),
+            tooltip=[
+                alt.Tooltip("nation_name:N", title="Nation"),
+                alt.Tooltip("per_capita_usd:Q", title="US$ per person", format=",.0f"),
+                alt.Tooltip("is_estimate:N", title="SIPRI estimate"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=f"{year}; lighter bars are SIPRI estimates"),
+            width=560,
+            description=f"Bar chart of military expenditure per person in {year}, in current US dollars, by nation.",
+        )
+    )
+
+
+def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
+    """The composite score over time, one line per nation; the rank in the tooltip."""
+    data = frame.select("nation_name", "year", "score", "rank", "nations_ranked", "weight_coverage_pct")
+    base = alt.Chart(data).encode(
+        x=_year_axis(),
+        y=alt.Y("score:Q", title="Militarization index, 0-1000", scale=alt.Scale(domain=[0, 1000])),
+        color=alt.Color("nation_name:N", title="Nation"),
+    )
+    tooltip = [
+        alt.Tooltip("nation_name:N", title="Nation"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        alt.Tooltip("score:Q", title="Score (0-1000)", format=".1f"),
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("nations_ranked:Q", title="Nations ranked"),
+        alt.Tooltip("weight_coverage_pct:Q", title="Weight covered, %", format=".0f"),
+    ]
+    return alt.layer(
+        base.mark_line(strokeWidth=1.8), base.mark_point(size=24, filled=True).encode(tooltip=tooltip)
+    ).properties(
+        title=alt.Title(
+            title, subtitle="In the manner of BICC's Global Militarisation Index; see the methodology page"
+        ),
+        description="Line chart of the militarization index score, 0 to 1000, by year for the focus nations.",
+    )
+
+
+def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> alt.LayerChart:
+    """Each publisher's share of GDP against SIPRI's, one point per nation; the diagonal is agreement."""
+    data = frame.select("nation_iso3", "value_a", "value_b", "source_b", "difference", "reason")
+    top = max(float(data.select(pl.max_horizontal("value_a", "value_b").max()).item() or 1), 1.0)
+    points = (
+        alt.Chart(data)
+        .mark_point(size=50, filled=True, opacity=0.8)
+        .encode(
+            x=alt.X("value_a:Q", title="SIPRI, percent of GDP", scale=alt.Scale(domain=[0, top])),
+            y=alt.Y("value_b:Q", title="Other publisher, percent of GDP", scale=alt.Scale(domain=[0, top])),
+            color=alt.Color("source_b:N", title="Publisher"),
+            tooltip=[
+                alt.Tooltip("nation_iso3:N", title="Nation"),
+                alt.Tooltip("source_b:N", title="Publisher"),
+                alt.Tooltip("value_a:Q", title="SIPRI, % of GDP", format=".2f"),
+                alt.Tooltip("value_b:Q", title="Publisher, % of GDP", format=".2f"),
+                alt.Tooltip("difference:Q", title="Difference, points", format="+.2f"),
+                alt.Tooltip("reason:N", title="Known reasons"),
+            ],
+        )
+    )
+    diagonal = (
+        alt.Chart(pl.DataFrame({"a": [0.0, top], "b": [0.0, top]}))
+        .mark_line(color="#999", strokeDash=[4, 4])
+        .encode(x="a:Q", y="b:Q")
+    )
+    return alt.layer(diagonal, points).properties(
+        title=alt.Title(title, subtitle=f"{year}; on the dashed line the publishers agree"),
+        width=420,
+        height=420,
+        description=(
+            f"Scatter plot of military expenditure as a share of GDP in {year}: SIPRI against "
+            f"other publishers, one point per nation."
+        ),
+    )
+
+
+# --- us-budget.html ------------------------------------------------------------------------------------------
+
+
+def appropriations_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    data = frame.select("fiscal_year", "appropriation_title", "amount_usd_billions", "phase")
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title="US fiscal year"),
+            y=alt.Y("amount_usd_billions:Q", title="Budget authority, US$ billions, current", stack="zero"),
+            color=alt.Color("appropriation_title:N", title="Appropriation title"),
+            opacity=alt.when(alt.datum.phase == "actual").then(alt.value(1.0)).otherwise(alt.value(0.6)),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                alt.Tooltip("appropriation_title:N", title="Title"),
+                alt.Tooltip("amount_usd_billions:Q", title="US$ billions", format=",.2f"),
+                alt.Tooltip("phase:N", title="Phase"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=subtitle),
+            width=640,
+            description=(
+                "Stacked bar chart of budget authority by appropriation title and fiscal year, "
+                "in billions of current dollars."
+            ),
+        )
+    )
+
+
+def request_vs_enacted_bars(frame: pl.DataFrame, *, title: str) -> alt.Chart:
+    data = frame.select("label", "gap_pct", "request_usd_millions", "enacted_usd_millions", "scope")
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=None),
+            x=alt.X("gap_pct:Q", title="Enacted minus requested, % of the request"),
+            color=alt.when(alt.datum.gap_pct >= 0).then(alt.value("#2e7d32")).otherwise(alt.value("#c62828")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Budget"),
+                alt.Tooltip("scope:N", title="Scope"),
+                alt.Tooltip("request_usd_millions:Q", title="Requested, US$ millions", format=",.0f"),
+                alt.Tooltip("enacted_usd_millions:Q", title="Enacted, US$ millions", format=",.0f"),
+                alt.Tooltip("gap_pct:Q", title="Gap, %", format="+.2f"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle="Only where a source gives both on the same scope"),
+            width=560,
+            description=(
+                "Bar chart of the gap between enacted and requested budget authority, in percent of the request."
+            ),
+        )
+    )
+
+
+def investment_share_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.LayerChart:
+    data = frame.select("label", "share_pct", "basis", "is_estimate")
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x"),
+            x=alt.X("share_pct:Q", title="Investment, % of defence spending", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("basis:N", title="Basis"),
+            opacity=_estimate_opacity(),
+            tooltip=[
+                alt.Tooltip("label:N", title="Nation or budget"),
+                alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
+                alt.Tooltip("basis:N", title="Basis"),
+                alt.Tooltip("is_estimate:N", title="Estimate"),
+            ],
+        )
+    )
+    guideline = (
+        alt.Chart(pl.DataFrame({"guideline": [20.0]}))
+        .mark_rule(color="#333", strokeDash=[5, 3])
+        .encode(x="guideline:Q")
+    )
+    return alt.layer(bars, guideline).properties(
+        title=alt.Title(title, subtitle=subtitle),
+        width=560,
+        description=(
+            "Bar chart of investment (equipment, or procurement plus RDT&E) as a percent of "
+            "defence spending, with NATO's 20 percent guideline as a dashed line."
+        ),
+    )
+
+
+def capability_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    data = frame.select("fiscal_year", "capability_area", "amount_usd_millions", "share_of_space_pct", "phase")
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title="US fiscal year"),
+            y=alt.Y("amount_usd_millions:Q", title="Budget authority, US$ millions, current", stack="zero"),
+            color=alt.Color("capability_area:N", title="Capability area", scale=alt.Scale(scheme="tableau20")),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                alt.Tooltip("phase:N", title="Phase"),
+                alt.Tooltip("capability_area:N", title="Area"),
+                alt.Tooltip("amount_usd_millions:Q", title="US$ millions", format=",.1f"),
+                alt.Tooltip("share_of_space_pct:Q", title="Share of space lines, %", format=".1f"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=subtitle),
+            width=560,
+            description=(
+                "Stacked bar chart of US space budget lines by capability area and fiscal year, "
+                "in millions of current dollars."
+            ),
+        )
+    )
+
+
+# --- nations/<iso3>.html -------------------------------------------------------------------------------------
+
+
+def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VConcatChart:
+    """A nation's constant-dollar spending and share of GDP, one above the other; estimates hollow."""
+    data = frame.select("year", "constant_usd_billions", "share_of_gdp_pct", "is_estimate")
+
+    def panel(value: str, axis_title: str, number: str) -> alt.LayerChart:
+        base = alt.Chart(data.filter(pl.col(value).is_not_null())).encode(
+            x=_year_axis(), y=alt.Y(f"{value}:Q", title=axis_title, scale=alt.Scale(zero=True))
+        )
+        tooltip = [
+            alt.Tooltip("year:Q", title="Year", format="d"),
+            alt.Tooltip(f"{value}:Q", title=axis_title, format=number),
+            alt.Tooltip("is_estimate:N", title="SIPRI estimate"),
+        ]
+        return alt.layer(
+            base.mark_line(color="#1f4e79"),
+            base.mark_point(size=28, color="#1f4e79").encode(
+                fill=alt.when(alt.datum.is_estimate).then(alt.value("white")).otherwise(alt.value("#1f4e79")),
+                tooltip=tooltip,
+            ),
+        ).properties(height=200, width=600)
+
+    return alt.vconcat(
+        panel("constant_usd_billions", f"US$ billions, constant {base_year} prices", ",.2f"),
+        panel("share_of_gdp_pct", "Percent of GDP", ".2f"),
+    ).properties(
+        title=alt.Title(title, subtitle="Hollow points are SIPRI estimates"),
+        description=(
+            f"Two line charts: military expenditure in constant {base_year} US dollars, and as a share of GDP, by year."
+        ),
+    )
+
+
+# --- strategies.html -----------------------------------------------------------------------------------------
+
+
+def rhetoric_heatmap(frame: pl.DataFrame, *, title: str) -> alt.Chart:
+    data = frame.select("label", "category", "per_10k_tokens", "hits", "documents")
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("category:N", title="Lexicon category"),
+            y=alt.Y("label:N", title=None),
+            color=alt.Color("per_10k_tokens:Q", title="Hits per 10,000 words", scale=alt.Scale(scheme="orangered")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Nation, year"),
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("per_10k_tokens:Q", title="Hits per 10,000 words", format=".1f"),
+                alt.Tooltip("hits:Q", title="Hits"),
+                alt.Tooltip("documents:Q", title="Documents"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle="Rhetoric categories, pooled over each nation's documents of the year"),
+            width=520,
+            description=(
+                "Heatmap of lexicon hits per 10,000 words by nation and year (rows) and rhetoric category (columns)."
+            ),
+        )
+    )
+
+
+def say_vs_spend_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    data = (
+        frame.select("capability_area", "attention_share_pct", "spend_share_pct")
+        .unpivot(index="capability_area", variable_name="side", value_name="share_pct")
+        .with_columns(
+            side=pl.col("side").replace(
+                {"attention_share_pct": "say (strategy text)", "spend_share_pct": "spend (budget lines)"}
+            )
+        )
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("capability_area:N", title=None),
+            x=alt.X("share_pct:Q", title="Share, percent"),
+            yOffset="side:N",
+            color=alt.Color("side:N", title=None),
+            tooltip=[
+                alt.Tooltip("capability_area:N", title="Capability area"),
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=subtitle),
+            width=520,
+            description=(
+                "Bar chart comparing, per space capability area, its share of strategy attention "
+                "and its share of space investment, in percent."
+            ),
+        )
+    )

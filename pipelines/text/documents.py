@@ -114,7 +114,7 @@ def read_document(
         document = extract(path, shown)
     except InputFileError as exc:
         return DocumentRead(shown, sha, size, "rejected", error=str(exc))
-    match = match_register(path.stem, document.title, document.date, register, names)
+    match = match_register(path.stem, document.title, document.date, register, names, "\n".join(document.paragraphs))
     doc_id = match.doc_id or f"unregistered-{path.stem.lower()}"
     scored = score(document.paragraphs, lexicon) if document.is_english else None
     hits = pl.DataFrame(

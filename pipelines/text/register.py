@@ -5,7 +5,9 @@ Rules, in order:
 2. title and year: the content words of the document's title (stop words left out) against each register title,
    scored by the overlap coefficient |A and B| / min(|A|, |B|); the document's year (a year in its title, else its
    date) must be within one year of the register's when both are known. The best score of at least 0.6 wins,
-   then the closer year.
+   then the closer year. A register entry of another nation than the document's is never a match: the document's
+   nation is the one its title names, else the one its opening text names most often (a US strategy names China
+   and Russia, but names the United States more).
 A document that matches nothing is still loaded, flagged `in_register = false`, with what can be inferred: the
 year as above, the nation whose name appears in its title (if one does), and a kind from title words.
 """
@@ -13,12 +15,15 @@ year as above, the nation whose name appears in its title (if one does), and a k
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipelines.sources.budget_lines import NationNames
 
 MIN_OVERLAP = 0.6
+#: How much of a document's opening text is read for the nation it names most often.
+OPENING_WORDS = 5000
 STOP_WORDS = frozenset(
     "a an and as at by for from in into of on or the to with its their our this that these those is are be".split()
 )
@@ -65,9 +70,11 @@ def match_register(
     date: str | None,
     register: Sequence[Mapping],
     names: NationNames,
+    text: str | None = None,
 ) -> RegisterMatch:
     by_id = {str(row["doc_id"]): row for row in register}
     year = document_year(title, date)
+    nation = _nation_in(title, names) or _dominant_nation(text, names)
     if file_stem in by_id:
         row = by_id[file_stem]
         return RegisterMatch(file_stem, "file name", 1.0, row["nation_code"], row["year"], row["kind"])
@@ -79,7 +86,7 @@ def match_register(
             continue
         overlap = len(words & theirs) / min(len(words), len(theirs))
         distance = abs(year - int(row["year"])) if year is not None else 0
-        if overlap < MIN_OVERLAP or distance > 1:
+        if overlap < MIN_OVERLAP or distance > 1 or (nation is not None and nation != row["nation_code"]):
             continue
         if best is None or (overlap, -distance) > (best[0], -best[1]):
             best = (overlap, distance, row)
@@ -88,7 +95,7 @@ def match_register(
         return RegisterMatch(
             row["doc_id"], "title and year", round(best[0], 3), row["nation_code"], row["year"], row["kind"]
         )
-    return RegisterMatch(None, "not in register", None, _nation_in(title, names), year, _kind_in(title))
+    return RegisterMatch(None, "not in register", None, nation, year, _kind_in(title))
 
 
 def _nation_in(title: str | None, names: NationNames) -> str | None:
@@ -100,6 +107,32 @@ def _nation_in(title: str | None, names: NationNames) -> str | None:
             if code:
                 return code
     return None
+
+
+def nations_named(text: str | None, names: NationNames, longest: int = 5) -> Counter[str]:
+    """How often each nation is named in a text, reading left to right and taking the longest name at each word
+    ("North Korea" is not also a mention of Korea)."""
+    words = re.findall(r"[^\W\d_]+", text or "")[:OPENING_WORDS]
+    counts: Counter[str] = Counter()
+    at = 0
+    while at < len(words):
+        for length in range(min(longest, len(words) - at), 0, -1):
+            code = names.code(" ".join(words[at : at + length]))
+            if code:
+                counts[code] += 1
+                at += length
+                break
+        else:
+            at += 1
+    return counts
+
+
+def _dominant_nation(text: str | None, names: NationNames) -> str | None:
+    """The nation a text names most often, if it is named more often than any other."""
+    ranked = nations_named(text, names).most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _kind_in(title: str | None) -> str | None:

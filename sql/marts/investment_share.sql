@@ -1,7 +1,8 @@
 -- marts.investment_share
 -- Grain: one row per nation (or US organization), year and phase, with the basis the share is computed on.
 --   USA: (procurement + RDT&E) / the sum of the appropriation titles given, per fiscal year, organization, phase
---     and basis (marts.us_appropriations.basis_key: one edition, scope and column); total_basis lists the titles
+--     and basis (marts.us_appropriations.basis_key: one edition, scope and column), where the basis gives at least
+--     the four main titles (military personnel, O&M, procurement, RDT&E); total_basis lists the titles
 --     (DoD exhibits leave out military construction and family housing, which have no exhibit here), and
 --     stated_total_usd_millions shows the source's own total where it gives one.
 --   NATO members: NATO's "equipment expenditure" share of defence expenditure (NATO counts R&D on major
@@ -32,7 +33,10 @@ us AS (
     FROM appropriations
     WHERE funding_type = 'total'
     GROUP BY fiscal_year, organization, phase, basis_key
-    HAVING count(*) FILTER (WHERE appropriation_title IN ('procurement', 'RDT&E')) > 0
+    -- a share needs the whole budget: the four main titles at least
+    HAVING count(DISTINCT appropriation_title) FILTER (
+        WHERE appropriation_title IN ('military personnel', 'operation and maintenance', 'procurement', 'RDT&E')
+    ) = 4
 ),
 
 nato AS (

@@ -1,0 +1,648 @@
+"""The report site: which pages, what each says and draws, from the warehouse's marts.
+
+Pages: index.html (headline findings with their numbers, links, the vintage of each source), compare.html (nations
+side by side), us-budget.html, nations/<code>.html (one per nation or body), strategies.html and methodology.html.
+Every chart's data is exported beside it (data/<page>-<chart>.csv, with SVG and PNG images made by the build).
+Queries live in sql/report/; the chart builders in charts.py; the page layout in page.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from pipelines.errors import WarehouseError
+from pipelines.paths import SQL_DIR
+from pipelines.report import charts
+from pipelines.report.page import Block, Details, Figure, Heading, Links, Paragraph, Table, render_page
+
+NAV = (
+    ("index.html", "Overview"),
+    ("compare.html", "Compare nations"),
+    ("us-budget.html", "US budget"),
+    ("strategies.html", "Strategies"),
+    ("methodology.html", "Methodology"),
+)
+
+
+@dataclass
+class Export:
+    """A chart's data and specification, to be written as CSV, SVG and PNG."""
+
+    name: str  # file stem under data/
+    frame: pl.DataFrame
+    spec: dict
+
+
+@dataclass
+class Site:
+    pages: dict[str, str] = field(default_factory=dict)  # site-relative path -> HTML
+    exports: list[Export] = field(default_factory=list)
+
+    @property
+    def charts(self) -> int:
+        return len(self.exports)
+
+
+def query(con, name: str) -> pl.DataFrame:
+    """A report query's rows; exact decimals become floats (charts and JSON take floats)."""
+    try:
+        return _floats(con.execute((SQL_DIR / "report" / f"{name}.sql").read_text(encoding="utf-8")).pl())
+    except duckdb.Error as exc:
+        raise WarehouseError(f"The report query sql/report/{name}.sql failed on this warehouse: {exc}") from None
+
+
+def _floats(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+def publications(*columns: pl.Series) -> str:
+    """Distinct publications named in source columns (split on '; '), without sheet names."""
+    names: set[str] = set()
+    for column in columns:
+        for value in column.drop_nulls().to_list():
+            names.update(re.sub(r", sheet '.*'$", "", part).strip() for part in str(value).split("; "))
+    return "; ".join(sorted(n for n in names if n))
+
+
+class Builder:
+    """Collects pages and chart exports."""
+
+    def __init__(self, generated: str, vintage: str):
+        self.site = Site()
+        self.footer = [
+            f"Generated {generated}. Data vintage: {vintage}.",
+            "SIPRI data are used under SIPRI's terms (non-commercial, with attribution); World Bank and Our World in "
+            "Data under CC BY 4.0; NATO with attribution; US Government works are public domain. "
+            'The same figures: milspace sql "select * from marts.<table>" (see the methodology page).',
+        ]
+
+    def figure(self, page: str, anchor: str, chart, caption: str, frame: pl.DataFrame) -> Figure:
+        name = f"{page.replace('/', '-').removesuffix('.html')}-{anchor}"
+        figure = Figure.of(anchor, chart, caption, tuple(f"data/{name}.{ext}" for ext in ("csv", "svg", "png")))
+        self.site.exports.append(Export(name, frame, figure.spec))
+        return figure
+
+    def page(self, path: str, title: str, blocks: list[Block], here: str | None = None) -> None:
+        depth = path.count("/")
+        self.site.pages[path] = render_page(
+            title=title, blocks=blocks, nav=NAV, here=here or path, footer=self.footer, depth=depth
+        )
+
+
+def build_site(con, generated: str) -> Site:
+    """Query the marts and assemble every page."""
+    sources = query(con, "sources_vintage")
+    vintage = "; ".join(
+        sorted(
+            {
+                f"{row['source'] or row['detected_format']} ({row['edition']})"
+                for row in sources.filter(pl.col("status") == "loaded").iter_rows(named=True)
+                if row["edition"] and row["origin"] == "inbox"
+            }
+            | {"SIPRI Military Expenditure Database (April 2025 release, starter extract)"}
+        )
+    )
+    builder = Builder(generated, vintage)
+    series = query(con, "nation_series")
+    space = query(con, "space_share")
+    base_year = int(series.get_column("constant_base_year").drop_nulls().max()) if series.height else None
+    sipri = publications(series.get_column("source")) if series.height else "SIPRI"
+    _compare(builder, con, series, base_year, sipri)
+    _us_budget(builder, con, space)
+    _strategies(builder, con)
+    nations = _nations(builder, con, series, base_year, sipri)
+    _methodology(builder, con, base_year, sources)
+    _index(builder, con, series, space, sources, nations)
+    return builder.site
+
+
+# --- index -----------------------------------------------------------------------------------------------------
+
+
+def _index(builder: Builder, con, series, space, sources, nations: list[tuple[str, str]]) -> None:
+    findings = []
+    fy2023 = space.filter((pl.col("fiscal_year") == 2023) & (pl.col("phase") == "request"))
+    if fy2023.height:
+        row = fy2023.row(0, named=True)
+        findings.append(
+            f"In its FY2023 request the US Space Force (including the Space Development Agency) asked for "
+            f"US${row['space_usd_billions']:.1f} billion: {row['share_pct']:.2f}% of the Department of Defense "
+            f"request of US${row['defense_usd_billions']:.1f} billion."
+        )
+    request = space.filter(pl.col("phase") == "request").sort("fiscal_year")
+    if request.height > 1:
+        last = request.row(-1, named=True)
+        findings.append(
+            f"For FY{last['fiscal_year']} the request is US${last['space_usd_billions']:.1f} billion, "
+            f"{last['share_pct']:.2f}% of US${last['defense_usd_billions']:.1f} billion ({last['space_scope']})."
+        )
+    latest = series.filter(pl.col("constant_usd_billions").is_not_null())
+    if latest.height:
+        year = latest.get_column("year").max()
+        top = latest.filter(pl.col("year") == year).sort("constant_usd_billions", descending=True).head(3)
+        names = ", ".join(
+            f"{r['nation_name']} (US${r['constant_usd_billions']:,.1f} billion)" for r in top.iter_rows(named=True)
+        )
+        findings.append(f"In {year} the largest military spenders, in constant {year} dollars, were {names}.")
+    growth = query(con, "followed_latest").drop_nulls("real_cagr_10y_pct").sort("real_cagr_10y_pct", descending=True)
+    if growth.height:
+        row = growth.row(0, named=True)
+        findings.append(
+            f"Among the nations followed here, {row['nation_name']} grew its military spending fastest in real "
+            f"terms over ten years: {row['real_cagr_10y_pct']:+.1f}% a year to {row['year']}."
+        )
+    index = query(con, "militarization").filter(pl.col("year") == pl.col("year").max())
+    if index.height:
+        row = index.sort("rank").row(0, named=True)
+        findings.append(
+            f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
+            f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
+        )
+    agreement = query(con, "source_agreement").filter(pl.col("source_b") == "World Bank")
+    if agreement.height:
+        gap = agreement.select(pl.col("difference").abs().median()).item()
+        worst = agreement.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
+        where = f"across {agreement.height} nations in {agreement['year'][0]}"
+        findings.append(
+            f"SIPRI and the World Bank agree on military spending as a share of GDP to within 0.0005 percentage "
+            f"points for half of the {agreement.height} nations compared in {agreement['year'][0]} (the World Bank "
+            f"republishes SIPRI's series); the widest gap is {worst['nation_name']}, "
+            f"{abs(worst['difference']):.3f} points."
+            if gap < 0.0005
+            else f"SIPRI and the World Bank differ on military spending as a share of GDP by a median of "
+            f"{gap:.3f} percentage points {where}; the widest gap is {worst['nation_name']}, "
+            f"{abs(worst['difference']):.3f} points."
+        )
+    documents = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
+    ).fetchone()
+    registered = con.execute("SELECT count(*), count(DISTINCT nation_code) FROM marts.strategy_register").fetchone()
+    findings.append(
+        f"The strategy register lists {registered[0]} documents from {registered[1]} nations and bodies; "
+        f"{documents[0]} document texts have been read ({documents[1]} scored)."
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            "milspace brings published defense and space budgets and strategy documents into one checked "
+            "warehouse. The headline findings below are computed from it; every page names its sources."
+        ),
+        Heading("Headline findings"),
+        *[Paragraph(text) for text in findings],
+    ]
+    if series.height:
+        focus = series.filter(pl.col("is_focus"))
+        blocks.append(
+            builder.figure(
+                "index.html",
+                "topline",
+                charts.constant_topline(
+                    focus,
+                    title="Military expenditure of the focus nations",
+                    base_year=int(series["constant_base_year"].max()),
+                ),
+                f"Source: {publications(focus['source'])}. Hollow points mark SIPRI estimates.",
+                focus.select("nation_iso3", "nation_name", "year", "constant_usd_billions", "is_estimate"),
+            )
+        )
+    blocks += [
+        Heading("Pages"),
+        Links(tuple((path, label) for path, label in NAV[1:])),
+        Heading("Nations"),
+        Links(tuple((f"nations/{code}.html", name) for code, name in nations)),
+        Heading("Sources read and their vintage"),
+        Table(
+            ("Origin", "File", "Status", "Format", "Source", "Edition", "Rows"),
+            tuple(
+                (r["origin"], r["path"], r["status"], r["detected_format"], r["source"], r["edition"], r["rows_loaded"])
+                for r in sources.iter_rows(named=True)
+            ),
+            caption="Every file the last build read (marts.sources).",
+        ),
+    ]
+    builder.page("index.html", "Military and space investment", blocks)
+
+
+# --- compare -------------------------------------------------------------------------------------------------
+
+
+def _compare(builder: Builder, con, series, base_year, sipri: str) -> None:
+    page = "compare.html"
+    blocks: list[Block] = [
+        Paragraph(
+            "Nations side by side: spending in constant dollars, real growth, burden and the militarization index, "
+            "from SIPRI's series, and where publishers disagree."
+        )
+    ]
+    if series.height:
+        focus = series.filter(pl.col("is_focus"))
+        artemis = series.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus"))
+        followed = series.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022"))
+        caption = f"Source: {sipri}. Calendar years; hollow points mark SIPRI estimates."
+        columns = [
+            "nation_iso3",
+            "nation_name",
+            "year",
+            "constant_usd_billions",
+            "real_yoy_pct",
+            "share_of_gdp_pct",
+            "is_estimate",
+        ]
+        blocks += [
+            Heading("Spending in constant dollars"),
+            builder.figure(
+                page,
+                "topline",
+                charts.constant_topline(focus, title="Military expenditure of the focus nations", base_year=base_year),
+                caption,
+                focus.select(columns),
+            ),
+            builder.figure(
+                page,
+                "artemis",
+                charts.constant_topline(
+                    artemis,
+                    title="Military expenditure of other Artemis Accords signatories (2022)",
+                    base_year=base_year,
+                ),
+                caption + " Signatories as of 31 December 2022 (NASA).",
+                artemis.select(columns),
+            ),
+            Heading("Real change"),
+            builder.figure(
+                page,
+                "real-change",
+                charts.real_change_heatmap(followed, title="Real year-over-year change in military expenditure"),
+                f"Source: {sipri}. Change of the constant {base_year} US$ series on the previous "
+                f"year; outlined cells involve estimates.",
+                followed.select(columns),
+            ),
+        ]
+        latest = query(con, "followed_latest")
+        if latest.height:
+            year = int(latest["year"][0])
+            blocks.append(
+                builder.figure(
+                    page,
+                    "growth",
+                    charts.growth_bars(latest, title="Compound annual real growth over 5 and 10 years", year=year),
+                    f"Source: {sipri}. CAGR = (constant[y] / constant[y-N])^(1/N) - 1.",
+                    latest.select(
+                        "nation_iso3", "nation_name", "year", "real_cagr_5y_pct", "real_cagr_10y_pct", "is_estimate"
+                    ),
+                )
+            )
+        blocks += [
+            Heading("Burden"),
+            builder.figure(
+                page,
+                "share-of-gdp",
+                charts.share_of_gdp(focus, title="Military expenditure as a share of GDP"),
+                f"Source: {sipri}. Shares of calendar-year GDP.",
+                focus.select(columns),
+            ),
+        ]
+        if latest.height and latest["per_capita_usd"].drop_nulls().len():
+            blocks.append(
+                builder.figure(
+                    page,
+                    "per-capita",
+                    charts.per_capita_bars(
+                        latest, title="Military expenditure per person", year=int(latest["year"][0])
+                    ),
+                    f"Source: {sipri}. Current US$.",
+                    latest.select("nation_iso3", "nation_name", "year", "per_capita_usd", "is_estimate"),
+                )
+            )
+    index = query(con, "militarization")
+    if index.height:
+        focus_index = index.filter(pl.col("is_focus"))
+        year = int(index["year"].max())
+        ranking = index.filter(pl.col("year") == year).sort("rank")
+        blocks += [
+            Heading("Militarization index"),
+            builder.figure(
+                page,
+                "militarization",
+                charts.militarization_trend(focus_index, title="Militarization index of the focus nations"),
+                "Computed by milspace from SIPRI (and NATO personnel where given); method and "
+                "weights on the methodology page.",
+                focus_index,
+            ),
+            Table(
+                ("Rank", "Nation", "Score (0-1000)", "Weight covered, %"),
+                tuple(
+                    (r["rank"], r["nation_name"], r["score"], r["weight_coverage_pct"])
+                    for r in ranking.iter_rows(named=True)
+                ),
+                caption=(
+                    f"{year}: ranks among the {ranking['nations_ranked'][0]} nations scored; nations followed here."
+                ),
+            ),
+        ]
+    agreement = query(con, "source_agreement")
+    if agreement.height:
+        year = int(agreement["year"][0])
+        blocks += [
+            Heading("Where publishers agree"),
+            builder.figure(
+                page,
+                "source-agreement",
+                charts.source_agreement_scatter(
+                    agreement, title="Military spending as a share of GDP: SIPRI against other publishers", year=year
+                ),
+                "Sources: SIPRI, World Bank WDI, Our World in Data, NATO, as read "
+                "(marts.source_agreement, with the known reasons for differences).",
+                agreement,
+            ),
+        ]
+    builder.page(page, "Compare nations", blocks)
+
+
+# --- US budget -----------------------------------------------------------------------------------------------
+
+
+def _us_budget(builder: Builder, con, space) -> None:
+    page = "us-budget.html"
+    blocks: list[Block] = [
+        Paragraph(
+            "The US Department of Defense and the Space Force by appropriation title, requests against enactments, "
+            "investment against NATO's 20 percent guideline, the Space Force's share of the DoD request, and space "
+            "budget lines by capability area. Fiscal years run October to September."
+        )
+    ]
+    appropriations = query(con, "appropriations")
+    for organization in ("DoD", "Space Force"):
+        rows = appropriations.filter(pl.col("organization") == organization)
+        if rows.height:
+            anchor = f"titles-{organization.lower().replace(' ', '-')}"
+            blocks.append(
+                builder.figure(
+                    page,
+                    anchor,
+                    charts.appropriations_stacked(
+                        rows,
+                        title=f"{organization} budget authority by appropriation title",
+                        subtitle="Lighter bars are requests and enactments; full colour, actuals",
+                    ),
+                    f"Source: {publications(rows['source'])} ({rows['edition'][0]}).",
+                    rows,
+                )
+            )
+    gaps = query(con, "request_vs_enacted")
+    if gaps.height:
+        blocks.append(
+            builder.figure(
+                page,
+                "request-vs-enacted",
+                charts.request_vs_enacted_bars(gaps, title="Enacted budgets against requests"),
+                f"Sources: {publications(gaps['source'])}.",
+                gaps,
+            )
+        )
+    investment = query(con, "investment")
+    if investment.height:
+        blocks.append(
+            builder.figure(
+                page,
+                "investment",
+                charts.investment_share_bars(
+                    investment,
+                    title="Investment against NATO's 20 percent guideline",
+                    subtitle=(
+                        "NATO members: equipment share (latest year); US budgets: procurement + RDT&E of "
+                        "the titles given"
+                    ),
+                ),
+                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline.",
+                investment,
+            )
+        )
+    if space.height:
+        blocks.append(
+            builder.figure(
+                page,
+                "space-share",
+                charts.space_force_vs_dod(space, title="US Space Force request against the DoD request"),
+                "Sources: " + publications(space["space_source"], space["defense_source"]) + ". FY2021 excludes about "
+                "US$0.8 billion of Space Force personnel funded by the Air Force; FY2026 includes reconciliation.",
+                space,
+            )
+        )
+    capability = query(con, "capability")
+    if capability.height:
+        blocks.append(
+            builder.figure(
+                page,
+                "capability",
+                charts.capability_stacked(
+                    capability,
+                    title="US space budget lines by capability area",
+                    subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
+                ),
+                f"Sources: {publications(capability['source'])} ({capability['edition'][0]}); the space lines follow "
+                "milspace's rule (see the methodology page).",
+                capability,
+            )
+        )
+    builder.page(page, "US defense and space budget", blocks)
+
+
+# --- nations -------------------------------------------------------------------------------------------------
+
+
+def _nations(builder: Builder, con, series, base_year, sipri: str) -> list[tuple[str, str]]:
+    pages = query(con, "nation_pages")
+    documents = query(con, "nation_documents")
+    commitments = query(con, "nation_commitments")
+    listed = []
+    for nation in pages.iter_rows(named=True):
+        code, name = nation["code"], nation["name"]
+        path = f"nations/{code}.html"
+        blocks: list[Block] = []
+        memberships = f" Memberships: {nation['memberships']}." if nation["memberships"] else ""
+        blocks.append(Paragraph(f"{name} ({code}); region: {nation['region'] or 'n/a'}.{memberships}"))
+        own = series.filter(pl.col("nation_iso3") == code)
+        if own.height:
+            blocks.append(
+                builder.figure(
+                    path,
+                    "series",
+                    charts.nation_series(own, title=f"Military expenditure of {name}", base_year=base_year),
+                    f"Source: {sipri}.",
+                    own.select(
+                        "nation_iso3",
+                        "year",
+                        "constant_usd_billions",
+                        "share_of_gdp_pct",
+                        "real_yoy_pct",
+                        "is_estimate",
+                    ),
+                )
+            )
+        docs = documents.filter(pl.col("nation_code") == code)
+        blocks.append(Heading("Strategy documents"))
+        if docs.height:
+            blocks.append(
+                Table(
+                    ("Published", "Title", "Issuer", "Kind", "Words read", "Official address"),
+                    tuple(
+                        (r["published"], r["title"], r["issuer"], r["kind"], r["tokens"], r["official_url"])
+                        for r in docs.iter_rows(named=True)
+                    ),
+                    caption="The strategy register (marts.strategy_register); words read when the text has been read.",
+                )
+            )
+        else:
+            blocks.append(Paragraph("The register lists no strategy document for this nation yet."))
+        stated = commitments.filter(pl.col("nation_code") == code)
+        if stated.height:
+            blocks += [
+                Heading("Stated commitments"),
+                Table(
+                    ("Document", "Item", "Commitment", "Period", "Relation", "Source"),
+                    tuple(
+                        (r["document_title"], r["item"], r["commitment"], r["period"], r["relation"], r["source"])
+                        for r in stated.iter_rows(named=True)
+                    ),
+                ),
+            ]
+        builder.page(path, name, blocks, here="compare.html")
+        listed.append((code, name))
+    return listed
+
+
+# --- strategies ------------------------------------------------------------------------------------------------
+
+
+def _strategies(builder: Builder, con) -> None:
+    page = "strategies.html"
+    blocks: list[Block] = [
+        Paragraph(
+            "What nations say in their defence and space strategies, measured with milspace's lexicon (hits per "
+            "10,000 words), with the sentences behind every count, and held against what they spend."
+        )
+    ]
+    heatmap = query(con, "strategy_heatmap")
+    if heatmap.height:
+        blocks.append(
+            builder.figure(
+                page,
+                "rhetoric",
+                charts.rhetoric_heatmap(heatmap, title="Rhetoric by nation and year"),
+                "Source: the strategy documents read (marts.strategy_trends); lexicon data_raw/reference/lexicon.csv.",
+                heatmap,
+            )
+        )
+        evidence = query(con, "strategy_evidence")
+        blocks.append(Heading("Evidence behind each cell"))
+        for (nation, year, category), group in evidence.group_by(
+            ["nation_code", "year", "category"], maintain_order=True
+        ):
+            blocks.append(
+                Details(
+                    f"{nation} {year}, {category}: first {group.height} of the hits",
+                    tuple(
+                        f"{r['doc_id']}, paragraph {r['paragraph']}: “{r['context']}”"
+                        for r in group.iter_rows(named=True)
+                    ),
+                )
+            )
+    else:
+        blocks.append(
+            Paragraph(
+                "No strategy document text has been read yet: put documents in data_raw/strategies/ (or run "
+                "milspace fetch-docs) and build again. The register and stated commitments are on the nation pages."
+            )
+        )
+    say = _floats(con.execute("SELECT * FROM marts.say_vs_spend ORDER BY nation_code, year, capability_area").pl())
+    for (nation, year), group in say.group_by(["nation_code", "year"], maintain_order=True):
+        blocks.append(
+            builder.figure(
+                page,
+                f"say-vs-spend-{nation.lower()}-{year}",
+                charts.say_vs_spend_bars(
+                    group,
+                    title=f"Say against spend: {nation}, {year}",
+                    subtitle=(
+                        f"Strategy attention in {year} against space budget lines of "
+                        f"FY{group['spend_fiscal_year'][0]} ({group['spend_phase'][0]})"
+                    ),
+                ),
+                "Sources: the strategy documents read and the US DoD Comptroller's budget "
+                "exhibits (marts.say_vs_spend).",
+                group,
+            )
+        )
+    register = con.execute(
+        "SELECT nation_code, published, title, kind, commitments FROM "
+        "marts.strategy_register ORDER BY nation_code, published"
+    ).fetchall()
+    blocks += [
+        Heading("The strategy register"),
+        Table(
+            ("Nation", "Published", "Title", "Kind", "Commitments"), tuple(register), caption="marts.strategy_register"
+        ),
+    ]
+    builder.page(page, "Strategies: what nations say", blocks)
+
+
+# --- methodology ---------------------------------------------------------------------------------------------
+
+
+def _methodology(builder: Builder, con, base_year, sources) -> None:
+    blocks: list[Block] = [
+        Paragraph(
+            "Definitions, formulas, deflators and base years, sources with licences and attribution, and known "
+            "limits. Each mart is built by one SQL file in sql/marts/, whose header is reproduced here."
+        ),
+        Heading("Constant dollars and base year"),
+        Paragraph(
+            f"SIPRI's constant-dollar series is rebased nation by nation to {base_year}, the latest complete year: "
+            "constant_B[y] = constant_S[y] x current[B] / constant_S[B]. US line items use the Green Book's "
+            "chapter 5 budget-authority deflator of their appropriation title: constant = current x 100 / deflator."
+        ),
+    ]
+    for path in sorted((SQL_DIR / "marts").glob("*.sql")):
+        header = [line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("--")]
+        blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(line) for line in _join_header(header)]]
+    blocks += [
+        Heading("Sources, licences and attribution"),
+        Table(
+            ("Source", "Terms"),
+            (
+                (
+                    "SIPRI Military Expenditure Database",
+                    "Non-commercial use with attribution: cite SIPRI Military Expenditure Database, "
+                    "https://www.sipri.org/databases/milex",
+                ),
+                ("World Bank, World Development Indicators", "CC BY 4.0"),
+                ("Our World in Data", "CC BY 4.0"),
+                ("NATO, Defence Expenditure of NATO Countries", "Attribution to NATO"),
+                ("US DoD Comptroller (budget exhibits, Green Book)", "US Government work, public domain"),
+                ("News and analysis cited in the starter data", "Figures cited as facts, each row naming its source"),
+            ),
+        ),
+        Heading("Known limits"),
+        Paragraph(
+            "Publishers count military spending differently (definitions, fiscal years, exchange rates); milspace "
+            "keeps each count apart and shows the differences rather than reconciling them. The militarization index "
+            "uses the indicators available here, not all of BICC's. The lexicon counts words, not meaning: a term "
+            "in a quotation or a negation counts like any other, and the evidence sentences let a reader judge."
+        ),
+    ]
+    builder.page("methodology.html", "Methodology", blocks)
+
+
+def _join_header(lines: list[str]) -> list[str]:
+    """SQL header comment lines as paragraphs: a line starting with a word and a colon begins a new one."""
+    paragraphs: list[str] = []
+    for line in lines:
+        if not paragraphs or re.match(r"^[A-Z][\w ()]*:", line) or line.startswith(("-", "1.", "2.", "3.", "4.")):
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += " " + line
+    return paragraphs
