@@ -4,6 +4,10 @@ Nothing is dropped silently: every failing row is returned with the file, row, c
 value. A row breaking several rules appears once per rule. Rows sharing a duplicate key are all rejected,
 since nothing says which of them is right. A failure that concerns the whole file (a missing column, a wrong
 type) is not a row problem: it raises `InputFileError`.
+
+A field whose metadata names `reported_at` (BudgetLine.value: `source_column`) is reported at that column of the
+row, the header of the spreadsheet column the figure was read from, so the quarantine points at the cell. An
+offending value longer than SHOWN_CHARS characters is shortened in the quarantine, with its length.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.schemas import REFERENCE_LABELS, ROW_RULE_COLUMNS, RejectedRow
-from pipelines.sources.described_csv import REJECTED_SCHEMA, ROW_COLUMN, ParsedFile
+from pipelines.sources.described_csv import REJECTED_SCHEMA, ROW_COLUMN, SHOWN_CHARS, ParsedFile, shorten
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,23 @@ def _describe(frame: pl.DataFrame, indexes: pl.Series, columns: tuple[str, ...])
     return rows.select(pl.concat_str(parts, separator="; ")).to_series()
 
 
+def _reported_column(schema: pa.DataFrameSchema, frame: pl.DataFrame, column: str, indexes: pl.Series):
+    """The column to name in the quarantine for a failure of `column`: itself, or the row's `reported_at`."""
+    field = schema.columns.get(column)
+    reported_at = (field.metadata or {}).get("reported_at") if field is not None else None
+    if reported_at is None or reported_at not in frame.columns:
+        return column
+    return frame[reported_at].gather(indexes).cast(pl.String).fill_null(column)
+
+
+def _shortened(values: pl.Series) -> pl.Series:
+    """Offending values as text, long ones cut to SHOWN_CHARS characters with their length."""
+    text = values.cast(pl.String)
+    if not (text.str.len_chars() > SHOWN_CHARS).any():
+        return text
+    return pl.Series(values.name, [shorten(v) for v in text], dtype=pl.String)
+
+
 def apply_contract(
     parsed: ParsedFile,
     schema: pa.DataFrameSchema,
@@ -96,7 +117,7 @@ def apply_contract(
     for (context, column, check), group in cases.group_by(["schema_context", "column", "check"], maintain_order=True):
         indexes = group.get_column("index").cast(pl.Int64)
         if context == "Column":
-            involved, rule, values = column, check, group.get_column("failure_case")
+            involved, rule, values = _reported_column(schema, frame, column, indexes), check, group["failure_case"]
         else:
             names = tuple(unique) if check == "multiple_fields_uniqueness" else ROW_RULE_COLUMNS.get(check, ())
             rule = unique_rule if check == "multiple_fields_uniqueness" else check
@@ -110,7 +131,7 @@ def apply_contract(
                     "row": frame[row_column].gather(indexes),
                     "column": involved,
                     "rule": rule,
-                    "value": values.cast(pl.String),
+                    "value": _shortened(values),
                 },
                 schema=REJECTED_SCHEMA,
             )

@@ -7,6 +7,14 @@ Two kinds of rule need data the model cannot hold, and are declared here but bou
 (`pipelines.quality.bind_references`):
 - `references="nations"`: the code must be listed in data_raw/reference/nations.csv;
 - `references="strategy_documents"`: the doc_id must be in the strategy register.
+
+Plausibility: an amount in US dollars above MAX_USD_MILLIONS (1e9 US$ millions, US$1 quadrillion, about nine times
+world GDP) is not a budget figure but a slip (a unit typed twice, an exponent) and is quarantined with
+PLAUSIBLE_USD_RULE, in every starter file and in every published file's budget lines (value x unit_factor where
+the currency is USD). The largest real US$ figure in data_raw/ and in the published files milspace is tested
+with is NATO's 2024 GDP of all its members, 5.4e7 US$ millions (the largest budget figure, the US federal budget
+in the Green Book, is 7.7e6). Amounts in other currencies have no cap: with hyperinflation real figures reach
+2.4e22 (SIPRI's 2024 Venezuelan spending in bolivares). A budget line's value must also be finite.
 """
 
 from __future__ import annotations
@@ -28,6 +36,21 @@ REFERENCE_LABELS = {
     "strategy_documents": "data_raw/starter/strategy_documents.csv",
     "measures": "the MEASURES a reader declares (pipelines/sources/)",
 }
+
+#: The largest plausible amount in US$ millions (see the module docstring), and its rule.
+MAX_USD_MILLIONS = 1e9
+PLAUSIBLE_USD_RULE = (
+    "an amount above 1e9 US$ millions (US$1 quadrillion, about nine times world GDP) is not a plausible budget figure"
+)
+FINITE_RULE = "a figure is a finite number (not infinity or NaN)"
+
+
+def usd_plausible(amount: pl.Expr, millions_per_unit: float = 1.0, is_usd: pl.Expr | None = None) -> pl.Expr:
+    """True where `amount` (in units of `millions_per_unit` US$ millions) is at most MAX_USD_MILLIONS in size, is
+    empty, or (with `is_usd`) is not in US dollars. Infinity and NaN are left to the rules that check finiteness."""
+    within = (amount.abs() * millions_per_unit <= MAX_USD_MILLIONS) | amount.is_null() | ~amount.is_finite()
+    return within if is_usd is None else within | ~is_usd.fill_null(False)
+
 
 #: Columns each row-level rule is about, for the quarantine (rule text -> columns).
 ROW_RULE_COLUMNS: dict[str, tuple[str, ...]] = {}
@@ -75,6 +98,11 @@ class MilitaryExpenditure(_Provenance):
     is_highly_uncertain: bool
     missing_marker: str = pa.Field(nullable=True, isin=["...", ". .", "xxx", "empty"])
     source_url: str = pa.Field(nullable=True)
+
+    @pa.check("value", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible(cls, data) -> pl.LazyFrame:
+        in_usd_millions = pl.col("measure").is_in(["current_usd", "constant_usd"])
+        return data.lazyframe.select(usd_plausible(pl.col(data.key), is_usd=in_usd_millions))
 
     @row_rule("value is empty exactly when missing_marker says why", "value", "missing_marker")
     def _value_or_marker(cls, data) -> pl.LazyFrame:
@@ -146,6 +174,10 @@ class UsBudgetLine(_Provenance):
     note: str = pa.Field(nullable=True)
     source_url: str = pa.Field(nullable=True)
 
+    @pa.check("amount_usd_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usd_plausible(pl.col(data.key)))
+
     @row_rule(
         "at most one headline-scope total per fiscal_year, organization and phase",
         "fiscal_year",
@@ -181,6 +213,10 @@ class UsSpaceProgramLine(_Provenance):
     source_column: str
     source_url: str = pa.Field(nullable=True)
 
+    @pa.check("amount_usd_thousands", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usd_plausible(pl.col(data.key), millions_per_unit=1e-3))
+
     class Config:
         strict = True
         unique = ["exhibit", "exhibit_row", "source_column"]
@@ -203,6 +239,14 @@ class SpaceBudget(_Provenance):
     is_lower_bound: bool
     note: str = pa.Field(nullable=True)
     source_url: str = pa.Field(nullable=True)
+
+    @pa.check("amount_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible_amount(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usd_plausible(pl.col(data.key), is_usd=pl.col("currency") == "USD"))
+
+    @pa.check("usd_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible_usd(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usd_plausible(pl.col(data.key)))
 
     @row_rule("year_end is not before year_start", "year_start", "year_end")
     def _period_order(cls, data) -> pl.LazyFrame:
@@ -279,6 +323,10 @@ class StrategyCommitment(_Provenance):
     part_of: str = pa.Field(nullable=True)
     note: str = pa.Field(nullable=True)
     source_url: str = pa.Field(nullable=True)
+
+    @pa.check("amount_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usd_plausible(pl.col(data.key), is_usd=pl.col("currency") == "USD"))
 
     @row_rule(
         "an amount has amount_millions and currency; a share_of_gdp target has share_of_gdp_pct",
@@ -471,7 +519,8 @@ class BudgetLine(pa.DataFrameModel):
     line_item_title: str = pa.Field(nullable=True)
     appropriation_title: str = pa.Field(nullable=True)
     cost_type: str = pa.Field(nullable=True)
-    value: float = pa.Field(nullable=True)
+    # A failure of `value` is reported at the column the figure was read from (quality.apply_contract).
+    value: float = pa.Field(nullable=True, metadata={"reported_at": "source_column"})
     currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
     unit_factor: float = pa.Field(gt=0)
     unit: str
@@ -484,6 +533,16 @@ class BudgetLine(pa.DataFrameModel):
     is_space: bool
     footnotes: str = pa.Field(nullable=True)
     missing_marker: str = pa.Field(nullable=True)
+
+    @pa.check("value", name="finite", error=FINITE_RULE)
+    def _finite(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).is_null() | pl.col(data.key).is_finite())
+
+    @pa.check("value", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
+    def _plausible(cls, data) -> pl.LazyFrame:
+        value, is_usd = pl.col(data.key), (pl.col("currency") == "USD").fill_null(False)
+        within = (value * pl.col("unit_factor")).abs() <= MAX_USD_MILLIONS * 1e6  # a product overflowing to inf fails
+        return data.lazyframe.select(value.is_null() | ~value.is_finite() | ~is_usd | within)
 
     @row_rule("value is empty only where missing_marker says why", "value", "missing_marker")
     def _missing_has_marker(cls, data) -> pl.LazyFrame:

@@ -16,6 +16,7 @@ import pytest
 from pipelines.errors import InputFileError
 from pipelines.sources import nato
 from pipelines.sources.budget_lines import default_names
+from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.sources.probe import Probe
 from tests.conftest import SHARED_DATA, shared_file
 from tests.source_helpers import contract_rejections
@@ -277,13 +278,16 @@ def test_blocks_in_another_order_text_years_extra_country_and_an_error_cell(tmp_
         },
     )
     lines = result.lines
-    assert result.rejected.height == 0 and contract_rejections(result, measures=nato.MEASURES).height == 0
+    # the error cell is the one rejected figure: a failed formula is not read as 0 nor as a missing figure
+    assert result.rejected.select("sheet", "row", "column", "rule", "value").rows() == [
+        ("TABLE2", 6, "2023e", SPREADSHEET_ERROR_RULE, "#DIV/0!")
+    ]
+    assert contract_rejections(result, measures=nato.MEASURES).height == 0
     constant = lines.filter(pl.col("row") == 5)
     assert constant["measure"].to_list() == ["defence_expenditure_constant_usd"] * 2
     assert constant["price_basis"].to_list() == ["constant_2020"] * 2
     assert constant["period"].to_list() == [2022, 2023] and constant["is_estimate"].to_list() == [False, True]
-    error = lines.filter((pl.col("row") == 6) & (pl.col("period") == 2023)).row(0, named=True)
-    assert (error["value"], error["missing_marker"]) == (None, "#DIV/0!")
+    assert lines.filter(pl.col("row") == 6)["period"].to_list() == [2022]
     assert lines.filter(pl.col("row") == 7)["entity_code"].to_list() == ["ISL", "ISL"]
     current = lines.filter(pl.col("row") == 12)
     assert current["period"].to_list() == [2021, 2022, 2023]
@@ -331,7 +335,7 @@ def test_national_currency_labels_markers_and_unknown_names(tmp_path):
         "HRK",
         "defence_expenditure_current_local_currency",
     )
-    number_rule = "type: number or an Excel error marker"
+    number_rule = "type: number"
     assert result.rejected.select("row", "column", "rule", "value").rows() == [
         (7, "row label", nato.NATION_RULE, "Ruritania   (Crowns)"),
         (8, "row label", "currency named in the label and known (nato.CURRENCY_NAMES)", "Albania   (Lek notes)"),

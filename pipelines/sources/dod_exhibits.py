@@ -60,7 +60,8 @@ Request with CR Adj Base" and "Total PB Requests* with CR Adj Base") stay apart.
 
 Values: numbers, or text with or without thousands separators ("1,234,567"), "(1,234)" for negatives. A blank
 cell in a data row is missing (value NULL, missing_marker "empty"); "-", "--", "n/a", "NA", "..." are missing
-markers kept as written (never read as zero). Any other text is a rejected row (rule "type: number").
+markers kept as written (never read as zero). Any other text is a rejected row (rule "type: number"; for a
+spreadsheet error value such as #REF!, `cells.SPREADSHEET_ERROR_RULE`).
 
 Flags:
 - is_memo: the Add/Non-Add column says Non-Add, or the cost type title says "NON ADD"/"Memo" (the P-1R National
@@ -115,7 +116,8 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, NationNames, ReadResult, finalize, rejected_rows
-from pipelines.sources.probe import Probe, open_workbook
+from pipelines.sources.cells import figure_rule
+from pipelines.sources.probe import Probe, decode_head, decode_text, open_workbook
 
 FORMAT = "dod_exhibits"
 SOURCE = "US DoD Comptroller, budget exhibits (R-1, P-1, P-1R, O-1, M-1, RF-1)"
@@ -387,15 +389,6 @@ def _workbook_grids(path: Path, shown: str) -> tuple[list[Grid], list[str]]:
     return grids, others
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
 def _csv_records(text: str) -> list[tuple]:
     try:
         return [tuple(r) for r in csv.reader(io.StringIO(text))]
@@ -405,7 +398,7 @@ def _csv_records(text: str) -> list[tuple]:
 
 def _csv_grid(path: Path, shown: str) -> Grid:
     try:
-        records = _csv_records(_decode(path.read_bytes()))
+        records = _csv_records(decode_text(path.read_bytes(), shown).lstrip("\ufeff"))
     except OSError as exc:
         raise InputFileError(shown, f"cannot be opened ({exc.strerror})") from None
     layout = _find_layout(records)
@@ -422,7 +415,7 @@ def sniff(probe: Probe) -> bool:
                 return True
         return False
     if probe.text_lines:
-        return _find_layout(_csv_records(_decode(probe.head))) is not None
+        return _find_layout(_csv_records((decode_head(probe.head) or "").lstrip("\ufeff"))) is not None
     return False
 
 
@@ -792,7 +785,7 @@ def _rejected_cells(long: pl.DataFrame, sheet: str | None, shown: str) -> list[d
             "sheet": sheet,
             "row": r["row"],
             "column": r["source_column"],
-            "rule": "type: number",
+            "rule": figure_rule(r["raw"], "type: number"),
             "value": r["raw"],
         }
         for r in bad.iter_rows(named=True)

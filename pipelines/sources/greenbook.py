@@ -47,7 +47,8 @@ Rules:
   in a value column of a data row; `row` is the sheet row, `source_column` the header texts joined with " / "
   ("FY 2022 / Direct War1", "TOA / FY 2020", "Excluding Pay, Fuel and Medical / RDT&E"). A blank cell is no
   figure and makes no line: the Green Book leaves cells blank where a series does not exist or is not split
-  (Table 1-2 gives FY 2020 only as a total). Other text in a value column is a rejected row.
+  (Table 1-2 gives FY 2020 only as a total). Other text in a value column is a rejected row (a spreadsheet error
+  value such as #REF! with the rule `cells.SPREADSHEET_ERROR_RULE`).
 - Entity: the United States (USA). Period: the fiscal year (period_type fiscal_year, starting in October).
 - Measure, from the column group, else the block heading, else the title and unit lines:
   budget_authority, total_obligational_authority, outlays (US$, unit_factor 1e6 "in Millions", 1e9 "in
@@ -128,6 +129,7 @@ from pipelines.sources.budget_lines import (
     finalize,
     rejected_rows,
 )
+from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "dod_greenbook"
@@ -869,7 +871,7 @@ def _emit_figure(rows: list[Row], i: int, column: Column, table: Table, sheet: S
     raw = row.cells[column.index]
     value, marker, ok = _value(raw)
     if not ok:
-        sheet.reject(row.index, column.header, "type: number or missing marker", raw)
+        sheet.reject(row.index, column.header, figure_rule(raw, "type: number or missing marker"), raw)
         return
     measure, unit, currency, factor, basis = _measure_and_unit(table, row.block, column, sheet, row.index)
     label = f"{row.label} {row.qualifier}" if row.qualifier else row.label

@@ -43,10 +43,11 @@ Rules chosen:
   ("NATO Europe and Canada" -> NATO:EUROPE_AND_CANADA, "NATO Total" -> NATO:TOTAL; entity_kind "aggregate",
   is_total True), else the row is rejected. The notes sentence about the aggregates (which Allies they include
   from which year) goes into the aggregates' footnotes.
-- Cells: a number is the value; Excel error text left from formulas (#REF!, #DIV/0!, #N/A, #VALUE! ...) and
-  blank cells in a labelled row are NULL with the marker as written ("empty" for a blank); any other text is
-  rejected. Rows of figures with no label (leftover formula rows of #REF! or zeros under the country lists) name
-  no entity and are skipped, with a note.
+- Cells: a number is the value; a blank cell in a labelled row is NULL with the marker "empty". A spreadsheet
+  error value left by a formula (#REF!, #DIV/0!, #N/A, #VALUE! ...) in a labelled row is rejected with the rule
+  `cells.SPREADSHEET_ERROR_RULE` (a failed formula is no figure, nor a statement that there is none); any other
+  text is rejected as not a number. Rows of figures with no label (leftover formula rows of #REF! or zeros under
+  the country lists) name no entity and are skipped, with a note.
 - Units: money keeps NATO's magnitude (unit_factor 1e6 for "Million ...", 1e3 for "thousand US dollars"), with
   currency USD or the national currency; shares and changes are percent; personnel are thousands of persons
   (unit_factor 1000).
@@ -80,6 +81,7 @@ from pipelines.sources.budget_lines import (
     finalize,
     rejected_rows,
 )
+from pipelines.sources.cells import figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "nato_defence_expenditure"
@@ -122,8 +124,6 @@ NOTE = re.compile(r"^(?:notes?\b|\*|\([a-z]\)\s|-\s*\d+\s*-$)", re.I)
 #: A footnote legend entry: its mark and its text.
 LEGEND = re.compile(r"^(?P<mark>\*+|\([a-z]\))\s*(?P<text>.+)$", re.S)
 
-#: Excel error values a formula leaves in a cell: kept as the missing marker, value NULL.
-ERROR_MARKERS = ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")
 
 #: NATO's currency names (Table 1 labels, case-insensitive) -> ISO 4217.
 CURRENCY_NAMES = {
@@ -442,8 +442,8 @@ def _value(cell) -> tuple[float | None, str | None] | None:
     if isinstance(cell, int | float):
         return float(cell), None
     text = str(cell).strip()
-    if text.upper() in ERROR_MARKERS:
-        return None, text
+    if is_spreadsheet_error(text):
+        return None, text  # recognised here (a row of them is a data row, not words); rejected by read_row
     try:
         number = float(text)
     except ValueError:
@@ -514,8 +514,9 @@ class _Reader:
                 self.reject(table, data.row, column.header, rule, " / ".join(filter(None, [data.heading, table.unit])))
                 continue
             parsed = _value(cell)
-            if parsed is None:
-                self.reject(table, data.row, column.header, "type: number or an Excel error marker", str(cell))
+            if parsed is None or is_spreadsheet_error(cell):
+                rule = figure_rule(cell, "type: number")
+                self.reject(table, data.row, column.header, rule, str(cell))
                 continue
             self.lines.append(self.line(base, column, spec, parsed, currency, paren))
 

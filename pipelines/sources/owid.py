@@ -7,6 +7,10 @@ SIPRI and the World Bank). Further columns (OWID's world region) are kept as `ca
 Entities: OWID writes ISO 3166-1 alpha-3 codes; its own `OWID_*` codes (OWID_KOS for Kosovo, OWID_WRL for the
 world, ...) are mapped where milspace has a code, and entities without a code (regional aggregates such as
 "European Union (SIPRI)") are kept as aggregates under a code made from their name.
+
+Values: text in the indicator column that is not a number is a rejected row ("type: number", or for a
+spreadsheet error value such as #N/A `cells.SPREADSHEET_ERROR_RULE`). Encodings: UTF-8, UTF-16 with its
+byte-order mark, or Windows-1252 (`probe.decode_text`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.sources.budget_lines import NationNames, ReadResult, finalize, rejected_rows
-from pipelines.sources.probe import Probe
+from pipelines.sources.cells import figure_rule
+from pipelines.sources.probe import Probe, decode_text
 
 FORMAT = "owid_grapher"
 SOURCE = "Our World in Data"
@@ -78,7 +83,8 @@ def _aggregate_code(name: str) -> str:
 
 def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     try:
-        raw = pl.read_csv(io.BytesIO(path.read_bytes()), infer_schema=False)
+        text = decode_text(path.read_bytes(), shown)
+        raw = pl.read_csv(io.BytesIO(text.lstrip("\ufeff").encode("utf-8")), infer_schema=False)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputFileError(shown, f"not a readable OWID CSV ({str(exc).splitlines()[0]})") from None
     if raw.columns[:3] != ["Entity", "Code", "Year"] or raw.width < 4:
@@ -99,7 +105,13 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         {"file": shown, "row": r["row"], "column": "Year", "rule": "type: integer year", "value": r["Year"]}
         for r in bad_year.iter_rows(named=True)
     ] + [
-        {"file": shown, "row": r["row"], "column": title, "rule": "type: number", "value": r[title]}
+        {
+            "file": shown,
+            "row": r["row"],
+            "column": title,
+            "rule": figure_rule(r[title], "type: number"),
+            "value": r[title],
+        }
         for r in bad_value.iter_rows(named=True)
     ]
     frame = frame.filter(pl.col("period").is_not_null() & ~pl.col("row").is_in(bad_value["row"].implode()))

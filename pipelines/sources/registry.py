@@ -56,6 +56,9 @@ def companion(probe: Probe) -> tuple[ModuleType, str] | None:
 
 def detect(probe: Probe) -> ModuleType:
     """The reader for a file, chosen by looking at its content; InputFileError if none recognises it."""
+    if not probe.head.strip():
+        what = "empty (0 bytes)" if not probe.head else "blank (it holds only whitespace)"
+        raise InputFileError(probe.shown, f"the file is {what}: nothing to read (was the download interrupted?)")
     for reader in readers():
         if reader.sniff(probe):
             return reader

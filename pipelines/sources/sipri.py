@@ -29,8 +29,9 @@ Layout, found by text and never by position:
 
 Cells: a number is one budget line. Missing data is never zero: "...", ". .", "xxx" keep their text as
 `missing_marker` with a NULL value, and a blank cell in a country's row has the marker "empty". A number written
-as text is read as that number; any other text is a rejected row. Shares are fractions in the file and are stored
-in percent (0.0342 -> 3.42).
+as text is read as that number; any other text is a rejected row (a spreadsheet error value such as #REF! with
+the rule `cells.SPREADSHEET_ERROR_RULE`). Shares are fractions in the file and are stored in percent (0.0342 ->
+3.42).
 
 Flags exist only as font colours: blue = SIPRI estimate (`is_estimate`), red = highly uncertain
 (`is_highly_uncertain`). The 2019-2025 workbooks (the partial export too) use indexed colours 12 (blue), 10 (red)
@@ -95,6 +96,7 @@ from pipelines.sources.budget_lines import (
     finalize,
     rejected_rows,
 )
+from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "sipri_milex"
@@ -380,7 +382,7 @@ def _read_row(reading: Reading, sheet: Sheet, number: int, cells: tuple) -> None
     for column, cell in figures:
         figure = _figure(cell, sheet.spec.percent)
         if figure is None:
-            reading.reject(sheet.name, number, column.header, VALUE_RULE, _text(cell))
+            reading.reject(sheet.name, number, column.header, figure_rule(_text(cell), VALUE_RULE), _text(cell))
             continue
         colour = _colour(cell, reading.theme)
         if figure[0] is None and colour:

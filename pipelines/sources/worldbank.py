@@ -23,7 +23,9 @@ Quirks of the data CSV, and how they are read:
   needs a mapping first.
 - An empty cell is a year with no figure: it makes no budget line (one line per published figure) and is
   counted in a note. ".." (the World Bank's DataBank marker for missing data) makes a line with a NULL value
-  and missing_marker "..". Any other text where a number belongs is a rejected row.
+  and missing_marker "..". Any other text where a number belongs is a rejected row (a spreadsheet error value
+  such as #N/A with the rule `cells.SPREADSHEET_ERROR_RULE`).
+- Encodings: UTF-8, UTF-16 with its byte-order mark, or Windows-1252 (`probe.decode_text`).
 - Aggregates are mixed with countries. With the Metadata_Country file (inside the zip, or beside the data CSV
   with the same name after "Metadata_Country_"), a code whose Region is empty is an aggregate; a code the
   metadata does not list (INX, "Not classified", in the 2026-02-24 edition) falls back to the next rule. Without
@@ -56,7 +58,8 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.paths import REPO_ROOT
 from pipelines.sources.budget_lines import NationNames, ReadResult, finalize, rejected_rows
-from pipelines.sources.probe import HEAD_BYTES, Probe, check_zip
+from pipelines.sources.cells import figure_rule
+from pipelines.sources.probe import HEAD_BYTES, Probe, check_zip, decode_head, decode_text
 
 FORMAT = "worldbank_wdi"
 SOURCE = "World Bank, World Development Indicators"
@@ -140,7 +143,7 @@ def _zip_is_military(probe: Probe) -> bool:
         for info in archive.infolist():
             if info.filename.lower().endswith(".csv"):
                 with archive.open(info) as member:
-                    head = member.read(HEAD_BYTES).decode("utf-8-sig", errors="replace")
+                    head = (decode_head(member.read(HEAD_BYTES)) or "").lstrip("\ufeff")
                 if _is_military(head.splitlines()[:40]):
                     return True
     return False
@@ -183,12 +186,7 @@ class Download:
 
 
 def _decode(raw: bytes, shown: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError(shown, "not UTF-8 or Windows-1252 text")
+    return decode_text(raw, shown).lstrip("\ufeff")
 
 
 def _header_names(text: str) -> set[str]:
@@ -551,7 +549,13 @@ def _values(cells: pl.DataFrame, shown: str) -> tuple[pl.DataFrame, list[dict]]:
     )
     bad = cells.filter(pl.col("value").is_null() & pl.col("missing_marker").is_null())
     rejected = [
-        {"file": shown, "row": r["row"], "column": r["source_column"], "rule": "type: number", "value": r["cell"]}
+        {
+            "file": shown,
+            "row": r["row"],
+            "column": r["source_column"],
+            "rule": figure_rule(r["cell"], "type: number"),
+            "value": r["cell"],
+        }
         for r in bad.iter_rows(named=True)
     ]
     return cells.filter(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null()), rejected
