@@ -26,6 +26,7 @@ test: $(STAMP)
 # The Dagster UI on the same definitions as `make build`, with a persistent Dagster home.
 dev: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp pipelines/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m pipelines.definitions
 
 # A read-only DuckDB shell on the published warehouse (never blocks a build).

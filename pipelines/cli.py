@@ -23,9 +23,10 @@ import warnings
 from pathlib import Path
 
 from pipelines.errors import MilspaceError
+from pipelines.lock import BuildLocked
 from pipelines.paths import Layout, default_root
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _layout(args: argparse.Namespace) -> Layout:
@@ -121,7 +122,10 @@ def _build(layout: Layout, out) -> int:
         return EXIT_FAILED
 
     with read_only(layout.warehouse) as con:
-        quarantined, files = con.execute("SELECT count(*), count(DISTINCT file) FROM marts.quarantine").fetchone()
+        quarantined, files, earlier = con.execute(
+            "SELECT count(*) FILTER (WHERE is_current), count(DISTINCT file) FILTER (WHERE is_current), "
+            "count(*) FILTER (WHERE NOT is_current) FROM marts.quarantine"
+        ).fetchone()
         tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
         inbox = con.execute(
             "SELECT path, status, detected_format, rows_loaded, error FROM marts.sources "
@@ -129,7 +133,7 @@ def _build(layout: Layout, out) -> int:
         ).fetchall()
         documents = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'loaded'), count(*) FILTER (WHERE status <> 'loaded'), "
-            "list(error ORDER BY path) FILTER (WHERE status <> 'loaded') "
+            "list([path, error] ORDER BY path) FILTER (WHERE status <> 'loaded') "
             "FROM marts.sources WHERE detected_format LIKE 'strategy document%'"
         ).fetchone()
     print(f"\nBuilt in {seconds:.1f} s.", file=out)
@@ -138,11 +142,13 @@ def _build(layout: Layout, out) -> int:
     if quarantined:
         print(
             f"  Quarantined: {quarantined} rejected rows from {files} file(s), not loaded. See them with:\n"
-            f'    milspace sql "select * from marts.quarantine"',
+            f'    milspace sql "select * from marts.quarantine where is_current"',
             file=out,
         )
     else:
         print("  Quarantined: none (every input row met its contract)", file=out)
+    if earlier:
+        print(f"  Quarantine history: {earlier} rows rejected by earlier builds only (is_current = false)", file=out)
     if inbox:
         unreadable = [(path, error) for path, status, _, _, error in inbox if status == "unreadable"]
         lines = sum(rows for _, status, _, rows, _ in inbox if status == "loaded")
@@ -151,8 +157,9 @@ def _build(layout: Layout, out) -> int:
             "(marts.budget_lines; files in marts.sources)",
             file=out,
         )
-        for _path, error in unreadable:
+        for path, error in unreadable:
             print(f"    not read: {error}", file=out)
+            _say_where_it_went(layout, path, out)
     loaded_documents, rejected_documents, document_errors = documents
     if loaded_documents or rejected_documents:
         print(
@@ -160,11 +167,32 @@ def _build(layout: Layout, out) -> int:
             f"{rejected_documents} rejected",
             file=out,
         )
-        for error in document_errors or []:
+        for path, error in document_errors or []:
             print(f"    not read: {error}", file=out)
+            _say_where_it_went(layout, path, out)
     for check in failed_checks:
-        print(f"  Warning: check {check.check_name} on {check.asset_key.to_user_string()} did not pass", file=out)
+        violations = check.metadata.get("violations")
+        count = f": {violations.value} rows" if violations is not None else ""
+        print(
+            f"  Warning: check {check.check_name} on {check.asset_key.to_user_string()} did not pass{count} "
+            f"(sql/checks/{check.check_name}.sql)",
+            file=out,
+        )
+        preview = check.metadata.get("first_violations")
+        if preview is not None and preview.value != "none":
+            print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
     return EXIT_OK
+
+
+def _say_where_it_went(layout: Layout, path: str, out) -> None:
+    """Name the place an unreadable inbox file was moved to, if it was."""
+    from pipelines.published import REJECTED_FOLDER
+
+    shown = Path(path)
+    moved = layout.data_raw / "inbox" / REJECTED_FOLDER / shown.name
+    if shown.parent.as_posix() == "data_raw/inbox" and moved.is_file():
+        where = layout.display(moved)
+        print(f"      moved to {where} (the reason is in {where}.reason.txt)", file=out)
 
 
 # --- inspect -------------------------------------------------------------------------------------------------
@@ -410,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb)
         return report(layout)
+    except BuildLocked as exc:  # its own code, so a scheduler can tell "try later" from "broken"
+        print(f"milspace {args.command}: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except MilspaceError as exc:
         print(f"milspace {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED

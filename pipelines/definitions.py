@@ -1,7 +1,8 @@
 """The one Dagster `Definitions` of milspace: what `make build`, `make dev` and the tests all run.
 
 Flow: reference and starter files -> Pandera contracts -> staging tables -> marts (sql/marts) -> checks
-(sql/checks) -> the published warehouse -> the report.
+(sql/checks) -> the published warehouse -> the report. When builds run by themselves (schedule, inbox sensor,
+freshness) is set in pipelines/automation.py.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from pipelines.assets.marts import mart_assets
 from pipelines.assets.publish import report, warehouse
 from pipelines.assets.resource import MilspaceResource
 from pipelines.assets.strategies import staging_documents, strategy_documents_read
+from pipelines.automation import BUILD_JOB, inbox_sensor, weekly_schedule, with_freshness
 
-#: Every asset and check, from the input files to the report.
-BUILD_JOB = "build_all"
-#: When the scheduled build runs (cron, UTC): Mondays at 06:00.
-WEEKLY_CRON = "0 6 * * 1"
-
-ASSETS = [
+_ASSETS = [
     *input_assets(),
     inbox_budget_lines,
     staging_budget_lines,
@@ -31,6 +28,8 @@ ASSETS = [
     warehouse,
     report,
 ]
+#: Every asset, with the freshness expected of its group (pipelines/automation.py).
+ASSETS = [asset.map_asset_specs(with_freshness) for asset in _ASSETS]
 CHECKS = asset_checks()
 
 build_all = dg.define_asset_job(
@@ -41,20 +40,15 @@ build_all = dg.define_asset_job(
     ),
 )
 
-weekly_build = dg.ScheduleDefinition(
-    name="weekly_build",
-    job=build_all,
-    cron_schedule=WEEKLY_CRON,
-    execution_timezone="UTC",
-    description="The whole build, weekly. Fires only while the Dagster daemon runs (`make dev` starts one).",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+weekly_build = weekly_schedule(build_all)
+inbox_build = inbox_sensor(build_all)
 
 defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
     jobs=[build_all],
     schedules=[weekly_build],
+    sensors=[inbox_build],
     resources={"milspace": MilspaceResource()},
     # One process, steps in order: the run's working warehouse has one writer at a time.
     executor=dg.in_process_executor,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,10 @@ from pipelines.text.extract import looks_like_document
 
 #: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
 IGNORED = (".", "_", "README")
+#: Where an inbox file that cannot be read is moved, beside a note of the reason (`<name>.reason.txt`).
+REJECTED_FOLDER = "rejected"
+#: The quarantine rule of a file that could not be read at all.
+UNREADABLE_RULE = "a readable published file (a format milspace reads, not damaged)"
 
 
 @dataclass(frozen=True)
@@ -161,3 +166,32 @@ def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
         pl.concat([f.reconciliations for f in files], how="vertical") if files else empty_reconciliations()
     )
     return lines, rejected, reconciliations
+
+
+def set_aside(layout: Layout, shown: str, reason: str, run_id: str) -> str | None:
+    """Move an inbox file that could not be read to data_raw/inbox/rejected/, with `<name>.reason.txt` beside it,
+    so the next build does not trip on it again. Returns where it went (as shown to users), or None if the file
+    is not in the inbox or could not be moved (the reason is still in marts.sources and marts.quarantine)."""
+    path = layout.root / shown
+    inbox = layout.data_raw / "inbox"
+    if path.parent.resolve() != inbox.resolve() or not path.is_file():
+        return None
+    folder = inbox / REJECTED_FOLDER
+    target = folder / path.name
+    note = folder / f"{path.name}.reason.txt"
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"{shown} could not be read by milspace build {run_id} ({when}) and was moved here.\n\n"
+        f"Reason: {reason}\n\n"
+        "The other inbox files were read and published as usual. To try again, fix or replace the file and move it "
+        "back into data_raw/inbox/; the next build reads it.\n"
+    )
+    try:
+        folder.mkdir(exist_ok=True)
+        temporary = note.with_name(f".{note.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(path, target)  # same folder tree: an atomic rename, never a half-copied file
+        os.replace(temporary, note)
+    except OSError:
+        return None
+    return layout.display(target)

@@ -14,7 +14,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR, Layout
 
 SCHEMAS = ("staging", "marts")
-#: Working copies older than this are left from killed runs and are removed.
-STALE_AFTER_SECONDS = 24 * 3600
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -65,15 +62,52 @@ class Warehouse:
 
     def _prepare(self, path: Path, fresh: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        now = time.time()
+        # A run holds the build lock (pipelines/lock.py), so any other working copy or staged site here was left
+        # by a run that failed or was killed: nothing will ever publish it.
         for old in path.parent.iterdir():
-            if not old.name.startswith(path.stem) and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
-                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
+            if not old.name.startswith(path.stem):
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         if not fresh and self.published.exists():
             shutil.copyfile(self.published, path)
         with duckdb.connect(str(path)) as con:
             for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            self._carry_quarantine(con)
+
+    def _carry_quarantine(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Copy the published warehouse's marts.quarantine into staging.quarantine_history, so that the new
+        marts.quarantine keeps every row earlier builds rejected (a fresh build starts from an empty file)."""
+        con.execute("DROP TABLE IF EXISTS staging.quarantine_history")
+        con.execute(sql_file("staging", "quarantine_history").read_text(encoding="utf-8"))
+        if not self.published.exists():
+            return
+        quoted = str(self.published).replace("'", "''")
+        try:
+            con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"Cannot open the published warehouse {self.published} to carry its quarantine history into this "
+                f"build ({exc}). Move the file aside (its quarantine history stays in it) and build again."
+            ) from None
+        try:
+            columns = {
+                name
+                for (name,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() "
+                    "WHERE database_name = 'published' AND schema_name = 'marts' AND table_name = 'quarantine'"
+                ).fetchall()
+            }
+            if not columns:
+                return
+            # Warehouses published before the history columns existed have only run_id and quarantined_at.
+            first_run = "first_run_id" if "first_run_id" in columns else "run_id"
+            first_at = "first_quarantined_at" if "first_quarantined_at" in columns else "quarantined_at"
+            con.execute(
+                'INSERT INTO staging.quarantine_history SELECT file, sheet, "row", "column", rule, value, '
+                f"{first_run}, {first_at}, run_id, quarantined_at FROM published.marts.quarantine"
+            )
+        finally:
+            con.execute("DETACH published")
 
     @contextmanager
     def working(self, run_id: str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

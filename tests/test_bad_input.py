@@ -173,7 +173,7 @@ def test_duplicate_key_quarantines_every_copy(bad_rows_build):
 
 def test_build_says_how_many_rows_were_quarantined_and_where(bad_rows_build):
     assert "Quarantined: 6 rejected rows from 2 file(s), not loaded" in bad_rows_build.output
-    assert 'milspace sql "select * from marts.quarantine"' in bad_rows_build.output
+    assert 'milspace sql "select * from marts.quarantine where is_current"' in bad_rows_build.output
     assert "check nothing_quarantined (marts/quarantine): FAILED (warn), 5 rows break it" in bad_rows_build.output
     # the shipped rows + 1 duplicate - 5 rejected rows in military_expenditure
     expected = bad_rows_build.rows["shipped"] + 1 - 5

@@ -304,6 +304,22 @@ def test_facts_prefer_the_inbox_workbook_to_the_starter_extract(full):
     assert nations > 150  # the whole workbook, not the 24 starter nations
 
 
+def test_the_anomaly_checks_find_the_zeros_and_the_extreme_share_in_sipri_s_own_workbook(full):
+    """SIPRI's 1949-2024 workbook has zero cells between years of real spending, and gives Kuwait 117% of GDP in
+    1991: the warning checks name each with its sheet and row."""
+    sql = (SQL_DIR / "checks" / "zero_between_nonzero_years.sql").read_text()
+    zeros = query(full.layout, f"select entity_code, period, sheet from ({sql}) where file like '%1949-2024%'")
+    assert ("MRT", 2007, "Current US$") in zeros
+    assert ("MRT", 2004, "Current US$") in zeros
+    assert ("GHA", 1967, "Current US$") in zeros
+    assert ("SWE", 1996, "Local currency financial years") in zeros
+    assert len(zeros) == 8
+    sql = (SQL_DIR / "checks" / "shares_at_most_100_percent.sql").read_text()
+    shares = query(full.layout, f'select entity_code, period, round(value, 1), sheet, "row" from ({sql})')
+    assert ("KWT", 1991, 117.3, "Share of GDP", 190) in shares
+    assert {row[:3] for row in shares} == {("KWT", 1991, 117.3)}  # SIPRI, and the World Bank and OWID after it
+
+
 def test_memberships_with_dates(built):
     rows = query(
         built.layout,
@@ -371,7 +387,7 @@ def test_a_second_build_refuses_clearly_and_changes_nothing(built, tmp_path):
     finally:
         holder.kill()
         holder.wait()
-    assert result.returncode == 1
+    assert result.returncode == 3  # "another build is running": try later
     assert result.stderr.startswith(f"milspace build: Another build of {layout.root} is running (pid {holder.pid}")
     assert "the published warehouse is unchanged" in result.stderr
     assert sha256(layout.warehouse) == before

@@ -6,8 +6,9 @@ import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.ingest import ValidatedTable
-from pipelines.published import CheckedFile, combined, read_inbox
+from pipelines.published import UNREADABLE_RULE, CheckedFile, combined, read_inbox, set_aside
 from pipelines.sources.budget_lines import NationNames
+from pipelines.sources.described_csv import empty_rejected
 from pipelines.sources.registry import measure_table
 from pipelines.warehouse import header_comment, sql_file
 
@@ -21,6 +22,15 @@ def _files_table(files: list[CheckedFile]) -> str:
         for f in files
     ]
     return "\n".join(["| file | status | format | edition | lines | rejected rows | error |", "|---" * 7 + "|", *rows])
+
+
+def _unreadable_rows(files: list[CheckedFile]) -> pl.DataFrame:
+    """One quarantine row per file that could not be read at all, so the quarantine keeps it after it is fixed."""
+    rows = [
+        {"file": f.file, "sheet": None, "row": None, "column": "(file)", "rule": UNREADABLE_RULE, "value": f.error}
+        for f in files
+    ]
+    return pl.DataFrame(rows, schema=empty_rejected().schema)
 
 
 @dg.asset(
@@ -40,13 +50,15 @@ def inbox_budget_lines(
 ) -> dg.Output:
     """Every file in data_raw/inbox/ (SIPRI workbooks, World Bank and OWID files, NATO tables, DoD exhibits,
     Green Book tables), detected by content, read into budget lines and checked against the BudgetLine
-    contract. A file no reader recognises, or that a reader cannot read, is recorded with the reason and
-    the other files go on; rows that break the contract are quarantined with the rule."""
+    contract. A file no reader recognises, or that a reader cannot read, is recorded with the reason, moved to
+    data_raw/inbox/rejected/ beside a note of the reason, and the other files go on; rows that break the
+    contract are quarantined with the rule."""
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
     files = read_inbox(milspace.layout(), names, nations.valid.get_column("code").to_list(), progress=context.log.info)
     unreadable = [f for f in files if f.status == "unreadable"]
     for f in unreadable:
-        context.log.warning(f.error)
+        moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id)
+        context.log.warning(f"{f.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
     return dg.Output(
         files,
         metadata={
@@ -73,6 +85,7 @@ def staging_budget_lines(
     run, fresh = context.run_id, milspace.fresh
     loaded = [f for f in files if f.status == "loaded"]
     lines, rejected, reconciliations = combined(loaded)
+    rejected = pl.concat([rejected, _unreadable_rows([f for f in files if f.status == "unreadable"])])
     rows = warehouse.load_staging(run, "budget_lines", lines, fresh=fresh)
     warehouse.load_staging(run, "reconciliations", reconciliations, fresh=fresh)
     warehouse.load_staging(run, "measures", pl.DataFrame(measure_table()), fresh=fresh)

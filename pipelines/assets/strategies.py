@@ -8,7 +8,7 @@ import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.ingest import ValidatedTable
-from pipelines.published import CheckedFile
+from pipelines.published import CheckedFile, set_aside
 from pipelines.sources.budget_lines import NationNames
 from pipelines.text.documents import (
     DOCUMENT_SCHEMA,
@@ -47,7 +47,8 @@ def strategy_documents_read(
     """Every strategy document in data_raw/strategies/ (where `milspace fetch-docs` saves the register's
     documents) and every document dropped into the inbox: text extracted (plain text, Markdown, HTML, PDF),
     matched to the register, scored with the lexicon (per category, with the evidence for every hit) and searched
-    for money mentions. A document that cannot be read is rejected with the reason; the others go on."""
+    for money mentions. A document that cannot be read is rejected with the reason (and, if it came through the
+    inbox, moved to data_raw/inbox/rejected/ beside a note of the reason); the others go on."""
     layout = milspace.layout()
     words = Lexicon.from_rows(lexicon.valid.iter_rows(named=True))
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
@@ -59,6 +60,10 @@ def strategy_documents_read(
     for path in paths:
         read = read_document(path, layout.display(path), rows, words, names)
         context.log.info(f"{read.file}: {read.status}" + (f" as {read.doc_id}" if read.doc_id else f" ({read.error})"))
+        if read.status != "loaded":
+            moved = set_aside(layout, read.file, read.error or "", context.run_id)  # inbox files only
+            if moved:
+                context.log.warning(f"{read.error} Moved to {moved}.")
         documents.append(read)
     loaded = [d for d in documents if d.status == "loaded"]
     return dg.Output(

@@ -27,7 +27,7 @@ sipri AS (
         max(value_usd_millions * 1e6) FILTER (WHERE measure = 'milex_per_capita_usd' AND price_basis = 'current')
             AS per_capita_usd,
         coalesce(bool_or(is_estimate AND value IS NOT NULL), false) AS is_estimate,
-        string_agg(DISTINCT source || ' (' || edition || ')', '; ') AS source
+        string_agg(DISTINCT source || ' (' || edition || ')', '; ' ORDER BY source || ' (' || edition || ')') AS source
     FROM facts
     WHERE fact_source = 'SIPRI Military Expenditure Database'
     GROUP BY entity_code, period

@@ -22,7 +22,7 @@ WITH national AS (
 
 longest_table AS (
     -- several Green Book tables give the same national total; take the one with the longest series
-    SELECT function, measure, price_basis, arg_max(line_item, years) AS line_item
+    SELECT function, measure, price_basis, arg_max(line_item, (years, line_item)) AS line_item
     FROM (
         SELECT function, measure, price_basis, line_item, count(DISTINCT period) AS years
         FROM national
@@ -69,7 +69,7 @@ final AS (
         price_basis,
         category,
         string_agg(DISTINCT phase, '+' ORDER BY phase) AS phases,
-        sum(amount) AS amount_usd_millions,
+        sum(amount::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
         string_agg(fiscal_year::VARCHAR || ' (' || months::VARCHAR || ' months)', ', ' ORDER BY fiscal_year)
             AS from_fiscal_years,
         source

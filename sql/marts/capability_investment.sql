@@ -43,8 +43,8 @@ matches AS (
 ),
 
 best AS (
-    SELECT file, sheet, "row", source_column, arg_min(capability_area, priority) AS capability_area,
-        arg_min(rule_id, priority) AS rule_id
+    SELECT file, sheet, "row", source_column, arg_min(capability_area, (priority, rule_id)) AS capability_area,
+        arg_min(rule_id, (priority, rule_id)) AS rule_id
     FROM matches
     GROUP BY file, sheet, "row", source_column
 ),
@@ -63,10 +63,10 @@ by_area AS (
         capability_area,
         column_key AS exhibit_column,
         edition,
-        sum(value_usd_millions) AS amount_usd_millions,
+        sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
         count(*) AS lines,
         string_agg(DISTINCT rule_id, ', ' ORDER BY rule_id) AS rules_used,
-        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ')
+        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ' ORDER BY regexp_extract(fact_source, '\S+$'))
             AS source
     FROM mapped
     GROUP BY period, phase, coalesce(funding_type, 'total'), capability_area, column_key, edition
@@ -75,9 +75,9 @@ by_area AS (
 final AS (
     SELECT
         *,
-        round(100 * amount_usd_millions / sum(amount_usd_millions) OVER (
+        round(100 * amount_usd_millions / (sum(amount_usd_millions::DECIMAL(38, 6)) OVER (
             PARTITION BY fiscal_year, phase, funding_type, edition, exhibit_column
-        ), 2) AS share_of_space_pct
+        ))::DOUBLE, 2) AS share_of_space_pct
     FROM by_area
 )
 

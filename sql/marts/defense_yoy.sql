@@ -47,7 +47,7 @@ by_year AS (
         ) AS source_constant_usd_millions,
         max(value) FILTER (WHERE measure = 'milex_share_of_gdp') AS share_of_gdp_pct,
         coalesce(bool_or(is_estimate AND value IS NOT NULL), false) AS is_estimate,
-        string_agg(DISTINCT source || ' (' || edition || ')', '; ') AS source
+        string_agg(DISTINCT source || ' (' || edition || ')', '; ' ORDER BY source || ' (' || edition || ')') AS source
     FROM facts
     GROUP BY entity_code, period
 ),

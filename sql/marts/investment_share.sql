@@ -22,14 +22,14 @@ us AS (
         organization,
         phase,
         'procurement + RDT&E' AS basis,
-        sum(amount_usd_millions) FILTER (WHERE appropriation_title IN ('procurement', 'RDT&E')) AS investment_usd_millions,
-        sum(amount_usd_millions) FILTER (WHERE appropriation_title <> 'total') AS total_usd_millions,
+        (sum(amount_usd_millions::DECIMAL(38, 6)) FILTER (WHERE appropriation_title IN ('procurement', 'RDT&E')))::DOUBLE AS investment_usd_millions,
+        (sum(amount_usd_millions::DECIMAL(38, 6)) FILTER (WHERE appropriation_title <> 'total'))::DOUBLE AS total_usd_millions,
         max(amount_usd_millions) FILTER (WHERE appropriation_title = 'total') AS stated_total_usd_millions,
         'sum of the titles given: '
             || string_agg(DISTINCT appropriation_title, ', ' ORDER BY appropriation_title)
                 FILTER (WHERE appropriation_title <> 'total') AS total_basis,
         basis_key,
-        string_agg(DISTINCT source, '; ') AS source
+        string_agg(DISTINCT source, '; ' ORDER BY source) AS source
     FROM appropriations
     WHERE funding_type = 'total'
     GROUP BY fiscal_year, organization, phase, basis_key

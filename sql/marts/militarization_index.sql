@@ -92,8 +92,9 @@ scored AS (
     SELECT
         nation_iso3,
         year,
-        1000 * sum(weight * norm) / sum(weight) AS score,
-        100 * sum(weight) / (SELECT sum(weight) FROM weights) AS weight_coverage_pct,
+        1000 * sum((weight * norm)::DECIMAL(38, 12))::DOUBLE / sum(weight::DECIMAL(38, 12))::DOUBLE AS score,
+        100 * sum(weight::DECIMAL(38, 12))::DOUBLE / (SELECT sum(weight::DECIMAL(38, 12))::DOUBLE FROM weights)
+            AS weight_coverage_pct,
         count(*) AS indicators_used,
         max(norm) FILTER (WHERE measure = 'milex_share_of_gdp') AS milex_share_of_gdp_norm,
         max(norm) FILTER (WHERE measure = 'milex_share_of_government_spending') AS milex_share_of_government_spending_norm,

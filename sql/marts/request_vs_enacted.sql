@@ -29,7 +29,7 @@ paired AS (
         appropriation_title,
         max(amount_usd_millions) FILTER (WHERE phase = 'request') AS request_usd_millions,
         max(amount_usd_millions) FILTER (WHERE phase = 'enacted') AS enacted_usd_millions,
-        string_agg(DISTINCT source, '; ') AS source
+        string_agg(DISTINCT source, '; ' ORDER BY source) AS source
     FROM amounts
     GROUP BY fiscal_year, organization, scope, appropriation_title
 ),

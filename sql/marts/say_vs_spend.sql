@@ -43,8 +43,11 @@ spend_basis AS (
     SELECT nation_code, fiscal_year,
         arg_min(
             struct_pack(phase := phase, exhibit_column := exhibit_column, edition := edition),
-            (CASE phase WHEN 'actual' THEN 1 WHEN 'enacted' THEN 2 ELSE 3 END) * 1000
-                + CASE WHEN exhibit_column ILIKE '%total%' THEN 0 ELSE 100 END + length(exhibit_column)
+            (
+                (CASE phase WHEN 'actual' THEN 1 WHEN 'enacted' THEN 2 ELSE 3 END) * 1000
+                    + CASE WHEN exhibit_column ILIKE '%total%' THEN 0 ELSE 100 END + length(exhibit_column),
+                exhibit_column, edition
+            )
         ) AS basis
     FROM spent
     GROUP BY nation_code, fiscal_year
@@ -76,9 +79,9 @@ final AS (
         spend_basis.basis.phase AS spend_phase,
         spend_basis.basis.exhibit_column AS spend_exhibit_column,
         coalesce(spend.amount_usd_millions, 0) AS spend_usd_millions,
-        round(100.0 * coalesce(spend.amount_usd_millions, 0) / sum(coalesce(spend.amount_usd_millions, 0)) OVER (
+        round(100.0 * coalesce(spend.amount_usd_millions, 0) / (sum(coalesce(spend.amount_usd_millions, 0)::DECIMAL(38, 6)) OVER (
             PARTITION BY spend_year.nation_code, spend_year.year
-        ), 2) AS spend_share_pct
+        ))::DOUBLE, 2) AS spend_share_pct
     FROM spend_year
     CROSS JOIN areas
     INNER JOIN said_years USING (nation_code, year)

@@ -36,7 +36,7 @@ pentagon AS (
 ),
 
 figures AS (
-    SELECT nation_iso3, year, measure, publisher, max(value) AS value, any_value(source) AS source
+    SELECT nation_iso3, year, measure, publisher, max(value) AS value, min(source) AS source
     FROM (SELECT * FROM facts UNION ALL SELECT * FROM pentagon)
     GROUP BY nation_iso3, year, measure, publisher
 ),
@@ -66,7 +66,7 @@ explained AS (
     SELECT
         pairs.nation_iso3, pairs.year, pairs.measure, pairs.source_a, pairs.source_b,
         string_agg(DISTINCT reasons.reason, ', ' ORDER BY reasons.reason) AS reason,
-        string_agg(DISTINCT reasons.explanation, ' ') AS explanation
+        string_agg(DISTINCT reasons.explanation, ' ' ORDER BY reasons.explanation) AS explanation
     FROM pairs
     LEFT JOIN carried AS carried_a ON carried_a.publisher = pairs.source_a
     LEFT JOIN carried AS carried_b ON carried_b.publisher = pairs.source_b

@@ -26,8 +26,8 @@ mentions AS (
 linked AS (
     SELECT
         mentions.doc_file, mentions.paragraph, mentions.matched,
-        arg_min(stated.item, abs(coalesce(stated.amount_millions, 0) - coalesce(mentions.amount_millions, 0))) AS item,
-        arg_min(stated.relation, abs(coalesce(stated.amount_millions, 0) - coalesce(mentions.amount_millions, 0)))
+        arg_min(stated.item, (abs(coalesce(stated.amount_millions, 0) - coalesce(mentions.amount_millions, 0)), stated.item)) AS item,
+        arg_min(stated.relation, (abs(coalesce(stated.amount_millions, 0) - coalesce(mentions.amount_millions, 0)), stated.item))
             AS relation
     FROM mentions
     INNER JOIN stated ON stated.doc_id = mentions.doc_id

@@ -54,9 +54,9 @@ exhibits AS (
     -- the whole department and the Space Force organization: full exhibits only (not the starter space extract)
     SELECT
         period AS fiscal_year, organization_group AS organization, phase, coalesce(funding_type, 'total') AS funding_type,
-        title AS appropriation_title, sum(value_usd_millions) AS amount_usd_millions, count(*) AS lines,
+        title AS appropriation_title, sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions, count(*) AS lines,
         scope, column_key AS exhibit_column,
-        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ')
+        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ' ORDER BY regexp_extract(fact_source, '\S+$'))
             AS source,
         edition
     FROM (
@@ -75,7 +75,7 @@ exhibits AS (
 greenbook_table AS (
     -- the Green Book's table of DoD budget authority by public law title: one organization (the whole department),
     -- titles, no budget function; the longest such series
-    SELECT arg_max(line_item, years) AS line_item
+    SELECT arg_max(line_item, (years, line_item)) AS line_item
     FROM (
         SELECT line_item, count(DISTINCT period) AS years
         FROM facts
@@ -108,8 +108,8 @@ deflators AS (
             WHEN appropriation_title ILIKE 'revolving%' THEN 'revolving and management funds'
             WHEN appropriation_title ILIKE 'total dep%' THEN 'total'
         END AS appropriation_title,
-        any_value(value) AS deflator,
-        any_value(CAST(regexp_extract(unit, '(\d{4}) = 100', 1) AS INTEGER)) AS deflator_base_year
+        min(value) AS deflator,
+        min(CAST(regexp_extract(unit, '(\d{4}) = 100', 1) AS INTEGER)) AS deflator_base_year
     FROM marts.budget_facts
     WHERE is_preferred AND measure = 'budget_authority_deflator' AND appropriation_title IS NOT NULL
     GROUP BY ALL

@@ -15,7 +15,7 @@ keyed AS (
         fact_source, entity_code, period, period_type, measure, coalesce(price_basis, '') AS price_basis, phase,
         coalesce(funding_type, '') AS funding_type, coalesce(category, '') AS category,
         coalesce(appropriation_title, '') AS appropriation_title, coalesce(organization, '') AS organization,
-        coalesce(line_item, '') AS line_item, edition, vintage, any_value(unit) AS unit, max(value) AS value,
+        coalesce(line_item, '') AS line_item, edition, vintage, min(unit) AS unit, max(value) AS value,
         count(*) AS figures
     FROM facts
     GROUP BY ALL

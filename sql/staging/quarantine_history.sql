@@ -1,0 +1,16 @@
+-- staging.quarantine_history
+-- Grain: one row per rejected input row and broken rule, as the previously published marts.quarantine held it.
+-- Units: none. Made when a run starts, from the published warehouse (empty on a first build); marts.quarantine
+--   merges it with this run's rejections so that no rejected row is forgotten when its file is fixed or removed.
+CREATE TABLE IF NOT EXISTS staging.quarantine_history (
+    file VARCHAR NOT NULL,
+    sheet VARCHAR,
+    "row" BIGINT,
+    "column" VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    value VARCHAR,
+    first_run_id VARCHAR NOT NULL,
+    first_quarantined_at TIMESTAMP NOT NULL,
+    run_id VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP NOT NULL
+);
