@@ -13,15 +13,23 @@ export DAGSTER_HOME := $(CURDIR)/data_marts/dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: build test dev sql report clean env
+.PHONY: build test bench dev sql report clean env
 
 build: $(STAMP)
 	$(BIN)/milspace build
 
 test: $(STAMP)
-	$(BIN)/ruff check pipelines tests scripts
-	$(BIN)/ruff format --check pipelines tests scripts
+	$(BIN)/ruff check pipelines tests scripts benchmarks
+	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 	$(BIN)/python -m pytest
+
+# Benchmarks, recorded in benchmarks/RESULTS.md: the starter build, the report site, strategy scoring, and
+# 1 and 10 million generated budget lines through the pipeline against bare DuckDB (about 15 minutes, 6 GB of disk).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/starter_build.py --record
+	$(BIN)/python benchmarks/render_site.py --root benchmarks/data/roots/starter --record
+	$(BIN)/python benchmarks/score_corpus.py --record
+	$(BIN)/python benchmarks/scale.py --record
 
 # The Dagster UI on the same definitions as `make build`, with a persistent Dagster home.
 dev: $(STAMP)
@@ -42,6 +50,7 @@ env: $(STAMP)
 # Everything generated: the environments, the warehouse, the Dagster home and the report.
 clean:
 	rm -rf $(VENV) $(TOOLS) data_marts/build data_marts/dagster_home data_marts/logs $(WAREHOUSE) reports/*.html
+	rm -rf benchmarks/data
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 $(UV):

@@ -20,10 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import record  # noqa: E402
 from pipelines.paths import Layout  # noqa: E402
 from pipelines.report.build import render_site  # noqa: E402
-
-MARKER = "<!-- render_site -->"
 
 
 def main() -> None:
@@ -49,15 +48,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if args.record:
-        results = ROOT / "benchmarks" / "RESULTS.md"
-        text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-        block = f"{MARKER}\n## Report site\n\n" + "\n".join(lines) + f"\n{MARKER}\n"
-        if MARKER in text:
-            before, _, rest = text.partition(MARKER)
-            text = before + block + rest.partition(MARKER + "\n")[2]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block
-        results.write_text(text, encoding="utf-8")
+        record("render_site", "Report site", lines)
 
 
 if __name__ == "__main__":

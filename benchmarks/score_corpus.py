@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import record  # noqa: E402
 from pipelines.text.money import find_money  # noqa: E402
 from pipelines.text.score import Lexicon, score  # noqa: E402
 
@@ -32,7 +33,6 @@ FILLER = (
     "economic building ensure continue across system years future new effort response strategic environment "
     "challenges cooperation information critical infrastructure resilience investment technology forces"
 ).split()
-MARKER = "<!-- score_corpus -->"
 
 
 def corpus(documents: int, words: int, lexicon_terms: list[str], seed: int) -> list[list[str]]:
@@ -92,20 +92,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if args.record:
-        record(lines)
-
-
-def record(lines: list[str]) -> None:
-    results = ROOT / "benchmarks" / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    block = f"{MARKER}\n## Strategy-document scoring\n\n" + "\n".join(lines) + f"\n{MARKER}\n"
-    if MARKER in text:
-        before, _, rest = text.partition(MARKER)
-        _, _, after = rest.partition(MARKER + "\n")
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    results.write_text(text, encoding="utf-8")
+        record("score_corpus", "Strategy-document scoring", lines)
 
 
 if __name__ == "__main__":

@@ -200,9 +200,11 @@ def _say_where_it_went(layout: Layout, path: str, out) -> None:
 
 def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None) -> int:
     """Detect, read and check one published file; print what was found; optionally write the tidy lines."""
+    import dataclasses
+
     import polars as pl
 
-    from pipelines.published import check_file
+    from pipelines.published import LineStream, check_file
     from pipelines.sources.budget_lines import NationNames
 
     out = out or sys.stdout
@@ -212,6 +214,11 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None)
     codes = pl.read_csv(layout.reference / "nations.csv", infer_schema=False).get_column("code").to_list()
     shown = layout.display(path)
     checked = check_file(path, shown, names, codes)
+    if checked.streamed:  # a format the pipeline reads in batches: here, read it all to describe it
+        stream = LineStream(checked, path, codes)
+        parts = list(stream)
+        checked = stream.checked()
+        checked = dataclasses.replace(checked, lines=pl.concat(parts) if parts else checked.lines)
     if checked.status != "loaded":
         raise MilspaceError(checked.error)
     lines = checked.lines

@@ -7,23 +7,25 @@ other files go on; rows that break the contract are rejected with their rule, ne
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandera.polars as pa
 import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.paths import Layout
-from pipelines.quality import apply_contract, bind_references
+from pipelines.quality import Checked, apply_contract, bind_references
 from pipelines.schemas import BudgetLine
-from pipelines.sources.budget_lines import NationNames, empty_lines, empty_reconciliations
+from pipelines.sources.budget_lines import NationNames, ReadResult, empty_lines, empty_reconciliations
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 from pipelines.sources.probe import Probe
-from pipelines.sources.registry import UnknownFormat, all_measures, companion, read_file
+from pipelines.sources.registry import UnknownFormat, all_measures, companion, read_file, readers
 from pipelines.text.extract import looks_like_document
 
 #: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
@@ -50,6 +52,14 @@ class CheckedFile:
     reconciliations: pl.DataFrame = field(default_factory=empty_reconciliations)
     notes: tuple[str, ...] = ()
     error: str | None = None
+    #: Read in batches when it is loaded (a format with STREAMED, such as milspace_lines), not held in `lines`.
+    streamed: bool = False
+    #: Lines loaded from a streamed file, known once it has been loaded (`LineStream`).
+    streamed_rows: int | None = None
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.streamed_rows if self.streamed_rows is not None else self.lines.height
 
     @property
     def rows_rejected(self) -> int:
@@ -67,7 +77,7 @@ class CheckedFile:
             "source_format": self.source_format,
             "source": self.source,
             "edition": self.edition,
-            "rows_loaded": self.lines.height,
+            "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "error": self.error,
             "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -107,6 +117,9 @@ def check_file(
         return CheckedFile(
             shown, sha, size, "companion", source_format=reader.FORMAT, source=reader.SOURCE, notes=(described,)
         )
+    streamed = _streamed_reader(path, shown)
+    if isinstance(streamed, CheckedFile):
+        return dataclasses.replace(streamed, sha256=sha, bytes=size)
     try:
         result = read_file(path, shown, names)
     except UnknownFormat as exc:
@@ -115,11 +128,7 @@ def check_file(
         return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
     except InputFileError as exc:
         return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
-    schema = bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
-    parsed = ParsedFile(frame=result.lines, rejected=result.rejected, sha256=sha, rows_read=result.lines.height)
-    checked = apply_contract(
-        parsed, schema, shown, unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
-    )
+    checked = _contract(result, contract(nation_codes), shown)
     return CheckedFile(
         file=shown,
         sha256=sha,
@@ -133,6 +142,80 @@ def check_file(
         reconciliations=result.reconciliations,
         notes=result.notes,
     )
+
+
+def contract(nation_codes: Collection[str]) -> pa.DataFrameSchema:
+    """The BudgetLine contract, with the known nations and every reader's measures."""
+    return bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
+
+
+def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Checked:
+    parsed = ParsedFile(frame=result.lines, rejected=result.rejected, sha256="", rows_read=result.lines.height)
+    return apply_contract(
+        parsed, schema, shown, unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
+    )
+
+
+def _streamed_reader(path: Path, shown: str) -> CheckedFile | None:
+    """For a file of a format read in batches at load time: its CheckedFile (loaded, or unreadable when even
+    its header cannot be read), without reading its rows. None for every other file."""
+    probe = Probe(path, shown)
+    try:
+        reader = next((r for r in readers() if getattr(r, "STREAMED", False) and r.sniff(probe)), None)
+    except InputFileError:
+        reader = None
+    finally:
+        probe.close()
+    if reader is None:
+        return None
+    try:
+        reader.check_header(path, shown)
+    except InputFileError as exc:
+        return CheckedFile(shown, "", 0, "unreadable", source_format=reader.FORMAT, error=str(exc))
+    return CheckedFile(
+        shown, "", 0, "loaded", source_format=reader.FORMAT, source=reader.SOURCE, edition=reader.EDITION, streamed=True
+    )
+
+
+class LineStream:
+    """A streamed file's budget lines, batch by batch, each checked against the BudgetLine contract as it is
+    read: iterate it for the valid lines of each batch (to load them); the rejected rows, the lines loaded and
+    any error that stopped the reading are kept here. Memory holds one batch, whatever the file's size."""
+
+    def __init__(self, file: CheckedFile, path: Path, nation_codes: Collection[str], progress=None):
+        self.file, self.path, self.progress = file, path, progress
+        self.schema = contract(nation_codes)
+        self.rows_loaded, self.rows_read, self.error = 0, 0, None
+        self._rejected: list[pl.DataFrame] = []
+
+    @property
+    def reader(self):
+        return next(r for r in readers() if r.FORMAT == self.file.source_format)
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        reader = self.reader
+        try:
+            for batch in reader.batches(self.path, self.file.file):
+                checked = _contract(batch, self.schema, self.file.file)
+                renamed = getattr(reader, "SOURCE_COLUMNS", {})
+                if checked.rejected.height and renamed:  # name the file's own column, not the budget-line one
+                    column = pl.col("column").replace(renamed)
+                    checked = Checked(checked.valid, checked.rejected.with_columns(column))
+                self.rows_read += batch.lines.height + batch.rejected.select("row").n_unique()
+                self.rows_loaded += checked.valid.height
+                self._rejected.append(checked.rejected)
+                if self.progress is not None:
+                    self.progress(f"{self.file.file}: {self.rows_read:,} rows read, {self.rows_loaded:,} lines loaded")
+                yield checked.valid
+        except InputFileError as exc:
+            self.error = str(exc)
+
+    def checked(self) -> CheckedFile:
+        """The file as loaded: its lines counted and its rejected rows (or unreadable, with the error)."""
+        if self.error is not None:
+            return dataclasses.replace(self.file, status="unreadable", error=self.error, streamed_rows=0)
+        rejected = pl.concat(self._rejected) if self._rejected else empty_rejected()
+        return dataclasses.replace(self.file, rejected=rejected, streamed_rows=self.rows_loaded)
 
 
 def inbox_files(layout: Layout) -> list[Path]:
@@ -151,7 +234,12 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
         if progress is not None:
             progress(
                 f"{checked.file}: {checked.status}"
-                + (f" as {checked.source_format}, {checked.lines.height:,} lines" if checked.status == "loaded" else "")
+                + (
+                    f" as {checked.source_format}, "
+                    + ("read in batches when loaded" if checked.streamed else f"{checked.lines.height:,} lines")
+                    if checked.status == "loaded"
+                    else ""
+                )
             )
         results.append(checked)
     return results

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,30 @@ def header_comment(path: Path) -> str:
     return "\n".join(lines).strip()
 
 
+#: DuckDB's memory for each connection of a build (it spills to a temporary folder beside the working copy past
+#: it, so a build of ten million lines stays within about 2.5 GB). $MILSPACE_DUCKDB_MEMORY changes it, e.g. "4GB".
+MEMORY_LIMIT = "1.5GB"
+
+
+def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with milspace's memory limit (see MEMORY_LIMIT)."""
+    limit = os.environ.get("MILSPACE_DUCKDB_MEMORY", "").strip() or MEMORY_LIMIT
+    try:
+        return duckdb.connect(str(path), config={"memory_limit": limit})
+    except (duckdb.InvalidInputException, duckdb.ParserException) as exc:
+        raise WarehouseError(f"MILSPACE_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB reads ({exc})") from None
+
+
+#: The working copy each run of this process holds open (see Warehouse.working).
+_OPEN: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def _release(path: Path) -> None:
+    held = _OPEN.pop(path, None)
+    if held is not None:
+        held.close()
+
+
 @dataclass(frozen=True)
 class Warehouse:
     layout: Layout
@@ -69,7 +93,7 @@ class Warehouse:
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         if not fresh and self.published.exists():
             shutil.copyfile(self.published, path)
-        with duckdb.connect(str(path)) as con:
+        with connect(path) as con:
             for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             self._carry_quarantine(con)
@@ -115,21 +139,37 @@ class Warehouse:
         path = self.working_path(run_id)
         if not path.exists():
             self._prepare(path, fresh)
-        con = duckdb.connect(str(path))
+        if path not in _OPEN:
+            # Held open until the run publishes or is discarded: DuckDB then shares this database with every
+            # later connection of the run instead of opening the file and writing a checkpoint at each step.
+            _OPEN[path] = connect(path)
+        con = connect(path)
         try:
             yield con
         finally:
             con.close()
 
-    def load_staging(self, run_id: str, table: str, frame: pl.DataFrame, *, fresh: bool = False) -> int:
-        """(Re)create `staging.<table>` from its SQL file and insert the frame's rows by column name."""
+    def load_staging(
+        self,
+        run_id: str,
+        table: str,
+        frames: pl.DataFrame | Iterable[pl.DataFrame],
+        *,
+        fresh: bool = False,
+    ) -> int:
+        """(Re)create `staging.<table>` from its SQL file and insert the rows of a frame, or of each frame an
+        iterable yields (a file read in batches: one batch in memory at a time), by column name, in one
+        transaction."""
         ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        frames = [frames] if isinstance(frames, pl.DataFrame) else frames
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             con.execute(ddl)
-            con.register("incoming", frame.to_arrow())
-            con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
-            con.unregister("incoming")
+            for frame in frames:
+                if frame.height:
+                    con.register("incoming", frame)  # DuckDB scans the Polars frame through Arrow, no copy
+                    con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
+                    con.unregister("incoming")
             con.execute("COMMIT")
             return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 
@@ -158,11 +198,49 @@ class Warehouse:
                 params = [files, folder, keep or []]
             con.execute(f"DELETE FROM staging.{table} WHERE {where}", params)
             if frame.height:
-                con.register("incoming", frame.to_arrow())
+                con.register("incoming", frame)
                 con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
                 con.unregister("incoming")
             con.execute("COMMIT")
         return frame.height
+
+    def spool(self, run_id: str) -> Path:
+        """A folder for this run's files on their way into the warehouse (removed with the working copy)."""
+        folder = Path(str(self.working_path(run_id)) + ".spool")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def load_staging_files(self, run_id: str, table: str, files: list[Path], *, fresh: bool = False) -> int:
+        """(Re)create `staging.<table>` from its SQL file and load these Parquet files into it, by column name,
+        in one statement: DuckDB reads them in parallel, within its memory limit, and writes the table's row
+        groups as it goes (the rows need not keep an order: each carries its file and row)."""
+        ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        with self.working(run_id, fresh=fresh) as con:
+            con.execute("SET preserve_insertion_order = false")
+            con.execute("BEGIN")
+            con.execute(ddl)
+            if files:
+                con.execute(
+                    f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
+                )
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+    def create_view(self, run_id: str, name: str, *, fresh: bool = False) -> int:
+        """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
+        built before it became a view may hold); the rows it shows."""
+        ddl = sql_file("staging", name).read_text(encoding="utf-8")
+        with self.working(run_id, fresh=fresh) as con:
+            con.execute("BEGIN")
+            kind = con.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = ?",
+                [name],
+            ).fetchone()
+            if kind is not None and kind[0] == "BASE TABLE":
+                con.execute(f"DROP TABLE staging.{name}")
+            con.execute(ddl)
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0]
 
     def replace_quarantine(
         self,
@@ -203,7 +281,8 @@ class Warehouse:
         path = self.working_path(run_id)
         if not path.exists():
             raise WarehouseError(f"Nothing to publish: this run has no working copy at {path}")
-        with duckdb.connect(str(path)) as con:
+        _release(path)
+        with connect(path) as con:
             con.execute("CHECKPOINT")
             tables = con.execute(
                 "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() ORDER BY 1"
@@ -216,6 +295,8 @@ class Warehouse:
             os.fsync(handle.fileno())
         self.published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, self.published)
+        for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
+            shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
         directory = os.open(self.published.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -230,8 +311,11 @@ class Warehouse:
     def discard(self, run_id: str) -> None:
         """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
         path = self.working_path(run_id)
+        _release(path)
         for leftover in (path, Path(str(path) + ".wal")):
             leftover.unlink(missing_ok=True)
+        for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
+            shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
         shutil.rmtree(self.staged_report(run_id), ignore_errors=True)
 
 
@@ -245,7 +329,8 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     file that was published when it opened, and a new connection sees the newest build."""
     if not path.exists():
         raise WarehouseError(f"No warehouse at {path}: run `make build` (or `milspace build`) first.")
-    con = duckdb.connect()
+    _release(path)  # a run's working copy (the report is drawn from it): its writer lets go, then it is read
+    con = connect()
     try:
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")

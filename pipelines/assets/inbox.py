@@ -6,31 +6,20 @@ import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.ingest import ValidatedTable
-from pipelines.published import UNREADABLE_RULE, CheckedFile, combined, read_inbox, set_aside
+from pipelines.load_inbox import load_inbox
+from pipelines.published import CheckedFile, read_inbox, set_aside
 from pipelines.sources.budget_lines import NationNames
-from pipelines.sources.described_csv import empty_rejected
-from pipelines.sources.registry import measure_table
 from pipelines.warehouse import header_comment, sql_file
-
-INBOX_FOLDER = "data_raw/inbox/"
 
 
 def _files_table(files: list[CheckedFile]) -> str:
     rows = [
-        f"| {f.file} | {f.status} | {f.source_format or ''} | {f.edition or ''} | {f.lines.height:,} | "
+        f"| {f.file} | {f.status} | {f.source_format or ''} | {f.edition or ''} | "
+        f"{'at load' if f.streamed else format(f.lines.height, ',')} | "
         f"{f.rows_rejected:,} | {(f.error or '').replace('|', '/')} |"
         for f in files
     ]
     return "\n".join(["| file | status | format | edition | lines | rejected rows | error |", "|---" * 7 + "|", *rows])
-
-
-def _unreadable_rows(files: list[CheckedFile]) -> pl.DataFrame:
-    """One quarantine row per file that could not be read at all, so the quarantine keeps it after it is fixed."""
-    rows = [
-        {"file": f.file, "sheet": None, "row": None, "column": "(file)", "rule": UNREADABLE_RULE, "value": f.error}
-        for f in files
-    ]
-    return pl.DataFrame(rows, schema=empty_rejected().schema)
 
 
 @dg.asset(
@@ -49,22 +38,25 @@ def inbox_budget_lines(
     nation_names: ValidatedTable,
 ) -> dg.Output:
     """Every file in data_raw/inbox/ (SIPRI workbooks, World Bank and OWID files, NATO tables, DoD exhibits,
-    Green Book tables), detected by content, read into budget lines and checked against the BudgetLine
-    contract. A file no reader recognises, or that a reader cannot read, is recorded with the reason, moved to
-    data_raw/inbox/rejected/ beside a note of the reason, and the other files go on; rows that break the
-    contract are quarantined with the rule."""
+    Green Book tables, milspace budget lines), detected by content, read into budget lines and checked against
+    the BudgetLine contract. A file no reader recognises, or that a reader cannot read, is recorded with the
+    reason, moved to data_raw/inbox/rejected/ beside a note of the reason, and the other files go on; rows that
+    break the contract are quarantined with the rule. Files in the milspace budget-lines format (CSV or Parquet,
+    any size) are only detected here: staging/budget_lines reads, checks and loads them batch by batch."""
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
     files = read_inbox(milspace.layout(), names, nations.valid.get_column("code").to_list(), progress=context.log.info)
     unreadable = [f for f in files if f.status == "unreadable"]
     for f in unreadable:
         moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id)
         context.log.warning(f"{f.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
+    # Files of a streamed format are read when they are loaded (staging/budget_lines), so only there is a count.
+    counted = {} if any(f.streamed for f in files) else {"dagster/row_count": sum(f.lines.height for f in files)}
     return dg.Output(
         files,
         metadata={
+            **counted,
             "files": len(files),
             "unreadable_files": len(unreadable),
-            "dagster/row_count": sum(f.lines.height for f in files),
             "rows_rejected": sum(f.rows_rejected for f in files),
             "files_read": dg.MetadataValue.md(_files_table(files)) if files else "the inbox is empty",
         },
@@ -73,39 +65,30 @@ def inbox_budget_lines(
 
 @dg.asset(
     key=["staging", "budget_lines"],
-    ins={"files": dg.AssetIn(key=["inbox", "budget_lines"])},
+    ins={"files": dg.AssetIn(key=["inbox", "budget_lines"]), "nations": dg.AssetIn(key=["reference", "nations"])},
     group_name="staging",
     description=header_comment(sql_file("staging", "budget_lines")),
     kinds={"duckdb"},
 )
 def staging_budget_lines(
-    context: dg.AssetExecutionContext, milspace: MilspaceResource, files: list[CheckedFile]
+    context: dg.AssetExecutionContext, milspace: MilspaceResource, nations: ValidatedTable, files: list[CheckedFile]
 ) -> dg.MaterializeResult:
-    warehouse = milspace.warehouse()
-    run, fresh = context.run_id, milspace.fresh
-    loaded = [f for f in files if f.status == "loaded"]
-    lines, rejected, reconciliations = combined(loaded)
-    rejected = pl.concat([rejected, _unreadable_rows([f for f in files if f.status == "unreadable"])])
-    rows = warehouse.load_staging(run, "budget_lines", lines, fresh=fresh)
-    warehouse.load_staging(run, "reconciliations", reconciliations, fresh=fresh)
-    warehouse.load_staging(run, "measures", pl.DataFrame(measure_table()), fresh=fresh)
-    documents = [f.file for f in files if f.status == "document"]  # recorded by the strategy documents' asset
-    warehouse.replace_quarantine(run, [], rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
-    read = [f.source_record("inbox") for f in files if f.status != "document"]
-    warehouse.replace_rows(
-        run,
-        "sources",
-        pl.DataFrame(read) if read else pl.DataFrame(),
-        [],
-        folder=INBOX_FOLDER,
-        keep=documents,
-        fresh=fresh,
+    codes = nations.valid.get_column("code").to_list()
+    done = load_inbox(
+        milspace.layout(),
+        context.run_id,
+        files,
+        codes,
+        fresh=milspace.fresh,
+        log=context.log.info,
+        warn=context.log.warning,
     )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": rows,
+            "dagster/row_count": done.rows,
             "table": "staging.budget_lines",
-            "reconciliations": reconciliations.height,
-            "reconciliations_failed": reconciliations.filter(~pl.col("passed")).height,
+            "rows_rejected": done.rows_rejected,
+            "reconciliations": done.reconciliations.height,
+            "reconciliations_failed": done.reconciliations.filter(~pl.col("passed")).height,
         }
     )

@@ -194,7 +194,7 @@ space_lines_starter AS (
     FROM staging.us_space_program_lines
 ),
 
-inbox AS (
+inbox AS NOT MATERIALIZED (
     SELECT
         source AS fact_source,
         source,
@@ -237,7 +237,7 @@ inbox AS (
     FROM staging.budget_lines
 ),
 
-unioned AS (
+unioned AS NOT MATERIALIZED (
     SELECT * FROM sipri_starter
     UNION ALL BY NAME SELECT * FROM worldbank_starter
     UNION ALL BY NAME SELECT * FROM us_budget_starter
@@ -278,7 +278,7 @@ sources AS (
     SELECT file, origin FROM staging.sources
 ),
 
-conformed AS (
+conformed AS NOT MATERIALIZED (
     SELECT
         unioned.* EXCLUDE (source_measure),
         coalesce(measure_map.measure, unioned.source_measure) AS measure,
@@ -309,6 +309,12 @@ conformed AS (
     LEFT JOIN sources USING (file)
 ),
 
+-- Ranking files needs a window over every row of a publisher; where a publisher has one file (a single large
+-- line-level file, say), every row is that file's and ranks first, so only publishers with several files are ranked.
+multi_file_sources AS (
+    SELECT fact_source FROM unioned GROUP BY fact_source HAVING count(DISTINCT file) > 1
+),
+
 ranked AS (
     SELECT
         *,
@@ -318,6 +324,11 @@ ranked AS (
             ORDER BY vintage DESC, origin = 'inbox' DESC, file DESC
         ) AS file_rank
     FROM conformed
+    WHERE fact_source IN (SELECT fact_source FROM multi_file_sources)
+    UNION ALL
+    SELECT *, 1 AS file_rank
+    FROM conformed
+    WHERE fact_source NOT IN (SELECT fact_source FROM multi_file_sources)
 ),
 
 final AS (

@@ -10,6 +10,12 @@ WITH facts AS (
     WHERE origin = 'inbox' AND value IS NOT NULL AND NOT is_memo
 ),
 
+-- only a publisher with two editions in the inbox can have revised a figure (this keeps a large single-edition
+-- file out of the self-join below)
+revised_sources AS (
+    SELECT fact_source FROM facts GROUP BY fact_source HAVING count(DISTINCT edition) > 1
+),
+
 keyed AS (
     SELECT
         fact_source, entity_code, period, period_type, measure, coalesce(price_basis, '') AS price_basis, phase,
@@ -18,6 +24,7 @@ keyed AS (
         coalesce(line_item, '') AS line_item, edition, vintage, min(unit) AS unit, max(value) AS value,
         count(*) AS figures
     FROM facts
+    WHERE fact_source IN (SELECT fact_source FROM revised_sources)
     GROUP BY ALL
     HAVING count(*) = 1
 ),

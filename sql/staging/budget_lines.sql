@@ -1,49 +1,56 @@
 -- staging.budget_lines
 -- Grain: one row per published figure: a source line (file, sheet, row) and column, that is one period and one
 -- measure, read from the files in data_raw/inbox/ by the reader their content matches, after the BudgetLine contract.
+-- A view: the lines of files read whole (staging.published_lines) and the lines of milspace budget-lines files
+-- (staging.milspace_lines) in the same budget-line shape. The second part gives each column the value the reader
+-- pipelines/sources/milspace_lines.py gives it when it checks the lines; tests/test_scale.py holds them equal.
 -- Units: value is in `unit`; value * unit_factor is in whole `currency` units (or persons, items); shares are
 -- percent. period is a calendar or fiscal year (period_type; fiscal_year_start_month 10 = US federal FY).
-CREATE OR REPLACE TABLE staging.budget_lines (
-    source VARCHAR NOT NULL,
-    source_format VARCHAR NOT NULL,
-    edition VARCHAR NOT NULL,
-    file VARCHAR NOT NULL,
-    sheet VARCHAR,
-    "row" BIGINT NOT NULL,
-    source_column VARCHAR,
-    entity_code VARCHAR NOT NULL,
-    entity_name VARCHAR NOT NULL,
-    entity_kind VARCHAR NOT NULL,
-    period INTEGER NOT NULL,
-    period_type VARCHAR NOT NULL,
-    fiscal_year_start_month INTEGER,
-    measure VARCHAR NOT NULL,
-    phase VARCHAR NOT NULL,
-    fdp_phase VARCHAR NOT NULL,
-    funding_type VARCHAR,
-    category VARCHAR,
-    account VARCHAR,
-    account_title VARCHAR,
-    organization VARCHAR,
-    budget_activity VARCHAR,
-    budget_activity_title VARCHAR,
-    line_item VARCHAR,
-    line_item_title VARCHAR,
-    appropriation_title VARCHAR,
-    cost_type VARCHAR,
-    value DOUBLE,
-    currency VARCHAR,
-    unit_factor DOUBLE NOT NULL,
-    unit VARCHAR NOT NULL,
-    price_basis VARCHAR,
-    is_estimate BOOLEAN NOT NULL,
-    is_highly_uncertain BOOLEAN NOT NULL,
-    is_memo BOOLEAN NOT NULL,
-    is_classified_aggregate BOOLEAN NOT NULL,
-    is_total BOOLEAN NOT NULL,
-    is_space BOOLEAN NOT NULL,
-    footnotes VARCHAR,
-    missing_marker VARCHAR
-);
-COMMENT ON COLUMN staging.budget_lines.value IS 'As published, in the unit named by unit; NULL where missing_marker says why';
-COMMENT ON COLUMN staging.budget_lines.unit_factor IS 'Multiply value by this to get whole currency units (1e6 for US$ millions, 1e3 for thousands)';
+CREATE OR REPLACE VIEW staging.budget_lines AS
+SELECT * FROM staging.published_lines
+UNION ALL BY NAME
+SELECT
+    source,
+    'milspace_lines' AS source_format,
+    'milspace budget lines format 1' AS edition,
+    file,
+    CAST(NULL AS VARCHAR) AS sheet,
+    "row",
+    'amount_thousands' AS source_column,
+    nation_code AS entity_code,
+    nation_code AS entity_name,
+    'country' AS entity_kind,
+    fiscal_year AS period,
+    'fiscal_year' AS period_type,
+    CAST(NULL AS INTEGER) AS fiscal_year_start_month,
+    'budget_line_amount' AS measure,
+    phase,
+    CASE phase
+        WHEN 'request' THEN 'proposed' WHEN 'enacted' THEN 'approved'
+        WHEN 'actual' THEN 'executed' WHEN 'projection' THEN 'proposed'
+    END AS fdp_phase,
+    CAST(NULL AS VARCHAR) AS funding_type,
+    CAST(NULL AS VARCHAR) AS category,
+    account,
+    CAST(NULL AS VARCHAR) AS account_title,
+    organization,
+    CAST(NULL AS VARCHAR) AS budget_activity,
+    CAST(NULL AS VARCHAR) AS budget_activity_title,
+    program_element AS line_item,
+    title AS line_item_title,
+    CAST(NULL AS VARCHAR) AS appropriation_title,
+    CAST(NULL AS VARCHAR) AS cost_type,
+    amount_thousands AS value,
+    currency,
+    1e3::DOUBLE AS unit_factor,
+    coalesce(currency, '(no currency)') || ' thousands' AS unit,
+    'current' AS price_basis,
+    false AS is_estimate,
+    false AS is_highly_uncertain,
+    false AS is_memo,
+    false AS is_classified_aggregate,
+    false AS is_total,
+    coalesce(organization IN ('Space Force', 'Space Development Agency'), false) AS is_space,
+    CAST(NULL AS VARCHAR) AS footnotes,
+    CAST(NULL AS VARCHAR) AS missing_marker
+FROM staging.milspace_lines;

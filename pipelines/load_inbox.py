@@ -1,0 +1,100 @@
+"""Load the checked inbox files into the run's working warehouse: budget lines, quarantine and sources.
+
+The staging asset of the inbox (`pipelines/assets/inbox.py`) is this function; `benchmarks/scale.py` calls it
+too, so the benchmark measures the code a build runs. Files read whole by their reader are loaded from memory;
+files of a streamed format (milspace_lines) are read and checked here batch by batch (`LineStream`), so memory
+holds one batch whatever the file's size; each checked batch is written to a Parquet file in the run's spool
+folder, and DuckDB loads them all in one statement when the file has been read to its end. A streamed file that
+fails part-way (a damaged row 5 million rows in) loads none of its lines and costs the other files none of
+theirs: it is recorded as unreadable in marts.sources and marts.quarantine, and moved to
+data_raw/inbox/rejected/ beside a note of the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.paths import Layout
+from pipelines.published import UNREADABLE_RULE, CheckedFile, LineStream, combined, set_aside
+from pipelines.sources.described_csv import empty_rejected
+from pipelines.sources.registry import measure_table
+from pipelines.warehouse import Warehouse
+
+INBOX_FOLDER = "data_raw/inbox/"
+#: The staging tables of the streamed formats (each reader's TABLE), made by every load even when empty, since
+#: the view staging.budget_lines reads them all.
+STREAMED_TABLES = ("milspace_lines",)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the load did: lines in staging.budget_lines, and every file as finally read."""
+
+    rows: int
+    files: list[CheckedFile]
+    reconciliations: pl.DataFrame
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+def unreadable_rows(files: list[CheckedFile]) -> pl.DataFrame:
+    """One quarantine row per file that could not be read at all, so the quarantine keeps it after it is fixed."""
+    rows = [
+        {"file": f.file, "sheet": None, "row": None, "column": "(file)", "rule": UNREADABLE_RULE, "value": f.error}
+        for f in files
+    ]
+    return pl.DataFrame(rows, schema=empty_rejected().schema)
+
+
+def load_inbox(
+    layout: Layout,
+    run_id: str,
+    files: list[CheckedFile],
+    nation_codes: Collection[str],
+    *,
+    fresh: bool = False,
+    log: Callable[[str], None] = lambda _text: None,
+    warn: Callable[[str], None] = lambda _text: None,
+) -> Loaded:
+    """Load every checked inbox file into staging.budget_lines, staging.reconciliations, staging.measures, and
+    the inbox's rows of staging.quarantine and staging.sources (documents excepted: the strategy asset's)."""
+    warehouse = Warehouse(layout)
+    loaded = [f for f in files if f.status == "loaded"]
+    lines, rejected, reconciliations = combined([f for f in loaded if not f.streamed])
+    warehouse.load_staging(run_id, "published_lines", lines, fresh=fresh)
+    streams = [LineStream(f, layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
+    spool = warehouse.spool(run_id)
+    parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
+    for number, stream in enumerate(streams):
+        written = []
+        for index, batch in enumerate(stream):  # one batch in memory at a time
+            written.append(spool / f"{number:04d}-{index:06d}.parquet")
+            stream.reader.stored(batch).write_parquet(written[-1], compression="lz4", statistics=False)
+        if stream.error is None:
+            parts[stream.reader.TABLE].extend(written)
+        else:  # failed part-way: none of its lines are loaded, and it is set aside
+            moved = set_aside(layout, stream.file.file, stream.error, run_id)
+            warn(f"{stream.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
+    for table, table_parts in parts.items():
+        warehouse.load_staging_files(run_id, table, table_parts, fresh=fresh)
+    shutil.rmtree(spool, ignore_errors=True)
+    streamed = {s.file.file: s.checked() for s in streams}
+    rows = warehouse.create_view(run_id, "budget_lines", fresh=fresh)
+    files = [streamed.get(f.file, f) for f in files]
+    unreadable = unreadable_rows([f for f in files if f.status == "unreadable"])
+    rejected = pl.concat([rejected, *(f.rejected for f in streamed.values()), unreadable])
+    warehouse.load_staging(run_id, "reconciliations", reconciliations, fresh=fresh)
+    warehouse.load_staging(run_id, "measures", pl.DataFrame(measure_table()), fresh=fresh)
+    documents = [f.file for f in files if f.status == "document"]
+    warehouse.replace_quarantine(run_id, [], rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    read = [f.source_record("inbox") for f in files if f.status != "document"]
+    sources = pl.DataFrame(read) if read else pl.DataFrame()
+    warehouse.replace_rows(run_id, "sources", sources, [], folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    return Loaded(rows, files, reconciliations)
