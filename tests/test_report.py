@@ -245,3 +245,42 @@ def test_every_page_opens_offline_in_chromium_with_every_chart_drawn(site):
             browser.close()
     assert (screenshots / "index.png").stat().st_size > 10_000
     assert checked_links > 100
+
+
+def test_charts_drawn_by_worker_processes_match_those_drawn_here(tmp_path):
+    """A first build draws its charts in worker processes (pipelines/report/draw.py): the same images, and a
+    worker that cannot draw a chart fails the report with its message."""
+    from pipelines.report import draw
+
+    specs = [
+        {
+            "mark": "bar",
+            "data": {"values": [{"a": "x", "b": n}, {"a": "y", "b": 2 * n}]},
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}},
+        }
+        for n in (1, 5, 9)
+    ]
+    jobs = [(spec, tmp_path / f"{n}.svg", tmp_path / f"{n}.png") for n, spec in enumerate(specs)]
+    workers = draw.Workers(2)
+    try:
+        workers.draw(jobs)
+    finally:
+        workers.close()
+    for spec, svg, png in jobs:
+        here_svg, here_png = draw.svg_and_png(spec)
+        assert svg.read_text(encoding="utf-8") == here_svg
+        assert png.read_bytes() == here_png
+    broken = draw.Workers(1)
+    try:
+        with pytest.raises(RuntimeError, match="drawing charts failed"):
+            broken.draw(
+                [
+                    (
+                        {"layer": 3},  # not a chart vl-convert can draw
+                        tmp_path / "x.svg",
+                        tmp_path / "x.png",
+                    )
+                ]
+            )
+    finally:
+        broken.close()

@@ -1,0 +1,75 @@
+"""Draw charts' images with vl-convert, in this process or in worker processes.
+
+vl-convert draws one chart at a time per process (its JavaScript engine is single-threaded), so a site with many
+new charts (a project's first build, or new data everywhere) is drawn by `Workers`: a few plain
+`python -m pipelines.report.draw` processes, each drawing its share of the charts into the cache. This module
+imports nothing of milspace, so each worker is ready in about half a second (vl-convert's engine), and they are
+started before the site's queries when the cache is empty, to be ready when the charts are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import vl_convert
+
+
+def svg_and_png(spec: dict) -> tuple[str, bytes]:
+    """The chart's SVG, and the PNG drawn from it."""
+    svg = vl_convert.vegalite_to_svg(spec)
+    return svg, vl_convert.svg_to_png(svg)
+
+
+def keep(svg_path: Path, png_path: Path, images: tuple[str, bytes]) -> None:
+    """Write both images, each by an atomic rename (a reader never sees half an image)."""
+    for path, content in ((svg_path, images[0].encode("utf-8")), (png_path, images[1])):
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+
+
+class Workers:
+    """`processes` worker processes, started now so that their engines warm up while the caller does other work
+    (the site's queries), then given their charts by `draw`. `close` stops any that are still running."""
+
+    def __init__(self, processes: int):
+        command = [sys.executable, "-m", "pipelines.report.draw"]
+        self.workers = [
+            subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(processes)
+        ]
+
+    def draw(self, jobs: list[tuple[dict, Path, Path]]) -> None:
+        """Draw (spec, svg path, png path) jobs, shared among the workers; RuntimeError with the first failure."""
+        count = len(self.workers)
+        shares = [[{"spec": s, "svg": str(v), "png": str(p)} for s, v, p in jobs[n::count]] for n in range(count)]
+        for worker, share in zip(self.workers, shares, strict=True):
+            worker.stdin.write(json.dumps(share))
+            worker.stdin.close()
+        errors = [(worker.wait(), worker.stderr.read()) for worker in self.workers]
+        for code, error in errors:
+            if code:
+                raise RuntimeError(f"drawing charts failed (exit {code}): {error.strip()[-2000:]}")
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def main() -> None:
+    """A worker: read its jobs (JSON, on standard input), draw each into its cache files."""
+    import vl_convert as engine
+
+    engine.vegalite_to_svg({"mark": "point"})  # start the JavaScript engine while the jobs are being prepared
+    for job in json.loads(sys.stdin.read() or "[]"):
+        keep(Path(job["svg"]), Path(job["png"]), svg_and_png(job["spec"]))
+
+
+if __name__ == "__main__":
+    main()
