@@ -73,8 +73,9 @@ def _build(layout: Layout, out) -> int:
 
     from pipelines.definitions import BUILD_JOB, defs
     from pipelines.progress import progress_logger
-    from pipelines.warehouse import Warehouse, read_only
+    from pipelines.warehouse import Warehouse, connect, read_only
 
+    connect().close()  # a bad MILSPACE_DUCKDB_MEMORY is said once, before any step runs
     started = time.perf_counter()
     job = defs.resolve_job_def(BUILD_JOB)
     steps = len(job.graph.node_defs)  # one step per asset and per asset check

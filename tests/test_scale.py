@@ -255,7 +255,7 @@ def test_inspect_reads_a_streamed_file_whole(tmp_path, capsys):
     assert f"{3_000 - bad:,} loaded; {bad:,} source rows rejected" in out
 
 
-def test_duckdb_memory_limit_can_be_set_and_a_bad_one_is_named(tmp_path, monkeypatch):
+def test_duckdb_memory_limit_can_be_set_and_a_bad_one_is_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MILSPACE_DUCKDB_MEMORY", "700MB")
     with connect(tmp_path / "a.duckdb") as con:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
@@ -263,6 +263,12 @@ def test_duckdb_memory_limit_can_be_set_and_a_bad_one_is_named(tmp_path, monkeyp
     monkeypatch.setenv("MILSPACE_DUCKDB_MEMORY", "lots")
     with pytest.raises(WarehouseError, match="MILSPACE_DUCKDB_MEMORY='lots'"):
         connect(tmp_path / "b.duckdb")
+    layout = make_root(tmp_path / "root")
+    monkeypatch.setenv("MILSPACE_ROOT", str(layout.root))
+    assert cli.main(["build"]) == 1  # said once, before anything runs
+    said = capsys.readouterr().err
+    assert said.count("MILSPACE_DUCKDB_MEMORY='lots' is not a memory size DuckDB reads") == 1
+    assert not layout.warehouse.exists()
 
 
 def test_scale_benchmark_runs_the_pipeline_and_the_baseline_on_a_small_file(tmp_path, monkeypatch):
