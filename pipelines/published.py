@@ -110,6 +110,8 @@ def check_file(
         paired = companion(probe)
     except InputFileError:
         paired = None
+    try:
+        streamed = _streamed_reader(probe) if paired is None else None
     finally:
         probe.close()
     if paired is not None:
@@ -117,9 +119,21 @@ def check_file(
         return CheckedFile(
             shown, sha, size, "companion", source_format=reader.FORMAT, source=reader.SOURCE, notes=(described,)
         )
-    streamed = _streamed_reader(path, shown)
-    if isinstance(streamed, CheckedFile):
-        return dataclasses.replace(streamed, sha256=sha, bytes=size)
+    if streamed is not None:
+        try:
+            streamed.check_header(path, shown)
+        except InputFileError as exc:
+            return CheckedFile(shown, sha, size, "unreadable", source_format=streamed.FORMAT, error=str(exc))
+        return CheckedFile(
+            shown,
+            sha,
+            size,
+            "loaded",
+            source_format=streamed.FORMAT,
+            source=streamed.SOURCE,
+            edition=streamed.EDITION,
+            streamed=True,
+        )
     try:
         result = read_file(path, shown, names)
     except UnknownFormat as exc:
@@ -156,25 +170,12 @@ def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Che
     )
 
 
-def _streamed_reader(path: Path, shown: str) -> CheckedFile | None:
-    """For a file of a format read in batches at load time: its CheckedFile (loaded, or unreadable when even
-    its header cannot be read), without reading its rows. None for every other file."""
-    probe = Probe(path, shown)
+def _streamed_reader(probe: Probe):
+    """The reader of a format read in batches at load time (its rows are read then, not here), or None."""
     try:
-        reader = next((r for r in readers() if getattr(r, "STREAMED", False) and r.sniff(probe)), None)
+        return next((r for r in readers() if getattr(r, "STREAMED", False) and r.sniff(probe)), None)
     except InputFileError:
-        reader = None
-    finally:
-        probe.close()
-    if reader is None:
         return None
-    try:
-        reader.check_header(path, shown)
-    except InputFileError as exc:
-        return CheckedFile(shown, "", 0, "unreadable", source_format=reader.FORMAT, error=str(exc))
-    return CheckedFile(
-        shown, "", 0, "loaded", source_format=reader.FORMAT, source=reader.SOURCE, edition=reader.EDITION, streamed=True
-    )
 
 
 class LineStream:
@@ -184,13 +185,10 @@ class LineStream:
 
     def __init__(self, file: CheckedFile, path: Path, nation_codes: Collection[str], progress=None):
         self.file, self.path, self.progress = file, path, progress
+        self.reader = next(r for r in readers() if r.FORMAT == file.source_format)
         self.schema = contract(nation_codes)
         self.rows_loaded, self.rows_read, self.error = 0, 0, None
         self._rejected: list[pl.DataFrame] = []
-
-    @property
-    def reader(self):
-        return next(r for r in readers() if r.FORMAT == self.file.source_format)
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
         reader = self.reader

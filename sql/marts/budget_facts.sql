@@ -328,7 +328,7 @@ ranked AS (
     UNION ALL
     SELECT *, 1 AS file_rank
     FROM conformed
-    WHERE fact_source NOT IN (SELECT fact_source FROM multi_file_sources)
+    WHERE NOT coalesce(fact_source IN (SELECT fact_source FROM multi_file_sources), false)  -- NULL: ranks first
 ),
 
 final AS (
