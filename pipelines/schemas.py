@@ -505,6 +505,7 @@ class BudgetLine(pa.DataFrameModel):
     period: int = pa.Field(ge=1900, le=CURRENT_YEAR + 15)
     period_type: str = pa.Field(isin=["calendar_year", "fiscal_year"])
     fiscal_year_start_month: int = pa.Field(nullable=True, ge=1, le=12)
+    fiscal_year_label: str = pa.Field(nullable=True, isin=["start", "end"])
     measure: str = references("measures")
     phase: str = pa.Field(isin=["request", "enacted", "actual", "projection"])
     fdp_phase: str = pa.Field(isin=["proposed", "approved", "executed"])
@@ -548,10 +549,16 @@ class BudgetLine(pa.DataFrameModel):
     def _missing_has_marker(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
 
-    @row_rule("a fiscal-year period names the month its fiscal year starts, or the source does not say", "period_type")
+    @row_rule(
+        "only a fiscal-year period names the month its fiscal year starts and how it is named",
+        "period_type",
+        "fiscal_year_start_month",
+        "fiscal_year_label",
+    )
     def _fiscal_month(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("period_type") == "fiscal_year") | pl.col("fiscal_year_start_month").is_null()
+            (pl.col("period_type") == "fiscal_year")
+            | (pl.col("fiscal_year_start_month").is_null() & pl.col("fiscal_year_label").is_null())
         )
 
     class Config:

@@ -40,6 +40,9 @@ BUDGET_LINE_COLUMNS: dict[str, tuple[pl.DataType, object]] = {
     "period": (pl.Int64, None),  # the year
     "period_type": (pl.String, "calendar_year"),  # calendar_year | fiscal_year
     "fiscal_year_start_month": (pl.Int64, None),  # 10 for the US federal fiscal year; NULL for calendar years
+    # how a fiscal year is named: "start" (FY N begins in calendar year N, SIPRI's financial years) or "end" (FY N
+    # ends in N: the US, the UK's 2024-25 is FY 2025 by this rule); NULL for calendar years or when unknown
+    "fiscal_year_label": (pl.String, None),
     # what
     "measure": (pl.String, None),  # declared in the reader's MEASURES
     "phase": (pl.String, "actual"),  # request | enacted | actual | projection

@@ -849,6 +849,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         "period",
         pl.lit("fiscal_year").alias("period_type"),
         pl.lit(10).alias("fiscal_year_start_month"),
+        pl.lit("end").alias("fiscal_year_label"),
         "measure",
         "phase",
         "funding_type",

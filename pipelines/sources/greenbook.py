@@ -1176,6 +1176,7 @@ def _finish(lines: list[dict], shown: str, edition: str, budget_year: int | None
         pl.lit("country").alias("entity_kind"),
         pl.lit("fiscal_year").alias("period_type"),
         pl.lit(10).alias("fiscal_year_start_month"),
+        pl.lit("end").alias("fiscal_year_label"),
     )
     return finalize(frame.drop("phase_word"))
 

@@ -417,6 +417,7 @@ def _row_line(reading: Reading, sheet: Sheet, number: int, cells: tuple, name: s
     line = {
         "sheet": sheet.name, "row": number, "entity_code": entity[0], "entity_name": name, "entity_kind": entity[1],
         "period_type": "calendar_year" if months is None else "fiscal_year",
+        "fiscal_year_label": None if months is None else "start",
         "phase": "enacted" if "§" in markers else "actual",
         "currency": _local_currency(currency_name, entity[0]) if spec.currency == "local" else spec.currency,
         "currency_name": currency_name, "unit_factor": sheet.factor, "is_total": spec.regional,
@@ -637,8 +638,9 @@ def _read_workbook(workbook, shown: str, names: NationNames) -> ReadResult:
 
 _ROW_SCHEMA = {
     "sheet": pl.String, "row": pl.Int64, "entity_code": pl.String, "entity_name": pl.String,
-    "entity_kind": pl.String, "period_type": pl.String, "phase": pl.String, "currency": pl.String,
-    "currency_name": pl.String, "unit_factor": pl.Float64, "is_total": pl.Boolean, "footnotes": pl.String,
+    "entity_kind": pl.String, "period_type": pl.String, "fiscal_year_label": pl.String, "phase": pl.String,
+    "currency": pl.String, "currency_name": pl.String, "unit_factor": pl.Float64, "is_total": pl.Boolean,
+    "footnotes": pl.String,
     "source_column": pl.List(pl.String), "period": pl.List(pl.Int64), "measure": pl.List(pl.String),
     "unit": pl.List(pl.String), "price_basis": pl.List(pl.String), "value": pl.List(pl.Float64),
     "missing_marker": pl.List(pl.String), "is_estimate": pl.List(pl.Boolean),

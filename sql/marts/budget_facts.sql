@@ -31,6 +31,7 @@ WITH sipri_starter AS (
         year AS period,
         'calendar_year' AS period_type,
         CAST(NULL AS INTEGER) AS fiscal_year_start_month,
+        CAST(NULL AS VARCHAR) AS fiscal_year_label,
         measure AS source_measure,
         'actual' AS phase,
         CAST(NULL AS VARCHAR) AS funding_type,
@@ -80,6 +81,7 @@ worldbank_starter AS (
         year AS period,
         'calendar_year' AS period_type,
         CAST(NULL AS INTEGER) AS fiscal_year_start_month,
+        CAST(NULL AS VARCHAR) AS fiscal_year_label,
         'milex_share_of_gdp' AS source_measure,
         'actual' AS phase,
         CAST(NULL AS VARCHAR) AS funding_type,
@@ -123,6 +125,7 @@ us_budget_starter AS (
         fiscal_year AS period,
         'fiscal_year' AS period_type,
         10 AS fiscal_year_start_month,
+        'end' AS fiscal_year_label,
         'budget_authority' AS source_measure,
         phase,
         CAST(NULL AS VARCHAR) AS funding_type,
@@ -166,6 +169,7 @@ space_lines_starter AS (
         fiscal_year AS period,
         'fiscal_year' AS period_type,
         10 AS fiscal_year_start_month,
+        'end' AS fiscal_year_label,
         'budget_authority' AS source_measure,
         phase,
         funding_type,
@@ -209,6 +213,7 @@ inbox AS NOT MATERIALIZED (
         period,
         period_type,
         fiscal_year_start_month,
+        fiscal_year_label,
         measure AS source_measure,
         phase,
         funding_type,
@@ -280,12 +285,13 @@ sources AS (
 
 conformed AS NOT MATERIALIZED (
     SELECT
-        unioned.* EXCLUDE (source_measure),
+        unioned.* EXCLUDE (source_measure, fiscal_year_label),
         coalesce(measure_map.measure, unioned.source_measure) AS measure,
         unioned.source_measure,
         coalesce(sources.origin, 'starter') AS origin,
         CASE
             WHEN unioned.period_type <> 'fiscal_year' THEN NULL
+            WHEN unioned.fiscal_year_label IS NOT NULL THEN unioned.fiscal_year_label
             WHEN unioned.source_format IN ('sipri_milex', 'milspace_starter') AND unioned.fact_source LIKE 'SIPRI%'
                 THEN 'start'
             ELSE 'end'

@@ -22,6 +22,7 @@ final AS (
         lines.period,
         lines.period_type,
         lines.fiscal_year_start_month,
+        lines.fiscal_year_label,
         lines.measure,
         lines.phase,
         lines.fdp_phase,

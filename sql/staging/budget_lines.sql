@@ -23,6 +23,7 @@ SELECT
     fiscal_year AS period,
     'fiscal_year' AS period_type,
     CAST(NULL AS INTEGER) AS fiscal_year_start_month,
+    CAST(NULL AS VARCHAR) AS fiscal_year_label,
     'budget_line_amount' AS measure,
     phase,
     CASE phase

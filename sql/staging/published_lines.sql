@@ -19,6 +19,7 @@ CREATE OR REPLACE TABLE staging.published_lines (
     period INTEGER NOT NULL,
     period_type VARCHAR NOT NULL,
     fiscal_year_start_month INTEGER,
+    fiscal_year_label VARCHAR,
     measure VARCHAR NOT NULL,
     phase VARCHAR NOT NULL,
     fdp_phase VARCHAR NOT NULL,
