@@ -478,6 +478,27 @@ class SourceDifference(_Provenance):
         unique = ["source_a", "source_b", "measure", "reason", "explanation"]
 
 
+class FiscalYearCalendar(_Provenance):
+    """Reference: a nation's fiscal-year calendar over a range of its fiscal years (start month and naming)."""
+
+    nation_code: str = references("nations")
+    first_fiscal_year: int = pa.Field(nullable=True, ge=1789, le=LAST_BUDGET_YEAR)
+    last_fiscal_year: int = pa.Field(nullable=True, ge=1789, le=LAST_BUDGET_YEAR)
+    start_month: int = pa.Field(ge=1, le=12, description="Month the fiscal year starts in, 1 = January.")
+    named_by: str = pa.Field(isin=["start", "end"], description="FY N begins (start) or ends (end) in year N.")
+    note: str
+    source_url: str = pa.Field(str_matches=r"^https?://")
+
+    @row_rule("last_fiscal_year is not before first_fiscal_year", "first_fiscal_year", "last_fiscal_year")
+    def _range(cls, data) -> pl.LazyFrame:
+        first, last = pl.col("first_fiscal_year"), pl.col("last_fiscal_year")
+        return data.lazyframe.select(first.is_null() | last.is_null() | (last >= first))
+
+    class Config:
+        strict = True
+        unique = ["nation_code", "first_fiscal_year"]
+
+
 class NationName(_Provenance):
     """Reference: a name as a publisher writes it, and the nation code it means."""
 
@@ -584,6 +605,7 @@ class RejectedRow(pa.DataFrameModel):
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "nations": Nation,
     "nation_names": NationName,
+    "fiscal_years": FiscalYearCalendar,
     "memberships": Membership,
     "capability_rules": CapabilityRule,
     "militarization_weights": MilitarizationWeight,

@@ -15,6 +15,7 @@ from pipelines.warehouse import header_comment, sql_file
 INPUTS: tuple[tuple[str, str], ...] = (
     ("reference", "nations"),
     ("reference", "nation_names"),
+    ("reference", "fiscal_years"),
     ("reference", "memberships"),
     ("reference", "capability_rules"),
     ("reference", "militarization_weights"),

@@ -117,6 +117,7 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, NationNames, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
+from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe, decode_head, decode_text, open_workbook
 
 FORMAT = "dod_exhibits"
@@ -848,7 +849,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         pl.lit("country").alias("entity_kind"),
         "period",
         pl.lit("fiscal_year").alias("period_type"),
-        pl.lit(10).alias("fiscal_year_start_month"),
+        start_month_expr(ENTITY_CODE, pl.col("period")).alias("fiscal_year_start_month"),
         pl.lit("end").alias("fiscal_year_label"),
         "measure",
         "phase",

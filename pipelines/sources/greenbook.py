@@ -130,6 +130,7 @@ from pipelines.sources.budget_lines import (
     rejected_rows,
 )
 from pipelines.sources.cells import figure_rule
+from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "dod_greenbook"
@@ -1175,7 +1176,7 @@ def _finish(lines: list[dict], shown: str, edition: str, budget_year: int | None
         pl.lit("United States").alias("entity_name"),
         pl.lit("country").alias("entity_kind"),
         pl.lit("fiscal_year").alias("period_type"),
-        pl.lit(10).alias("fiscal_year_start_month"),
+        start_month_expr(code, pl.col("period")).alias("fiscal_year_start_month"),
         pl.lit("end").alias("fiscal_year_label"),
     )
     return finalize(frame.drop("phase_word"))
