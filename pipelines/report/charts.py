@@ -430,8 +430,9 @@ def capability_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt
 
 
 def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VConcatChart:
-    """A nation's constant-dollar spending and share of GDP, one above the other; estimates hollow."""
-    data = frame.select("year", "constant_usd_billions", "share_of_gdp_pct", "is_estimate")
+    """A nation's constant-dollar spending (series_usd_billions, at base_year prices) and share of GDP, one above
+    the other; estimates hollow."""
+    data = frame.select("year", "series_usd_billions", "share_of_gdp_pct", "is_estimate")
 
     def panel(value: str, axis_title: str, number: str) -> alt.LayerChart:
         base = alt.Chart(data.filter(pl.col(value).is_not_null())).encode(
@@ -451,7 +452,7 @@ def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VCo
         ).properties(height=200, width=600)
 
     return alt.vconcat(
-        panel("constant_usd_billions", f"US$ billions, constant {base_year} prices", ",.2f"),
+        panel("series_usd_billions", f"US$ billions, constant {base_year} prices", ",.2f"),
         panel("share_of_gdp_pct", "Percent of GDP", ".2f"),
     ).properties(
         title=alt.Title(title, subtitle="Hollow points are SIPRI estimates"),

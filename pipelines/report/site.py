@@ -68,6 +68,38 @@ def publications(*columns: pl.Series) -> str:
     return "; ".join(sorted(n for n in names if n))
 
 
+def _agreement_finding(agreement: pl.DataFrame) -> list[str]:
+    """The headline on source agreement: SIPRI against an independent publisher (NATO) where one was read; else what
+    the World Bank's republication of SIPRI's series shows (a check of the copy, not agreement between sources)."""
+    independent = agreement.filter(pl.col("comparison") == "independent")
+    if independent.height:
+        publisher = independent.group_by("source_b").len().sort("len", descending=True)["source_b"][0]
+        rows = independent.filter(pl.col("source_b") == publisher)
+        gap = rows.select(pl.col("difference").abs().median()).item()
+        worst = rows.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
+        why = f" ({worst['reason']})" if worst["reason"] else ""
+        return [
+            f"SIPRI and {publisher}, which compile their figures separately, differ on military spending as a share "
+            f"of GDP by a median of {gap:.2f} percentage points across {rows.height} nations in {rows['year'][0]}; "
+            f"the widest gap is {worst['nation_name']}, {abs(worst['difference']):.2f} points{why}."
+        ]
+    copies = agreement.filter(pl.col("source_b") == "World Bank")
+    if not copies.height:
+        return []
+    differing = copies.filter(pl.col("difference").abs() >= 0.005)
+    text = (
+        f"The World Bank republishes SIPRI's share-of-GDP series: for {copies.height - differing.height} of the "
+        f"{copies.height} nations compared in {copies['year'][0]} its copy matches SIPRI's to 0.01 percentage points"
+    )
+    if differing.height:
+        worst = differing.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
+        text += (
+            f"; where they differ, the World Bank carries another SIPRI release (widest: {worst['nation_name']}, "
+            f"{abs(worst['difference']):.2f} points)"
+        )
+    return [text + ". Comparing independent publishers needs NATO's tables or the Green Book in the inbox."]
+
+
 class Builder:
     """Collects pages and chart exports."""
 
@@ -162,21 +194,7 @@ def _index(builder: Builder, con, series, space, sources, nations: list[tuple[st
             f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
             f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
         )
-    agreement = query(con, "source_agreement").filter(pl.col("source_b") == "World Bank")
-    if agreement.height:
-        gap = agreement.select(pl.col("difference").abs().median()).item()
-        worst = agreement.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
-        where = f"across {agreement.height} nations in {agreement['year'][0]}"
-        findings.append(
-            f"SIPRI and the World Bank agree on military spending as a share of GDP to within 0.0005 percentage "
-            f"points for half of the {agreement.height} nations compared in {agreement['year'][0]} (the World Bank "
-            f"republishes SIPRI's series); the widest gap is {worst['nation_name']}, "
-            f"{abs(worst['difference']):.3f} points."
-            if gap < 0.0005
-            else f"SIPRI and the World Bank differ on military spending as a share of GDP by a median of "
-            f"{gap:.3f} percentage points {where}; the widest gap is {worst['nation_name']}, "
-            f"{abs(worst['difference']):.3f} points."
-        )
+    findings.extend(_agreement_finding(query(con, "source_agreement")))
     documents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
     ).fetchone()
@@ -443,7 +461,8 @@ def _us_budget(builder: Builder, con, space) -> None:
                     title="US space budget lines by capability area",
                     subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
                 ),
-                f"Sources: {publications(capability['source'])} ({capability['edition'][0]}); the space lines follow "
+                f"Sources: {publications(capability['source'])} ({', '.join(sorted(set(capability['edition'])))}); "
+                "budget authority, US$ millions at current prices; the space lines follow "
                 "milspace's rule (see the methodology page).",
                 capability,
             )
@@ -471,12 +490,24 @@ def _nations(builder: Builder, con, series, base_year, sipri: str) -> list[tuple
                 builder.figure(
                     path,
                     "series",
-                    charts.nation_series(own, title=f"Military expenditure of {name}", base_year=base_year),
-                    f"Source: {sipri}.",
+                    charts.nation_series(
+                        own, title=f"Military expenditure of {name}", base_year=int(own["series_price_year"].max())
+                    ),
+                    f"Source: {sipri}."
+                    + (
+                        f" {name} has no figure for {base_year}: its spending is drawn at SIPRI's own constant "
+                        f"{int(own['series_price_year'].max())} prices (real change does not depend on the base year)."
+                        if own["constant_usd_billions"].is_null().all()
+                        and own["series_usd_billions"].is_not_null().any()
+                        else ""
+                    )
+                    + (" US figures are federal fiscal years (October-September)." if code == "USA" else ""),
                     own.select(
                         "nation_iso3",
                         "year",
-                        "constant_usd_billions",
+                        "year_type",
+                        "series_usd_billions",
+                        "series_price_year",
                         "share_of_gdp_pct",
                         "real_yoy_pct",
                         "is_estimate",

@@ -51,7 +51,8 @@ exhibit_lines AS (
 ),
 
 exhibits AS (
-    -- the whole department and the Space Force organization: full exhibits only (not the starter space extract)
+    -- the whole department and the Space Force organization: exhibits read whole (extracted_from IS NULL), not an
+    -- extract of some of their lines (the shipped space lines)
     SELECT
         period AS fiscal_year, organization_group AS organization, phase, coalesce(funding_type, 'total') AS funding_type,
         title AS appropriation_title, sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions, count(*) AS lines,
@@ -61,10 +62,10 @@ exhibits AS (
         edition
     FROM (
         SELECT *, 'DoD' AS organization_group, 'all lines of the exhibits' AS scope
-        FROM exhibit_lines WHERE source_format = 'dod_exhibits'
+        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND extracted_from IS NULL
         UNION ALL
         SELECT *, 'Space Force', 'Space Force organization'
-        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND organization = 'Space Force'
+        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND extracted_from IS NULL AND organization = 'Space Force'
         UNION ALL
         SELECT *, 'Space programs (milspace rule)', 'lines flagged is_space (the DoD exhibit reader''s rule)'
         FROM exhibit_lines WHERE is_space
