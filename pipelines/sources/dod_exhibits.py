@@ -1188,7 +1188,7 @@ def _notes(
     lineage = wide.filter(pl.col("in_lineage"))
     notes.append(
         f"is_space (milspace rule, see pipelines/sources/dod_exhibits.py): {len(space_rows):,} of "
-        f"{wide.height:,} source lines ({lineage.height:,} by the program element lineage table); is_memo: "
+        f"{wide.height:,} source lines ({lineage.height:,} in the program element lineage table); is_memo: "
         f"{wide['is_memo'].sum():,}; is_classified_aggregate: {wide['is_classified_aggregate'].sum():,}."
     )
     return tuple(notes)
