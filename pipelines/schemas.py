@@ -398,6 +398,37 @@ class FiscalYearCalendar(_Provenance):
         unique = ["nation_code", "first_fiscal_year"]
 
 
+class ProgramElementLineage(_Provenance):
+    """Reference: a program element of a US space program that milspace counts as space wherever it appears (the
+    DoD exhibit reader's is_space rule 3): renumbered into MFP 12, moved to the Space Force, or the SDA's own."""
+
+    program_element: str = pa.Field(str_matches=r"^\d{7}[A-Z]{1,3}$", description="PE number as the exhibits write it.")
+    title: str
+    lineage_kind: str = pa.Field(isin=["renumbered_to", "transferred_to_space_force", "sda", "space_program"])
+    successor_program_element: str = pa.Field(nullable=True, str_matches=r"^\d{7}[A-Z]{1,3}$")
+    organization_now: str = pa.Field(nullable=True, isin=["Space Force", "Air Force"])
+    first_space_fiscal_year: int = pa.Field(nullable=True, ge=1959, le=LAST_BUDGET_YEAR)
+    note: str
+    source_url: str = pa.Field(str_matches=r"^https?://")
+
+    @row_rule(
+        "a renumbered or transferred program element names its successor, which differs from it",
+        "lineage_kind",
+        "program_element",
+        "successor_program_element",
+    )
+    def _successor(cls, data) -> pl.LazyFrame:
+        kind, successor = pl.col("lineage_kind"), pl.col("successor_program_element")
+        needs = kind.is_in(["renumbered_to", "transferred_to_space_force"])
+        return data.lazyframe.select(
+            ~needs | (successor.is_not_null() & (successor != pl.col("program_element"))).fill_null(False)
+        )
+
+    class Config:
+        strict = True
+        unique = ["program_element"]
+
+
 class NationName(_Provenance):
     """Reference: a name as a publisher writes it, and the nation code it means."""
 
@@ -506,6 +537,7 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "nations": Nation,
     "nation_names": NationName,
     "fiscal_years": FiscalYearCalendar,
+    "program_element_lineage": ProgramElementLineage,
     "memberships": Membership,
     "capability_rules": CapabilityRule,
     "militarization_weights": MilitarizationWeight,

@@ -16,6 +16,7 @@ INPUTS: tuple[tuple[str, str], ...] = (
     ("reference", "nations"),
     ("reference", "nation_names"),
     ("reference", "fiscal_years"),
+    ("reference", "program_element_lineage"),
     ("reference", "memberships"),
     ("reference", "capability_rules"),
     ("reference", "militarization_weights"),
