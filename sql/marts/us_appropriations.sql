@@ -87,13 +87,17 @@ greenbook_table AS (
 ),
 
 greenbook AS (
+    -- the table's lines of one conformed title are its parts (several public law titles fall under 'other')
     SELECT
         period AS fiscal_year, 'DoD' AS organization, phase, coalesce(funding_type, 'total') AS funding_type,
-        title AS appropriation_title, value_usd_millions AS amount_usd_millions, 1 AS lines,
-        'Green Book table ' || line_item AS scope, CAST(NULL AS VARCHAR) AS exhibit_column, source, edition
+        title AS appropriation_title, sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
+        count(*) AS lines, 'Green Book table ' || line_item AS scope, CAST(NULL AS VARCHAR) AS exhibit_column,
+        min(source) AS source, edition
     FROM facts
     WHERE source_format = 'dod_greenbook' AND title IS NOT NULL AND category IS NULL
       AND line_item = (SELECT line_item FROM greenbook_table)
+      AND NOT (is_total AND title <> 'total')
+    GROUP BY period, phase, coalesce(funding_type, 'total'), title, line_item, edition
 ),
 
 deflators AS (
