@@ -336,6 +336,7 @@ class MilitarizationWeight(_Provenance):
     )
     weight: float = pa.Field(gt=0)
     transform: str = pa.Field(isin=["log10", "linear"])
+    in_ranking: bool = pa.Field(description="Scored for every ranked nation (else shown beside the index only).")
     description: str
 
     class Config:

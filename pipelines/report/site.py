@@ -68,6 +68,10 @@ def publications(*columns: pl.Series) -> str:
     return "; ".join(sorted(n for n in names if n))
 
 
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
 def _agreement_finding(agreement: pl.DataFrame) -> list[str]:
     """The headline on source agreement: SIPRI against an independent publisher (NATO) where one was read; else what
     the World Bank's republication of SIPRI's series shows (a check of the copy, not agreement between sources)."""
@@ -346,14 +350,15 @@ def _compare(builder: Builder, con, series, base_year, sipri: str) -> None:
                 page,
                 "militarization",
                 charts.militarization_trend(focus_index, title="Militarization index of the focus nations"),
-                "Computed by milspace from SIPRI (and NATO personnel where given); method and "
-                "weights on the methodology page.",
+                "Computed by milspace from SIPRI's series (share of GDP, of government spending, per capita, real "
+                "growth), one indicator set for every nation, normalized over every nation and year; method, weights "
+                "and where it differs from BICC on the methodology page.",
                 focus_index,
             ),
             Table(
-                ("Rank", "Nation", "Score (0-1000)", "Weight covered, %"),
+                ("Rank", "Nation", "Score (0-1000)", "Share of GDP, %", "Real growth, %"),
                 tuple(
-                    (r["rank"], r["nation_name"], r["score"], r["weight_coverage_pct"])
+                    (r["rank"], r["nation_name"], r["score"], _fmt(r["milex_share_of_gdp"]), _fmt(r["real_growth_pct"]))
                     for r in ranking.iter_rows(named=True)
                 ),
                 caption=(
@@ -431,11 +436,13 @@ def _us_budget(builder: Builder, con, space) -> None:
                     investment,
                     title="Investment against NATO's 20 percent guideline",
                     subtitle=(
-                        "NATO members: equipment share (latest year); US budgets: procurement + RDT&E of "
-                        "the titles given"
+                        "NATO members: NATO's equipment share (its latest year); US fiscal years: procurement + "
+                        "RDT&E on major equipment (budget activities 4, 5, 7), near NATO's definition"
                     ),
                 ),
-                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline.",
+                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline. US "
+                "bars are federal fiscal years (October-September) from the DoD exhibits; the broader share "
+                "(procurement + all RDT&E) is in marts.investment_share but not set against the guideline.",
                 investment,
             )
         )
