@@ -1356,7 +1356,11 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     table_titles = [found[2] for found in titles.values() if found]
     budget_year, how = _budget_year(texts, shown_years, table_titles, Path(shown).name)
     edition = f"FY {budget_year} President's Budget" if budget_year else "President's Budget (budget year not stated)"
-    edition_note = f"Edition {edition}: the budget year is from {how}."
+    edition_note = (
+        f"Edition {edition}: the budget year is from {how}."
+        if budget_year
+        else f"Edition {edition}: the workbook names no budget year and shows no fiscal year."
+    )
     return ReadResult(
         source_format=FORMAT,
         source=SOURCE,
