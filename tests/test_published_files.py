@@ -30,6 +30,25 @@ EXPECTED = {
         f"dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-{n}.xlsx": "dod_greenbook"
         for n in range(1, 27)
     },
+    **{f"dod/greenbook_fy2017/FY17 PB Green Book Chap {n}.xlsx": "dod_greenbook" for n in (1, 2, 3, 4, 5, 7)},
+    **{
+        f"dod/greenbook_fy2017/FY17 6-{name}.xlsx": "dod_greenbook"
+        for name in (
+            *("1_DoD TOA by Title", "2_DoD TOA by Category", "3_DoD TOA by Mil Dept", "4_FYDP Current"),
+            *("5_FYDP Constant", "6_Inyears Current", "6_Outyears Current", "7_Inyears Constant"),
+            *("7_Outyears Constant", "8_DoD BA by Title", "9_DoD BA by Category", "10_DoD BA by Mil Dept"),
+            *("11_DoD Outlays by Title", "12_DoD Outlays by Category", "13_DoD Outlays by Mil Dept"),
+            *("14_CivPay Current", "15_CivPay Constant", "16_Army TOA by Title", "17_Navy TOA by Title"),
+            *("18_Air Force TOA by Title", "19_Army BA by Title", "20_Navy BA by Title", "21_Air Force BA by Title"),
+            *("22_Army Outlays by Title", "23_Navy Outlays by Title", "24_Air Force Outlays by Title"),
+            *("25_DoD Base Disc BA by Title", "26_DoD Base Disc BA by Mil Dept"),
+        )
+    },
+    **{f"dod/greenbook_fy2020/FY20 PB Green Book Chap {n}.xlsx": "dod_greenbook" for n in (1, 2, 3, 4, 5, 7)},
+    **{
+        f"dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-{n}.xlsx": "dod_greenbook"
+        for n in (*range(1, 6), "6_Inyears", "6_Outyears", "7_Inyears", "7_Outyears", *range(8, 27))
+    },
 }
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Green Book files whose every table is of a kind the reader documents as skipped (end strength, civilian pay,
@@ -39,6 +58,14 @@ NO_LINES = {
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 4.xlsx",
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-14.xlsx",
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-15.xlsx",
+    "dod/greenbook_fy2017/FY17 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2017/FY17 PB Green Book Chap 4.xlsx",
+    "dod/greenbook_fy2017/FY17 6-14_CivPay Current.xlsx",
+    "dod/greenbook_fy2017/FY17 6-15_CivPay Constant.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 4.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-14.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-15.xlsx",
 }
 
 pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)")
