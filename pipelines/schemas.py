@@ -77,7 +77,23 @@ class _Provenance(pa.DataFrameModel):
     source_row: int = pa.Field(ge=2, description="Row in the file, the header being row 1.")
 
 
-class UsBudgetLine(_Provenance):
+SECONDARY_RULE = "a row cites a primary source, or says it is secondary and why (secondary_reason)"
+
+
+class _Cited(_Provenance):
+    """A curated figure: its source's address, and whether the source is the primary publication of the figure."""
+
+    source_url: str = pa.Field(str_matches=r"^https?://", description="Address of the source.")
+    source_kind: str = pa.Field(isin=["primary", "secondary"])
+    secondary_reason: str = pa.Field(nullable=True)
+
+    @row_rule(SECONDARY_RULE, "source_kind", "secondary_reason")
+    def _secondary_says_why(cls, data) -> pl.LazyFrame:
+        reason = pl.col("secondary_reason").fill_null("").str.strip_chars()
+        return data.lazyframe.select((pl.col("source_kind") == "primary") == (reason == ""))
+
+
+class UsBudgetLine(_Cited):
     """US DoD and Space Force toplines: one row per fiscal year, organization, phase, scope and title."""
 
     fiscal_year: int = pa.Field(ge=1976, le=LAST_BUDGET_YEAR, description="US federal fiscal year.")
@@ -99,7 +115,6 @@ class UsBudgetLine(_Provenance):
     amount_usd_millions: float = pa.Field(ge=0, description="US$ millions, current.")
     is_headline_scope: bool
     note: str = pa.Field(nullable=True)
-    source_url: str = pa.Field(nullable=True)
 
     @pa.check("amount_usd_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
     def _plausible(cls, data) -> pl.LazyFrame:
@@ -121,7 +136,7 @@ class UsBudgetLine(_Provenance):
         unique = ["fiscal_year", "organization", "phase", "scope", "appropriation_title"]
 
 
-class SpaceBudget(_Provenance):
+class SpaceBudget(_Cited):
     """Government space budgets: one row per body, programme, period, category, phase and source."""
 
     entity_code: str = references("nations")
@@ -137,7 +152,6 @@ class SpaceBudget(_Provenance):
     is_estimate: bool
     is_lower_bound: bool
     note: str = pa.Field(nullable=True)
-    source_url: str = pa.Field(nullable=True)
 
     @pa.check("amount_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
     def _plausible_amount(cls, data) -> pl.LazyFrame:
