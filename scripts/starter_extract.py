@@ -34,14 +34,19 @@ def schema() -> dict:
     }
 
 
+def csv_text(lines: pl.DataFrame) -> str:
+    """The extract file's text: the budget-line columns in their declared order, lines in ORDER."""
+    ordered = lines.select(list(BUDGET_LINE_COLUMNS)).sort(list(ORDER), nulls_last=False)
+    return ordered.write_csv(line_terminator="\n", null_value="")
+
+
 def write(lines: pl.DataFrame, name: str, *, title: str, description: str, source: str, url: str, terms: str) -> Path:
     """Write `lines` (finalized budget lines) to data_raw/starter/lines/<name>.csv and describe it."""
     if lines.is_empty():
         raise SystemExit(f"{name}: no lines to write")
     FOLDER.mkdir(parents=True, exist_ok=True)
     out = FOLDER / f"{name}.csv"
-    ordered = lines.select(list(BUDGET_LINE_COLUMNS)).sort(list(ORDER), nulls_last=False)
-    ordered.write_csv(out, line_terminator="\n", null_value="")
+    out.write_text(csv_text(lines), encoding="utf-8")
     package = json.loads(PACKAGE.read_text(encoding="utf-8")) if PACKAGE.exists() else _package()
     resource = {
         "name": name,
@@ -52,13 +57,13 @@ def write(lines: pl.DataFrame, name: str, *, title: str, description: str, sourc
         "description": description,
         "sources": [{"title": source, "path": url}],
         "licenses": [{"name": terms}],
-        "rows": ordered.height,
+        "rows": lines.height,
         "schema": schema(),
     }
     package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
     package["resources"].sort(key=lambda r: r["name"])
     PACKAGE.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {ordered.height:,} lines to {out.relative_to(REPO_ROOT)}")
+    print(f"wrote {lines.height:,} lines to {out.relative_to(REPO_ROOT)}")
     return out
 
 

@@ -265,8 +265,8 @@ def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
     ).properties(
         title=alt.Title(
             title,
-            subtitle="In the manner of BICC's Global Militarisation Index, comparable across nations and years; see the "
-            "methodology page",
+            subtitle="In the manner of BICC's Global Militarisation Index, comparable across nations and years; "
+            "see the methodology page",
         ),
         description="Line chart of the militarization index score, 0 to 1000, by year for the focus nations.",
     )
