@@ -722,3 +722,110 @@ def test_a_workbook_without_sipri_sheets_is_a_clear_error(tmp_path):
     path = build(tmp_path, {"Sheet1": [["hello"]]})
     with pytest.raises(InputFileError, match="x.xlsx.*without any SIPRI data sheet"):
         read(path)
+
+
+def test_one_sheet_of_the_2016_release_under_any_name_reads_as_sipri(tmp_path):
+    """Only the Current USD sheet of the 2016 release (values, no Footnotes sheet), saved as 'Sheet1': told by its
+    title ("Military expenditure by country, in current US$ m., 1988-2015") and its header, never by a name."""
+    source = openpyxl.load_workbook(shared_file(RELEASE_2016), read_only=True, data_only=True)
+    try:
+        worksheet = source["Current USD"]
+        worksheet.reset_dimensions()
+        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        source.close()
+    path = build(tmp_path, {"Sheet1": rows})
+    assert sniffs(path)
+    result = read(path)
+    assert result.rejected.height == 0
+    usa = line(result, "Sheet1", "USA", "2015")  # AD78
+    assert (usa["value"], usa["measure"], usa["price_basis"]) == (596024.0, "milex_current_usd", "current")
+    assert usa["period_type"] == "calendar_year"  # without the Footnotes sheet, footnote 34 cannot be read
+    assert result.edition == "April 2016 release"
+    assert "Edition: April 2016 release, from the last year of figures (2015) + 1, the earliest release it can be." in (
+        result.notes
+    )
+
+
+def test_a_workbook_that_is_not_sipri_is_not_taken_for_it(tmp_path):
+    table = [["Country", 2019, 2020], ["France", 1.0, 2.0]]
+    nato = build(tmp_path, {"Current US$": [["Defence expenditure of NATO countries, current prices"], *table]})
+    assert not sniffs(nato)  # a SIPRI sheet name, but no SIPRI title text
+    summary = build(tmp_path, {"Summary": [["SIPRI Yearbook 2024: summary"], *table]})
+    assert not sniffs(summary)  # SIPRI's name, but no kind of sheet SIPRI's database publishes
+    headless = build(tmp_path, {"Current US$": [[TITLE], ["Nation", 2019], ["France", 1.0]]})
+    assert not sniffs(headless)  # SIPRI's title, but no Country header
+
+
+def test_a_header_word_the_reader_does_not_know_is_refused_naming_file_sheet_and_column(tmp_path):
+    rows = [[TITLE], ["Country", "Notes", 2019, 2020, "Remarks"], ["France", "", 1.0, 2.0, "kept out"]]
+    with pytest.raises(
+        InputFileError,
+        match=r"^Cannot read file x.xlsx, sheet 'Current US\$', row 2, column 'E': its header 'Remarks' is not a SIPRI",
+    ):
+        read(build(tmp_path, {"Current US$": rows}))
+    rows = [[TITLE], ["Country", "Notes", 2019, "2020 (estimate)"], ["France", "", 1.0, 2.0]]
+    with pytest.raises(InputFileError, match=r"column 'D': its header '2020 \(estimate\)' is not a SIPRI column"):
+        read(build(tmp_path, {"Current US$": rows}))
+
+
+def test_fiscal_year_footnotes_are_read_from_their_text(tmp_path):
+    """Any country's footnote saying all its figures are for a financial year of stated months, named by the year it
+    ends or begins, makes that row's lines fiscal years; the month comes from fiscal_years.csv where it knows the
+    nation (Japan: April, named by the start), else from the footnote (Kenya: July)."""
+    footnotes = [
+        ["Footnotes and special notes"],
+        [1, None, "Kenya: All figures for Kenya are for financial year (1 Jul. of the previous year to 30 Jun. of the "
+                  "stated year) rather than calendar year."],
+        [2, None, "Japan: All figures for Japan are for fiscal years (1 April of the stated year to 31 March of the "
+                  "following year) rather than calendar years."],
+        [3, None, "Afghanistan: Afghanistan's financial year runs from Mar. to Feb."],
+    ]  # fmt: skip
+    current = [[TITLE], ["Country", "Notes", 2019, 2020], ["Kenya", "1", 1.0, 2.0], ["Japan", 2, 3.0, 4.0],
+               ["Afghanistan", "3", 5.0, 6.0], ["France", "1", 7.0, 8.0]]  # fmt: skip
+    result = read(build(tmp_path, {"Current US$": current, "Footnotes": footnotes}))
+    periods = result.lines.group_by("entity_code").agg(
+        pl.col("period_type").unique(), pl.col("fiscal_year_start_month").unique(), pl.col("fiscal_year_label").unique()
+    )
+    assert {code: (t[0], m[0], label[0]) for code, t, m, label in periods.iter_rows()} == {
+        "KEN": ("fiscal_year", 7, "end"),
+        "JPN": ("fiscal_year", 4, "start"),
+        "AFG": ("calendar_year", None, None),  # a financial year, but not a statement that the figures are for it
+        "FRA": ("calendar_year", None, None),  # Kenya's footnote on France's row: it names another country
+    }
+
+
+def test_a_country_copied_within_a_sheet_keeps_both_rows_apart(tmp_path):
+    """Sweden twice in 'Current US$' with other figures: both rows come out, with the same entity, period, measure
+    and price basis and different rows, for the rule on duplicate figures to quarantine; neither is dropped."""
+    rows = [[TITLE], ["Country", "Notes", 2020, 2021], ["Sweden", "", 7000.0, 7500.0], ["Norway", "", 6000.0, 6500.0],
+            ["Sweden", "", 7100.0, 7600.0]]  # fmt: skip
+    result = read(build(tmp_path, {"Current US$": rows, "Footnotes": FOOTNOTES}))
+    assert result.rejected.height == 0
+    sweden = result.lines.filter(pl.col("entity_code") == "SWE").sort("row", "period")
+    assert sweden.select("sheet", "row", "source_column", "period", "measure", "price_basis", "value").rows() == [
+        ("Current US$", 3, "2020", 2020, "milex_current_usd", "current", 7000.0),
+        ("Current US$", 3, "2021", 2021, "milex_current_usd", "current", 7500.0),
+        ("Current US$", 5, "2020", 2020, "milex_current_usd", "current", 7100.0),
+        ("Current US$", 5, "2021", 2021, "milex_current_usd", "current", 7600.0),
+    ]
+    keys = ["file", "entity_code", "period", "measure", "price_basis", "unit"]
+    copies = sweden.group_by(keys).agg(pl.col("row").unique().sort(), pl.len())
+    assert copies.select("row", "len").rows() == [([3, 5], 2), ([3, 5], 2)]
+
+
+def test_the_label_is_kept_when_the_data_show_no_base_year(tmp_path):
+    """An export of 2019-2020 from a release priced at 2022: no year of it has constant = current."""
+    countries = [("France", 50.0, 52.0, 45.0, 48.0), ("Germany", 55.0, 56.0, 50.0, 52.0), ("Italy", 30, 31, 27, 29)]
+    header = ["Country", "Notes", 2019, 2020]
+    constant = [[TITLE], header] + [[name, "", a, b] for name, a, b, _, _ in countries]
+    current = [[TITLE], header] + [[name, "", c, d] for name, _, _, c, d in countries]
+    result = read(build(tmp_path, {"Constant (2022) US$": constant, "Current US$": current}))
+    constant_lines = result.lines.filter(pl.col("measure") == "milex_constant_usd")
+    assert set(constant_lines["price_basis"]) == {"constant_2022"} and constant_lines["footnotes"].is_null().all()
+    assert (
+        "Constant-price base year kept as labelled (2022): the data show none (in no year of 2019-2020 does constant "
+        "equal current US$ for nearly all countries)." in result.notes
+    )
+    assert result.edition == "April 2024 release"  # the label + 2, said to be unchecked in the notes
+    assert result.reconciliations.height == 0  # no figure of the base year to compare
