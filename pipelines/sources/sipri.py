@@ -591,10 +591,9 @@ def _has_figure(cells: tuple, header: Header) -> bool:
         value = getattr(_at(cells, column.index), "value", None)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return True
-        if isinstance(value, str) and (
-            is_spreadsheet_error(value) or (_figure_text(value) or (0, "empty"))[1] != "empty"
-        ):
-            return True
+        if isinstance(value, str) and value.strip():
+            if is_spreadsheet_error(value) or _figure_text(value) is not None:
+                return True
     return False
 
 
