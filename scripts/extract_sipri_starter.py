@@ -60,7 +60,9 @@ def extract(path: Path) -> list[dict]:
         & pl.col("period").is_between(FIRST_YEAR, LAST_YEAR)
         & pl.col("measure").is_in(list(MEASURES))
         & pl.col("unit_factor").is_in([1.0, 1e6])  # countries, not regional totals in US$ billions
-        & ((pl.col("measure") != "milex_local_currency") | (pl.col("period_type") == "calendar_year"))
+        # local currency from the calendar-year sheet (the reader marks the US rows of every sheet as fiscal years,
+        # as SIPRI's footnote says, so the sheet, not the period type, tells the two local-currency sheets apart)
+        & ~pl.col("sheet").str.to_lowercase().str.starts_with("local currency financial")
     )
     base_year = lines.filter(pl.col("measure") == "milex_constant_usd")["price_basis"][0].removeprefix("constant_")
     rows = []
