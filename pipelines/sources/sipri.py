@@ -23,8 +23,9 @@ domestic product").
 Detection, by content and never by file name: a workbook is SIPRI's when one of its sheets has SIPRI's title text
 above its header ("SIPRI", or the opening of every SIPRI title: "Military expenditure by country", "by region", "per
 capita by country"), a header row with a cell reading "Country" (or "Region") followed by year columns, and is a
-kind of sheet SIPRI publishes (by its name or its title). One such sheet is enough. The 2016 release names SIPRI in
-no cell (its copyright line is in a text box on the Front page): its title words identify it.
+kind of sheet SIPRI publishes (by its name or its title). One such sheet is enough. The 2016 release has no
+copyright line in its sheets (it is in a text box on the Front page) and names SIPRI above the header of some sheets
+only (a legend line, "Figures in blue are SIPRI estimates"): the title words identify every one of its sheets.
 
 Layout, found by text and never by position:
 - Title and legend rows sit above the header; the header is the first row with a cell reading "Country" (or
