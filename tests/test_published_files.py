@@ -24,6 +24,8 @@ EXPECTED = {
     "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
     "worldbank/Metadata_Country_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
     "worldbank/Metadata_Indicator_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
+    "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv": "worldbank_wdi",
+    "worldbank/Metadata_Country_API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv": "worldbank_wdi",
     "owid/military-spending-as-a-share-of-gdp-sipri.csv": "owid_grapher",
     "nato/240617-def-exp-2024-TABLES-en.xlsx": "nato_defence_expenditure",
     **{f"dod/fy2019_exhibits/{name}.xlsx": "dod_exhibits" for name in ("M-1", "O-1", "P-1", "P-1R", "R-1", "RF-1")},
@@ -53,6 +55,19 @@ EXPECTED = {
     },
 }
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
+#: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
+#: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
+NOT_YET_READ = {
+    str(p.relative_to(SHARED_DATA))
+    for folder in ("national", "eda", "space", "dod/jbook_xml")
+    for p in (SHARED_DATA / folder).rglob("*")
+    if p.is_file() and p.suffix != ".pdf"
+}
+#: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
+#: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
+DOCUMENTS = {
+    str(p.relative_to(SHARED_DATA)) for p in (SHARED_DATA / "strategy").rglob("*") if p.is_file() and p.suffix != ".md"
+} | {"eda/eda---defence-data-2021---web---final.pdf"}
 #: Cells a publisher's own file gets wrong, rejected by design: (sheet, row, column).
 REJECTED = {
     # Myanmar 1997 in the April 2020 SIPRI release: a formula that failed, "#VALUE!"
@@ -80,7 +95,22 @@ pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA}
 
 def test_the_expected_list_covers_every_data_file():
     present = {str(p.relative_to(SHARED_DATA)) for p in SHARED_DATA.rglob("*") if p.is_file() and p.suffix != ".md"}
-    assert present == set(EXPECTED)
+    assert present == set(EXPECTED) | NOT_YET_READ | DOCUMENTS
+    assert not (set(EXPECTED) & NOT_YET_READ) and not (set(EXPECTED) & DOCUMENTS)
+
+
+@pytest.mark.parametrize("relative", sorted(NOT_YET_READ))
+def test_a_file_milspace_does_not_read_yet_is_refused_in_one_paragraph_naming_it(relative, codes):
+    checked = check_file(SHARED_DATA / relative, f"data_raw/inbox/{Path(relative).name}", default_names(), codes)
+    assert checked.status == "unreadable", relative
+    assert checked.error.startswith(f"Cannot read file data_raw/inbox/{Path(relative).name}: not a format milspace ")
+    assert "\n" not in checked.error and "Traceback" not in checked.error
+
+
+@pytest.mark.parametrize("relative", sorted(DOCUMENTS))
+def test_a_strategy_text_is_read_as_a_document_not_as_budget_lines(relative, codes):
+    checked = check_file(SHARED_DATA / relative, relative, default_names(), codes)
+    assert (checked.status, checked.lines.height) == ("document", 0)
 
 
 @pytest.fixture(scope="module")

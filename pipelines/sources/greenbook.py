@@ -1243,7 +1243,14 @@ def _reconcile_sheet(rows: list[Row], table: Table, sheet: Sheet) -> None:
 
             checks, subtotals = _reconcile(items, keys, lambda a, b: (a, b), figures, under, down)
             sheet.reconciliations += checks
+            labels = Counter(row.label for row in block_rows)
             for row in block_rows:
+                if row.index in subtotals and not row.is_total and labels[row.label] > 1:
+                    # a subtotal named like one of its own lines (FY 2017 Table 1-3: "Military Construction" over
+                    # Military Construction and Family Housing) is named as later editions name it, so that the
+                    # line and the total are two figures
+                    sheet.note("a subtotal named like one of its lines, read as 'Total ...'", row.index, row.label)
+                    row.label = f"Total {row.label}"
                 row.is_total = row.is_total or row.index in subtotals
     for span in dict.fromkeys(c.span for c in table.columns if c.is_total and _has_parts(table, c)):
         span_columns = [c for c in table.columns if c.span == span]

@@ -174,12 +174,13 @@ conformed AS NOT MATERIALIZED (
         CASE WHEN unioned.period_type = 'fiscal_year'
             THEN coalesce(unioned.fiscal_year_label, fiscal_calendars.named_by) END AS fiscal_year_label,
         -- the vintage: the year of a release, or an edition's update date; newer sorts higher within one publisher
+        -- (regexp_extract gives '' where the pattern is not found: nullif lets coalesce try the next)
         coalesce(
-            regexp_extract(unioned.edition, '(\d{4}) release', 1),
-            regexp_extract(unioned.edition, 'updated (\d{4}-\d{2}-\d{2})', 1),
-            regexp_extract(unioned.edition, 'data \d{4}-(\d{4})', 1),
-            regexp_extract(unioned.edition, '\(\d{4}-(\d{4})\)', 1),
-            regexp_extract(unioned.edition, 'FY ?(\d{4})', 1),
+            nullif(regexp_extract(unioned.edition, '(\d{4}) release', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'updated (\d{4}-\d{2}-\d{2})', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'data \d{4}-(\d{4})', 1), ''),
+            nullif(regexp_extract(unioned.edition, '\(\d{4}-(\d{4})\)', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'FY ?(\d{4})', 1), ''),
             ''
         ) AS vintage,
         unioned.value * unioned.unit_factor AS value_units,
@@ -205,13 +206,13 @@ keyed AS NOT MATERIALIZED (
         md5(CAST(staging.figure_identity(
             fact_source, entity_code, entity_kind, period, period_type, measure, price_basis_kind, funding_type,
             scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
-            source_format, account_title, line_item_title
+            source_format, account_title, line_item_title, is_total
         ) AS VARCHAR)) AS identity_key,
         -- the same without the period: a series
         md5(CAST(staging.figure_identity(
             fact_source, entity_code, entity_kind, NULL, period_type, measure, price_basis_kind, funding_type,
             scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
-            source_format, account_title, line_item_title
+            source_format, account_title, line_item_title, is_total
         ) AS VARCHAR)) AS series_identity_key
     FROM conformed
 ),

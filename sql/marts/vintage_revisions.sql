@@ -6,7 +6,8 @@
 --   figure is paired once per pair of editions and never with itself. Constant-price figures are paired only within
 --   one base year (a change of base is not a revision); where the editions give several values of one figure
 --   (several exhibit columns), the figure is left out. Only revised figures are listed: a figure both editions give
---   alike (to a millionth of its value) is not a revision.
+--   alike (to a millionth of its value, and to six decimals in its unit: an older release that printed fewer digits
+--   has not revised what it rounded) is not a revision.
 -- Units: value_old, value_new and revision in the figure's unit (see unit); revision_pct = 100 * (new / old - 1).
 CREATE OR REPLACE TABLE marts.vintage_revisions AS
 WITH facts AS (
@@ -60,6 +61,7 @@ final AS (
         figure_key
     FROM pairs
     WHERE abs(units_new - units_old) > 1e-6 * greatest(abs(units_new), abs(units_old))
+      AND round((units_new - units_old) / factor_new, 6) <> 0
 )
 
 SELECT * FROM final ORDER BY source, entity_code, measure, period, edition_old, edition_new;
