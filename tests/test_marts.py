@@ -203,7 +203,8 @@ def test_militarization_index_of_one_nation_year_recomputed_by_hand(built):
     # normalized over the panel, not year by year: 0 and 1000 are reached once each over all years
     [(lowest, highest, years_with_top)] = query(
         built.layout,
-        "select min(score), max(score), count(distinct year) filter (where score = 1000) from marts.militarization_index",
+        "select min(score), max(score), count(distinct year) filter (where score = 1000) "
+        "from marts.militarization_index",
     )
     assert (lowest, highest, years_with_top) == (0.0, 1000.0, 1)
 
@@ -229,14 +230,14 @@ def test_fiscal_to_calendar_years_by_months(full):
         query(
             full.layout,
             "select period, value_usd_millions from marts.budget_facts where is_preferred and line_item = '7-1' "
-            "and category = 'Federal Unified Budget: National Defense' and measure = 'outlays' "
-            "and period in (2019, 2020)",
+            "and category = 'Federal Unified Budget: National Defense' and measure = 'outlays' and phase = 'actual' "
+            "and price_basis = 'current' and period in (2019, 2020)",
         )
     )
     [(calendar,)] = query(
         full.layout,
         "select amount_usd_millions from marts.calendar_year_budget where year = 2019 and measure = 'outlays' "
-        "and price_basis = 'current' and category = '050 National Defense'",
+        "and price_basis = 'current' and category = '050 National Defense' and phase = 'actual'",
     )
     assert calendar == pytest.approx(0.75 * fiscal[2019] + 0.25 * fiscal[2020])
 
@@ -267,8 +268,8 @@ def test_green_book_deflators_give_constant_dollars(full):
     )
     [(deflator,)] = query(
         full.layout,
-        "select value from marts.budget_facts where measure = 'budget_authority_deflator' and period = 2015 "
-        "and appropriation_title = 'Procurement'",
+        "select value from marts.budget_facts where is_preferred and measure = 'budget_authority_deflator' "
+        "and period = 2015 and appropriation_title = 'Procurement' and edition = 'FY 2022 President''s Budget'",
     )
     assert base == 2022 and constant == pytest.approx(current * 100 / deflator)
     assert constant > current  # FY 2015 dollars are worth more at FY 2022 prices

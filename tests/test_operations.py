@@ -80,7 +80,8 @@ def table_checksums(layout) -> dict[str, tuple[int, str]]:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """Three builds of one root. First: a line of the starter SIPRI extract that breaks its contract, a zero between
-    two large years, a readable and an unreadable file in the inbox. Second: the starter rows fixed. Third: nothing changed."""
+    two large years, a readable and an unreadable file in the inbox. Second: the starter rows fixed. Third: nothing
+    changed."""
     layout = make_root(tmp_path_factory.mktemp("history"))
     original = {row: value for row, value in _values(layout, [BAD_ROW, ZERO_ROW]).items()}
     rows = edit_starter(layout, {BAD_ROW: "five", ZERO_ROW: "0"})

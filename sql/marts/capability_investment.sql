@@ -12,7 +12,8 @@
 --   (exhibit_column: an exhibit may give several columns for one year and phase, never to be added up).
 CREATE OR REPLACE TABLE marts.capability_investment AS
 WITH space_lines AS (
-    SELECT *
+    -- line_id: one per line (file, sheet, row and column; an extract's sheet is empty)
+    SELECT *, row_number() OVER () AS line_id
     FROM marts.budget_facts
     WHERE is_preferred AND is_space AND measure IN ('budget_authority', 'budget_line_amount') AND NOT is_memo
       AND NOT is_total AND line_item IS NOT NULL AND value_usd_millions IS NOT NULL
@@ -25,10 +26,7 @@ rules AS (
 
 matches AS (
     SELECT
-        space_lines.file,
-        space_lines.sheet,
-        space_lines."row",
-        space_lines.source_column,
+        space_lines.line_id,
         rules.capability_area,
         rules.rule_id,
         rules.priority
@@ -46,16 +44,16 @@ matches AS (
 ),
 
 best AS (
-    SELECT file, sheet, "row", source_column, arg_min(capability_area, (priority, rule_id)) AS capability_area,
+    SELECT line_id, arg_min(capability_area, (priority, rule_id)) AS capability_area,
         arg_min(rule_id, (priority, rule_id)) AS rule_id
     FROM matches
-    GROUP BY file, sheet, "row", source_column
+    GROUP BY line_id
 ),
 
 mapped AS (
     SELECT space_lines.*, coalesce(best.capability_area, 'unmapped') AS capability_area, best.rule_id
     FROM space_lines
-    LEFT JOIN best USING (file, sheet, "row", source_column)
+    LEFT JOIN best USING (line_id)
 ),
 
 by_area AS (
@@ -78,9 +76,10 @@ by_area AS (
 final AS (
     SELECT
         *,
-        round(100 * amount_usd_millions / (sum(amount_usd_millions::DECIMAL(38, 6)) OVER (
+        -- NULL where the space lines of the basis sum to zero (a share of nothing is no share)
+        round(100 * amount_usd_millions / nullif((sum(amount_usd_millions::DECIMAL(38, 6)) OVER (
             PARTITION BY fiscal_year, phase, funding_type, price_basis, edition, exhibit_column
-        ))::DOUBLE, 2) AS share_of_space_pct
+        ))::DOUBLE, 0), 2) AS share_of_space_pct
     FROM by_area
 )
 

@@ -113,10 +113,14 @@ deflators AS (
             WHEN appropriation_title ILIKE 'revolving%' THEN 'revolving and management funds'
             WHEN appropriation_title ILIKE 'total dep%' THEN 'total'
         END AS appropriation_title,
-        min(value) AS deflator,
-        min(CAST(regexp_extract(unit, '(\d{4}) = 100', 1) AS INTEGER)) AS deflator_base_year
+        -- one deflator and its own base year, from the newest edition that gives one (editions index to their own
+        -- budget year: a value and a base year are never taken from two of them)
+        arg_max(value, (vintage, edition)) AS deflator,
+        arg_max(TRY_CAST(nullif(regexp_extract(unit, '(\d{4}) = 100', 1), '') AS INTEGER), (vintage, edition))
+            AS deflator_base_year
     FROM marts.budget_facts
     WHERE is_preferred AND measure = 'budget_authority_deflator' AND appropriation_title IS NOT NULL
+      AND value IS NOT NULL
     GROUP BY ALL
 ),
 
