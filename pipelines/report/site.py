@@ -637,6 +637,51 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
             "Definitions, formulas, deflators and base years, sources with licences and attribution, and known "
             "limits. Each mart is built by one SQL file in sql/marts/, whose header is reproduced here."
         ),
+        Heading("How figures are identified and counted once"),
+        Paragraph(
+            "A figure is what a publisher states about one entity, period, measure, price-basis kind (current or "
+            "constant), phase, funding type and classification; the file, sheet and edition that bring it are not "
+            "part of it. The shipped starter figures are extracts the readers made of the published files and "
+            "enter like any inbox file, so a figure from a starter extract and from the workbook it came from is "
+            "one figure. For each figure one file is used: the newest edition, then a file from the inbox, then "
+            "the fuller file. Two lines of one sheet stating the same figure are quarantined, every copy."
+        ),
+        Heading("Editions"),
+        Paragraph(
+            "Each reader names the edition from the file's content: SIPRI's release (from the base year its data "
+            "show, not the copyright line, which lags a year), the President's Budget of the DoD exhibits and the "
+            "Green Book, the World Bank's update date. Two exports of one release are one edition. A constant-"
+            "price series is taken whole from one edition, so it never mixes base years; the revisions between "
+            "editions are in marts.vintage_revisions."
+        ),
+        Heading("Price bases, phases and totals"),
+        Paragraph(
+            "Sums and comparisons stay within one price basis, one phase (request, enacted, actual, projection) "
+            "and one measure; a line a source marks as a total or memo is never added to its parts. SIPRI's partial "
+            "export labels its constant sheet 2024 while its figures are at 2023 prices: milspace reads the base "
+            "from the data and stores 2023. Real growth is computed on the publisher's own constant series and does "
+            "not depend on the base year chosen for the levels."
+        ),
+        Heading("Fiscal years"),
+        Paragraph(
+            "Each line says how its year is named (by the year it starts or ends in) and the month it starts, from "
+            "the file or from data_raw/reference/fiscal_years.csv. The US federal year ran July-June to FY 1976 and "
+            "October-September since FY 1977; the transition quarter of July-September 1976 belongs to no fiscal "
+            "year, so calendar 1976 has no apportioned total. SIPRI reports the US by federal fiscal year (its "
+            "footnote), and is compared with the DoD's fiscal years, never with calendar years."
+        ),
+        Heading("The militarization index, and where it differs from BICC's"),
+        Paragraph(
+            "Like BICC's Global Militarisation Index, milspace log-transforms its ratio indicators, normalizes each "
+            "over every nation and year, weights them, and normalizes the weighted sum again, so that scores compare "
+            "across nations and years. Every ranked nation is scored on the same four indicators from SIPRI: "
+            "military expenditure as a share of GDP (BICC's weight 5), as a share of government spending (weight 3, "
+            "in place of BICC's comparison with health spending), per person (2) and real growth (1). BICC also "
+            "scores military and paramilitary personnel and reservists against population and physicians, and heavy "
+            "weapons holdings; milspace holds personnel for NATO members only (shown beside the index, not scored) "
+            "and no weapons holdings, and real growth is not a BICC indicator. The US figures are federal fiscal "
+            "years, as SIPRI gives them."
+        ),
         Heading("Constant dollars and base year"),
         Paragraph(
             f"SIPRI's constant-dollar series is rebased nation by nation to {base_year}, the latest complete year: "
@@ -668,7 +713,8 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
         Paragraph(
             "Publishers count military spending differently (definitions, fiscal years, exchange rates); milspace "
             "keeps each count apart and shows the differences rather than reconciling them. The militarization index "
-            "uses the indicators available here, not all of BICC's. The lexicon counts words, not meaning: a term "
+            "uses the indicators available here for every nation, not all of BICC's (see above). The lexicon counts "
+            "words, not meaning: a term "
             "in a quotation or a negation counts like any other, and the evidence sentences let a reader judge."
         ),
     ]

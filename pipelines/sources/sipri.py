@@ -96,7 +96,7 @@ Zimbabwe dollars from 2019. The 2016 release writes each row's scale before the 
 that row says where the second begins (a row naming two units of different size with no such line is rejected);
 "m. Shillings/m. US$" (Somalia; "ShillingsUS$" in 2020) names two currencies of one scale: NULL currency.
 
-Entities: countries through `names.code()`, in the current release's spelling or an earlier one (`EARLIER_NAMES`:
+Entities: countries through `names.code()`, in the current release's spelling or an earlier one (nation_names.csv:
 "USA", "UK", "Congo, Dem. Rep.", "Swaziland", and the 2020 workbook's typing errors "Norh Macedonia", "Congo,
 Repubic of"). The 2016 release's "USSR/Russia" row is split by year (`COMBINED_ROWS`: USSR to 1991, Russia from
 1992, as its footnote 84 says). A name milspace does not know whose row holds no figure in any year (2016: "Yemen,
@@ -322,18 +322,6 @@ REGION_NAMES = frozenset({
     "oceania", "south asia", "south east asia", "europe", "central europe", "eastern europe", "western europe",
     "middle east",
 })
-#: Country names of earlier SIPRI releases (normalized as nation names are) -> the name the current release uses,
-#: which data_raw/reference/nation_names.csv knows. Includes two typing errors of the April 2020 workbook.
-EARLIER_NAMES = {
-    "usa": "United States of America", "uk": "United Kingdom", "uae": "United Arab Emirates",
-    "central african rep.": "Central African Republic", "congo, dem. rep.": "Congo, DR",
-    "congo, republic of": "Congo, Republic", "congo, repubic of": "Congo, Republic",
-    "côte d’ivoire": "Cote d'Ivoire", "dominican rep.": "Dominican Republic",
-    "german dr": "German Democratic Republic", "norh macedonia": "North Macedonia", "slovak rep.": "Slovakia",
-    "trinidad & tobago": "Trinidad and Tobago", "bosnia-herzegovina": "Bosnia and Herzegovina",
-    "china, p.r.": "China", "czech rep.": "Czechia", "macedonia, fyr": "North Macedonia", "swaziland": "Eswatini",
-    "yugoslavia (former)": "Yugoslavia",
-}
 #: A row of the 2016 release that carries two states' series under one name (its footnote 84: "Figures are for the
 #: USSR from 1988-1990, and from Russia from 1992 onwards"): (name, first year, last year) of each part.
 COMBINED_ROWS = {"ussr/russia": (("USSR", None, 1991), ("Russia", 1992, None))}
@@ -777,8 +765,8 @@ def _kind(code: str) -> str:
 
 
 def _nation_code(name: str, names: NationNames) -> str | None:
-    """A country's code from its name, in the current release's spelling or an earlier one (EARLIER_NAMES)."""
-    return names.code(name) or names.code(EARLIER_NAMES.get(normalize_name(name)))
+    """A country's code from its name, in any release's spelling (data_raw/reference/nation_names.csv)."""
+    return names.code(name)
 
 
 def _region_key(name: str) -> str:
