@@ -27,7 +27,7 @@ def _milspace_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def _year_axis(title: str = "Calendar year") -> alt.X:
+def _year_axis(title: str = "Year (calendar; the US: federal fiscal year)") -> alt.X:
     return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1))
 
 

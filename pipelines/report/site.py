@@ -147,6 +147,8 @@ def build_site(con, generated: str) -> Site:
     space = query(con, "space_share")
     base_year = int(series.get_column("constant_base_year").drop_nulls().max()) if series.height else None
     sipri = publications(series.get_column("source")) if series.height else "SIPRI"
+    if series.height and (series["year_type"] == "fiscal_year").any():
+        sipri += " (US figures are federal fiscal years, October-September, as SIPRI's footnote says)"
     _compare(builder, con, series, base_year, sipri)
     _us_budget(builder, con, space)
     _strategies(builder, con)

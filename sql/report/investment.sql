@@ -14,10 +14,15 @@ nato_latest AS (
 ),
 
 us AS (
-    SELECT 'USA FY' || year::VARCHAR || ' ' || phase || ' (DoD exhibits)' AS label, share_pct, basis, is_estimate,
-        source, year, period_type
+    -- one bar per fiscal year and phase: of an exhibit's several columns for one (the FY 2018 request with and without
+    -- its emergency requests), the fullest total
+    SELECT 'USA FY' || year::VARCHAR || ' ' || phase || ' (DoD exhibits)' AS label,
+        arg_max(share_pct, (total_usd_millions, basis_key)) AS share_pct, min(basis) AS basis,
+        bool_or(is_estimate) AS is_estimate, arg_max(source, (total_usd_millions, basis_key)) AS source, year,
+        min(period_type) AS period_type
     FROM marts.investment_share
     WHERE nation_iso3 = 'USA' AND comparable_to_guideline AND basis <> 'NATO equipment expenditure'
+    GROUP BY year, phase
 )
 
 SELECT * FROM nato_latest
