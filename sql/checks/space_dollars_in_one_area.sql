@@ -3,16 +3,16 @@
 -- severity: error
 -- Invariant: every space dollar is in exactly one capability area or in 'unmapped', and the areas sum to the space
 -- lines. Recounts, from the preferred lines of marts.budget_facts, the space program lines of each fiscal year,
--- phase, funding type, price basis, edition and exhibit column (the mart's rule: is_space lines of DoD exhibits and
--- milspace budget-lines files, no memo and no stated total), and compares their sum and count with the mart's areas.
+-- phase, funding type, price basis, edition and exhibit column (the mart's rule: is_space lines of DoD exhibits,
+-- no memo and no stated total), and compares their sum and count with the mart's areas.
 -- A line counted in two areas, a line lost, a total added to its parts or a figure counted twice breaks it.
 -- Returns the groups that disagree (amounts in US$ millions).
 WITH space_lines AS (
     SELECT *
     FROM marts.budget_facts
-    WHERE is_preferred AND is_space AND measure IN ('budget_authority', 'budget_line_amount') AND NOT is_memo
+    WHERE is_preferred AND is_space AND measure = 'budget_authority' AND NOT is_memo
       AND NOT is_total AND line_item IS NOT NULL AND value_usd_millions IS NOT NULL
-      AND source_format IN ('dod_exhibits', 'milspace_lines')
+      AND source_format = 'dod_exhibits'
 ),
 
 recounted AS (

@@ -203,17 +203,19 @@ conformed AS NOT MATERIALIZED (
 keyed AS NOT MATERIALIZED (
     SELECT
         *,
-        md5(CAST(staging.figure_identity(
+        -- a 64-bit hash of the identity (DuckDB's hash() of the struct): ten million figures collide with a chance
+        -- of about one in 300,000
+        hash(staging.figure_identity(
             fact_source, entity_code, entity_kind, period, period_type, measure, price_basis_kind, funding_type,
             scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
             source_format, account_title, line_item_title, is_total
-        ) AS VARCHAR)) AS identity_key,
-        -- the same without the period: a series
-        md5(CAST(staging.figure_identity(
+        )) AS identity_key,
+        -- the same without the period, for a constant-price series (chosen whole)
+        CASE WHEN price_basis_kind = 'constant' THEN hash(staging.figure_identity(
             fact_source, entity_code, entity_kind, NULL, period_type, measure, price_basis_kind, funding_type,
             scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
             source_format, account_title, line_item_title, is_total
-        ) AS VARCHAR)) AS series_identity_key
+        )) END AS series_identity_key
     FROM conformed
 ),
 
@@ -233,14 +235,14 @@ phase_is_dimension AS (
 identified AS NOT MATERIALIZED (
     SELECT
         keyed.* EXCLUDE (identity_key, series_identity_key),
-        CASE WHEN phase_is_dimension.fact_source IS NOT NULL THEN md5(identity_key || '|' || phase) ELSE identity_key
+        CASE WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(identity_key, phase) ELSE identity_key
         END AS figure_key,
         -- what one edition must give whole: a constant-price series (its base year is the edition's), else a figure
         CASE
-            WHEN price_basis_kind <> 'constant' OR price_basis_kind IS NULL
-                THEN CASE WHEN phase_is_dimension.fact_source IS NOT NULL
-                    THEN md5(identity_key || '|' || phase) ELSE identity_key END
-            WHEN phase_is_dimension.fact_source IS NOT NULL THEN md5(series_identity_key || '|' || phase)
+            WHEN series_identity_key IS NULL
+                THEN CASE WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(identity_key, phase)
+                    ELSE identity_key END
+            WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(series_identity_key, phase)
             ELSE series_identity_key
         END AS edition_key
     FROM keyed
@@ -275,25 +277,35 @@ ranked AS (
 ),
 
 -- In the chosen file, one line per figure and column: a figure a workbook restates in another table (NATO gives
--- a member's spending in Tables 2 and 4) is kept once, from the first sheet and row.
-restated_sources AS (
-    SELECT DISTINCT fact_source
-    FROM (
-        SELECT fact_source, figure_key, column_key FROM ranked WHERE file_rank = 1
-        GROUP BY ALL HAVING count(*) > 1
-    )
+-- a member's spending in Tables 2 and 4) is kept once, from the first sheet and row. Only the figures that repeat
+-- are ranked (a window over every line of a large file would sort it).
+restated AS (
+    SELECT figure_key, coalesce(column_key, '') AS column_part
+    FROM ranked
+    WHERE file_rank = 1
+    GROUP BY ALL
+    HAVING count(*) > 1
 ),
 
 chosen AS (
     SELECT
-        *,
+        ranked.*,
         row_number() OVER (PARTITION BY figure_key, column_key ORDER BY sheet, "row", source_column) AS line_rank
     FROM ranked
-    WHERE file_rank = 1 AND fact_source IN (SELECT fact_source FROM restated_sources)
+    SEMI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    WHERE ranked.file_rank = 1
     UNION ALL
-    SELECT *, 1 AS line_rank
+    SELECT ranked.*, 1 AS line_rank
     FROM ranked
-    WHERE file_rank > 1 OR NOT coalesce(fact_source IN (SELECT fact_source FROM restated_sources), false)
+    ANTI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    UNION ALL
+    SELECT ranked.*, 1 AS line_rank
+    FROM ranked
+    SEMI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    WHERE ranked.file_rank > 1
 ),
 
 final AS (

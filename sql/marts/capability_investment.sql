@@ -1,7 +1,8 @@
 -- marts.capability_investment
 -- Grain: one row per fiscal year, phase, funding type, price basis, capability area, edition and exhibit column:
---   the US space program lines (is_space lines of the DoD exhibits and of milspace budget-lines files, the levels
---   that name a program element or line item; not the Green Book's department totals, which name no program)
+--   the US space program lines (is_space lines of the DoD exhibits, read whole or extracted, which name a program
+--   element or line item; not the Green Book's department totals, which name no program, nor milspace budget-lines
+--   files, whose titles follow no exhibit vocabulary the rules are written for)
 --   mapped to space capability areas by the rules in data_raw/reference/capability_rules.csv.
 -- Rule: a line takes the area of the matching rule with the lowest priority number (a rule matches when its
 --   case-insensitive regular expression is found in the line's field: line_item, line_item_title, account_title
@@ -15,9 +16,9 @@ WITH space_lines AS (
     -- line_id: one per line (file, sheet, row and column; an extract's sheet is empty)
     SELECT *, row_number() OVER () AS line_id
     FROM marts.budget_facts
-    WHERE is_preferred AND is_space AND measure IN ('budget_authority', 'budget_line_amount') AND NOT is_memo
+    WHERE is_preferred AND is_space AND measure = 'budget_authority' AND NOT is_memo
       AND NOT is_total AND line_item IS NOT NULL AND value_usd_millions IS NOT NULL
-      AND source_format IN ('dod_exhibits', 'milspace_lines')
+      AND source_format = 'dod_exhibits'
 ),
 
 rules AS (
