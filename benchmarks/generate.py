@@ -11,8 +11,11 @@ What the rows look like, and why:
   the large spenders; each line is in its nation's currency, in thousands.
 - fiscal years 2005-2026; phases request, enacted and actual.
 - 24 organizations (services, agencies, defence ministries), about 120 accounts (a service letter and a
-  four-digit appropriation code), about 30,000 program elements (`0604123F`) whose titles are built from a fixed
+  four-digit appropriation code), up to 100,000 program elements (`0604123F`) whose titles are built from a fixed
   vocabulary (30 to 70 characters, some with commas, so the CSV has quoted fields).
+- one amount per nation, fiscal year, phase and program element, as in a real file (a figure stated twice is
+  quarantined, every copy): each nation's lines walk a fixed permutation of its (year, phase, program element)
+  combinations.
 - amounts spread over five orders of magnitude (10 thousand to 1 billion currency units), a few negative
   (rescissions).
 - about 3 percent bad rows, each of a kind the pipeline must quarantine: an unknown nation code, a year out of
@@ -103,7 +106,12 @@ ORGANIZATIONS = [
 ]
 APPROPRIATIONS = ["0100", "0300", "0400", "1000", "1105", "2010", "2020", "2035", "2040", "3010", "3020", "3600"]
 SERVICE_LETTERS = ["A", "N", "M", "F", "S", "D", "E", "R", "G", "J"]
-PHASES = [("request", 4), ("enacted", 3), ("actual", 3)]
+PHASE_NAMES = ["request", "enacted", "actual"]
+YEARS = list(range(2005, 2027))
+PROGRAM_ELEMENTS = 100_000
+#: Every (year, phase, program element) a nation can state: more than the largest nation's lines at 10 million rows.
+FIGURES = len(YEARS) * len(PHASE_NAMES) * PROGRAM_ELEMENTS
+STEP = 1_000_003  # a prime that does not divide FIGURES: k -> k * STEP mod FIGURES is a permutation
 FIRST_WORDS = [
     "Advanced",
     "Next Generation",
@@ -165,24 +173,25 @@ def _uniform(seed: int, salt: int) -> pl.Expr:
     return (pl.int_range(pl.len(), dtype=pl.UInt64).hash(seed * 1000 + salt) % 1_000_003).cast(pl.Float64) / 1_000_003
 
 
-def _pick(values: list[str], weights: list[int] | None, u: pl.Expr) -> pl.Expr:
-    """A value per row from `values` with `weights` (equal if None), chosen by the uniform number `u`."""
-    weights = weights or [1] * len(values)
-    expanded = [v for v, w in zip(values, weights, strict=True) for _ in range(w)]
-    index = (u * len(expanded)).cast(pl.UInt32)
-    return pl.lit(pl.Series(expanded, dtype=pl.String)).gather(index)
-
-
 def budget_lines(rows: int, seed: int) -> pl.DataFrame:
     """`rows` budget lines, the same for the same seed."""
     frame = pl.select(pl.int_range(rows, dtype=pl.UInt64).alias("i"))
     u = {name: _uniform(seed, salt) for salt, name in enumerate(["nation", "year", "phase", "pe", "amount", "bad"])}
+    assert rows * 0.6 < FIGURES, "more lines for one nation than figures it can state"
     nation_index = (u["nation"] * sum(w for _, _, w in NATIONS)).cast(pl.UInt32)
     nation_of_slot = [i for i, (_, _, w) in enumerate(NATIONS) for _ in range(w)]
     frame = frame.with_columns(
         pl.lit(pl.Series(nation_of_slot, dtype=pl.UInt32)).gather(nation_index).alias("n"),
-        (u["pe"] * 30_000).cast(pl.UInt32).alias("pe"),
         u["bad"].alias("bad"),
+    )
+    # One amount per nation, fiscal year, phase and program element, as in a real file (the pipeline quarantines
+    # every copy of a figure stated twice): each nation's k-th line takes the k-th figure of a fixed permutation of
+    # its (year, phase, program element) combinations, so no two lines of a nation state the same figure.
+    figure = (pl.int_range(pl.len(), dtype=pl.UInt64).over("n") * STEP + seed) % FIGURES
+    frame = frame.with_columns(
+        (figure % len(YEARS) + YEARS[0]).cast(pl.Int64).alias("year"),
+        pl.lit(pl.Series(PHASE_NAMES)).gather((figure // len(YEARS)) % len(PHASE_NAMES)).alias("phase_drawn"),
+        (figure // (len(YEARS) * len(PHASE_NAMES))).cast(pl.UInt32).alias("pe"),
     )
     codes = pl.Series([c for c, _, _ in NATIONS])
     currencies = pl.Series([c for _, c, _ in NATIONS])
@@ -201,9 +210,9 @@ def budget_lines(rows: int, seed: int) -> pl.DataFrame:
         pl.lit(pl.Series(SERVICE_LETTERS)).gather((pe // 97) % len(SERVICE_LETTERS)),
     )
     program_element = pl.concat_str(
-        pl.lit("060"),
+        pl.lit("06"),
         (pe % 8 + 1).cast(pl.String),
-        (pe // 8 % 1000).cast(pl.String).str.zfill(3),
+        (pe // 8).cast(pl.String).str.zfill(5),
         pl.lit(pl.Series(SERVICE_LETTERS)).gather((pe // 97) % len(SERVICE_LETTERS)),
     )
     # 10 thousand to 1 billion currency units, in thousands; one line in 50 negative (a rescission).
@@ -221,11 +230,8 @@ def budget_lines(rows: int, seed: int) -> pl.DataFrame:
     frame = frame.select(
         pl.lit(SOURCE.format(seed=seed)).alias("source"),
         pl.when(cuts["nation"]).then(pl.lit("XXA")).otherwise(pl.lit(codes).gather(pl.col("n"))).alias("nation_code"),
-        pl.when(cuts["year"]).then(pl.lit(1850)).otherwise((u["year"] * 22).cast(pl.Int64) + 2005).alias("fiscal_year"),
-        pl.when(cuts["phase"])
-        .then(pl.lit("planned"))
-        .otherwise(_pick([p for p, _ in PHASES], [w for _, w in PHASES], u["phase"]))
-        .alias("phase"),
+        pl.when(cuts["year"]).then(pl.lit(1850)).otherwise(pl.col("year")).alias("fiscal_year"),
+        pl.when(cuts["phase"]).then(pl.lit("planned")).otherwise(pl.col("phase_drawn")).alias("phase"),
         organization.alias("organization"),
         account.alias("account"),
         program_element.alias("program_element"),

@@ -215,6 +215,10 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None)
     codes = pl.read_csv(layout.reference / "nations.csv", infer_schema=False).get_column("code").to_list()
     shown = layout.display(path)
     checked = check_file(path, shown, names, codes)
+    if checked.status == "document":
+        if output is not None:
+            raise MilspaceError(f"{shown} is a strategy document, not a budget file: it has no budget lines to write")
+        return _inspect_document(layout, path, shown, names, out)
     if checked.streamed:  # a format the pipeline reads in batches: here, read it all to describe it
         stream = LineStream(checked, path, codes)
         parts = list(stream)
@@ -274,6 +278,36 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None)
         else:
             lines.write_parquet(output)
         print(f"\n  wrote {lines.height:,} lines to {output}", file=out)
+    return EXIT_OK
+
+
+def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int:
+    """What the build would make of a strategy document: its text, register entry, language and size."""
+    from pipelines.text.extract import extract
+    from pipelines.text.register import match_register
+
+    document = extract(path, shown)
+    with (layout.starter / "strategy_documents.csv").open(encoding="utf-8", newline="") as handle:
+        register = list(csv.DictReader(handle))
+    match = match_register(path.stem, document.title, document.date, register, names, document.text)
+    print(f"{shown}", file=out)
+    print(
+        f"  detected:  a strategy document ({document.format}), read by the build into marts.strategy_documents",
+        file=out,
+    )
+    print(f"  title:     {document.title or '(none found)'}", file=out)
+    print(f"  date:      {document.date or '(none found)'}", file=out)
+    registered = f"{match.doc_id} (matched by {match.method})" if match.doc_id else "not in the strategy register"
+    print(
+        f"  register:  {registered}; nation {match.nation_code or 'unknown'}, year {match.year or 'unknown'}", file=out
+    )
+    scored = "scored with the lexicon" if document.is_english else "not scored (the lexicon is English)"
+    print(f"  language:  {document.language}: {scored}", file=out)
+    pages = f"{document.pages} pages, " if document.pages else ""
+    words = len(document.text.split())
+    print(f"  text:      {pages}{len(document.paragraphs):,} paragraphs, {words:,} words", file=out)
+    for note in document.notes:
+        print(f"  note: {note}", file=out)
     return EXIT_OK
 
 

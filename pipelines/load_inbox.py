@@ -12,6 +12,7 @@ data_raw/inbox/rejected/ beside a note of the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ def unreadable_rows(files: list[CheckedFile]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=empty_rejected().schema)
 
 
+def _with_copies(file: CheckedFile, copies: pl.DataFrame) -> CheckedFile:
+    """The file with its lines that copy another line of the same sheet counted out of its loaded lines."""
+    mine = copies.filter(pl.col("file") == file.file)
+    if mine.is_empty():
+        return file
+    rejected = pl.concat([file.rejected, mine.select(file.rejected.columns)])
+    return dataclasses.replace(file, rejected=rejected, copies=mine.height)
+
+
 def load_inbox(
     layout: Layout,
     run_id: str,
@@ -86,15 +96,19 @@ def load_inbox(
         warehouse.load_staging_files(run_id, table, table_parts, fresh=fresh)
     shutil.rmtree(spool, ignore_errors=True)
     streamed = {s.file.file: s.checked() for s in streams}
+    warehouse.create_view(run_id, "budget_lines", fresh=fresh)
+    copies = warehouse.take_out_duplicates(run_id, fresh=fresh)  # a figure stated twice in one sheet: every copy
     rows = warehouse.create_view(run_id, "budget_lines", fresh=fresh)
-    files = [streamed.get(f.file, f) for f in files]
+    files = [_with_copies(streamed.get(f.file, f), copies) for f in files]
     unreadable = unreadable_rows([f for f in files if f.status == "unreadable"])
-    rejected = pl.concat([rejected, *(f.rejected for f in streamed.values()), unreadable])
+    copied = copies.select(rejected.columns)
+    rejected = pl.concat([rejected, *(f.rejected for f in streamed.values()), unreadable, copied])
     warehouse.load_staging(run_id, "reconciliations", reconciliations, fresh=fresh)
     warehouse.load_staging(run_id, "measures", pl.DataFrame(measure_table()), fresh=fresh)
     documents = [f.file for f in files if f.status == "document"]
-    warehouse.replace_quarantine(run_id, [], rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
-    read = [f.source_record("inbox") for f in files if f.status != "document"]
+    starter = [f.file for f in files if f.origin == "starter"]
+    warehouse.replace_quarantine(run_id, starter, rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    read = [f.source_record() for f in files if f.status != "document"]
     sources = pl.DataFrame(read) if read else pl.DataFrame()
-    warehouse.replace_rows(run_id, "sources", sources, [], folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    warehouse.replace_rows(run_id, "sources", sources, starter, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
     return Loaded(rows, files, reconciliations)

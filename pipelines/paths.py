@@ -33,6 +33,11 @@ class Layout:
         return self.data_raw / "starter"
 
     @property
+    def starter_lines(self) -> Path:
+        """Shipped extracts of published files, in the budget-line shape (read like an inbox file)."""
+        return self.starter / "lines"
+
+    @property
     def reference(self) -> Path:
         return self.data_raw / "reference"
 

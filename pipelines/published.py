@@ -56,21 +56,25 @@ class CheckedFile:
     streamed: bool = False
     #: Lines loaded from a streamed file, known once it has been loaded (`LineStream`).
     streamed_rows: int | None = None
+    #: Where the file came from: "inbox" (a user's download) or "starter" (a shipped extract, data_raw/starter/lines/).
+    origin: str = "inbox"
+    #: Lines taken out after loading because another line of the same sheet states the same figure (quarantined).
+    copies: int = 0
 
     @property
     def rows_loaded(self) -> int:
-        return self.streamed_rows if self.streamed_rows is not None else self.lines.height
+        return (self.streamed_rows if self.streamed_rows is not None else self.lines.height) - self.copies
 
     @property
     def rows_rejected(self) -> int:
         """Distinct rejected source rows (a row breaking two rules counts once)."""
         return self.rejected.select("sheet", "row").n_unique() if self.rejected.height else 0
 
-    def source_record(self, origin: str) -> dict:
+    def source_record(self) -> dict:
         """This file's row of staging.sources."""
         return {
             "file": self.file,
-            "origin": origin,
+            "origin": self.origin,
             "sha256": self.sha256,
             "bytes": self.bytes,
             "status": self.status,
@@ -216,19 +220,29 @@ class LineStream:
         return dataclasses.replace(self.file, rejected=rejected, streamed_rows=self.rows_loaded)
 
 
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(IGNORED))
+
+
 def inbox_files(layout: Layout) -> list[Path]:
     """The files of data_raw/inbox/ to read, in name order (subfolders and notes are not read)."""
-    inbox = layout.data_raw / "inbox"
-    if not inbox.is_dir():
-        return []
-    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(IGNORED))
+    return _files(layout.data_raw / "inbox")
+
+
+def starter_line_files(layout: Layout) -> list[Path]:
+    """The shipped starter extracts (data_raw/starter/lines/): budget lines the readers made of published files,
+    read by the same road as an inbox file (`pipelines/sources/extracts.py`)."""
+    return [p for p in _files(layout.starter_lines) if p.suffix.lower() in (".csv", ".parquet")]
 
 
 def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str], progress=None) -> list[CheckedFile]:
-    """Every inbox file, checked. `progress(text)` is told about each file as it is read."""
+    """The starter extracts and every inbox file, checked. `progress(text)` is told about each file as it is read."""
     results = []
-    for path in inbox_files(layout):
-        checked = check_file(path, layout.display(path), names, nation_codes)
+    sources = [(p, "starter") for p in starter_line_files(layout)] + [(p, "inbox") for p in inbox_files(layout)]
+    for path, origin in sources:
+        checked = dataclasses.replace(check_file(path, layout.display(path), names, nation_codes), origin=origin)
         if progress is not None:
             progress(
                 f"{checked.file}: {checked.status}"

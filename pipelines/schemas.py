@@ -77,80 +77,23 @@ class _Provenance(pa.DataFrameModel):
     source_row: int = pa.Field(ge=2, description="Row in the file, the header being row 1.")
 
 
-class MilitaryExpenditure(_Provenance):
-    """SIPRI military expenditure: one row per nation, calendar year and measure."""
-
-    nation_iso3: str = references("nations")
-    year: int = pa.Field(ge=1949, le=CURRENT_YEAR, description="Calendar year; SIPRI's series start in 1949.")
-    measure: str = pa.Field(
-        isin=[
-            "current_usd",
-            "constant_usd",
-            "share_of_gdp",
-            "share_of_government_spending",
-            "per_capita_usd",
-            "local_currency",
-        ]
-    )
-    value: float = pa.Field(ge=0, nullable=True, description="In `unit`; empty when SIPRI has no figure.")
-    unit: str
-    is_estimate: bool
-    is_highly_uncertain: bool
-    missing_marker: str = pa.Field(nullable=True, isin=["...", ". .", "xxx", "empty"])
-    source_url: str = pa.Field(nullable=True)
-
-    @pa.check("value", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
-    def _plausible(cls, data) -> pl.LazyFrame:
-        in_usd_millions = pl.col("measure").is_in(["current_usd", "constant_usd"])
-        return data.lazyframe.select(usd_plausible(pl.col(data.key), is_usd=in_usd_millions))
-
-    @row_rule("value is empty exactly when missing_marker says why", "value", "missing_marker")
-    def _value_or_marker(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("value").is_null() == pl.col("missing_marker").is_not_null())
-
-    @row_rule("a share is a percentage, at most 100", "measure", "value")
-    def _share_at_most_100(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            ~pl.col("measure").str.starts_with("share_of") | pl.col("value").is_null() | (pl.col("value") <= 100)
-        )
-
-    @row_rule("unit agrees with measure", "measure", "unit")
-    def _unit_matches_measure(cls, data) -> pl.LazyFrame:
-        unit, measure = pl.col("unit"), pl.col("measure")
-        return data.lazyframe.select(
-            pl.when(measure == "current_usd")
-            .then(unit.str.starts_with("US$ millions, current"))
-            .when(measure == "constant_usd")
-            .then(unit.str.contains(r"^US\$ millions, constant \(\d{4}\)"))
-            .when(measure == "share_of_gdp")
-            .then(unit == "percent of GDP")
-            .when(measure == "share_of_government_spending")
-            .then(unit == "percent of general government expenditure")
-            .when(measure == "per_capita_usd")
-            .then(unit == "US$ per person, current prices")
-            .otherwise(unit.str.contains(r"^local currency millions \([A-Z]{3}\), current prices$"))
-        )
-
-    class Config:
-        strict = True
-        unique = ["nation_iso3", "year", "measure"]
+SECONDARY_RULE = "a row cites a primary source, or says it is secondary and why (secondary_reason)"
 
 
-class WorldBankShare(_Provenance):
-    """World Bank WDI military expenditure, percent of GDP: one row per nation and calendar year."""
+class _Cited(_Provenance):
+    """A curated figure: its source's address, and whether the source is the primary publication of the figure."""
 
-    nation_iso3: str = references("nations")
-    year: int = pa.Field(ge=1960, le=CURRENT_YEAR)
-    share_of_gdp_pct: float = pa.Field(ge=0, le=100)
-    edition: str
-    source_url: str = pa.Field(nullable=True)
+    source_url: str = pa.Field(str_matches=r"^https?://", description="Address of the source.")
+    source_kind: str = pa.Field(isin=["primary", "secondary"])
+    secondary_reason: str = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
-        unique = ["nation_iso3", "year"]
+    @row_rule(SECONDARY_RULE, "source_kind", "secondary_reason")
+    def _secondary_says_why(cls, data) -> pl.LazyFrame:
+        reason = pl.col("secondary_reason").fill_null("").str.strip_chars()
+        return data.lazyframe.select((pl.col("source_kind") == "primary") == (reason == ""))
 
 
-class UsBudgetLine(_Provenance):
+class UsBudgetLine(_Cited):
     """US DoD and Space Force toplines: one row per fiscal year, organization, phase, scope and title."""
 
     fiscal_year: int = pa.Field(ge=1976, le=LAST_BUDGET_YEAR, description="US federal fiscal year.")
@@ -172,7 +115,6 @@ class UsBudgetLine(_Provenance):
     amount_usd_millions: float = pa.Field(ge=0, description="US$ millions, current.")
     is_headline_scope: bool
     note: str = pa.Field(nullable=True)
-    source_url: str = pa.Field(nullable=True)
 
     @pa.check("amount_usd_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
     def _plausible(cls, data) -> pl.LazyFrame:
@@ -194,35 +136,7 @@ class UsBudgetLine(_Provenance):
         unique = ["fiscal_year", "organization", "phase", "scope", "appropriation_title"]
 
 
-class UsSpaceProgramLine(_Provenance):
-    """US DoD space budget lines from the Comptroller's exhibits: one row per line and amount column."""
-
-    fiscal_year: int = pa.Field(ge=1976, le=LAST_BUDGET_YEAR)
-    phase: str = pa.Field(isin=["request", "enacted", "actual", "projection"])
-    funding_type: str
-    exhibit: str = pa.Field(isin=["R-1", "P-1", "P-1R", "O-1", "M-1", "RF-1"])
-    exhibit_row: int = pa.Field(ge=1)
-    appropriation_title: str
-    account: str
-    account_title: str
-    organization: str = pa.Field(nullable=True)
-    budget_activity_title: str = pa.Field(nullable=True)
-    line_item: str
-    line_item_title: str
-    amount_usd_thousands: float
-    source_column: str
-    source_url: str = pa.Field(nullable=True)
-
-    @pa.check("amount_usd_thousands", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
-    def _plausible(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(usd_plausible(pl.col(data.key), millions_per_unit=1e-3))
-
-    class Config:
-        strict = True
-        unique = ["exhibit", "exhibit_row", "source_column"]
-
-
-class SpaceBudget(_Provenance):
+class SpaceBudget(_Cited):
     """Government space budgets: one row per body, programme, period, category, phase and source."""
 
     entity_code: str = references("nations")
@@ -238,7 +152,6 @@ class SpaceBudget(_Provenance):
     is_estimate: bool
     is_lower_bound: bool
     note: str = pa.Field(nullable=True)
-    source_url: str = pa.Field(nullable=True)
 
     @pa.check("amount_millions", name="plausible_usd", error=PLAUSIBLE_USD_RULE)
     def _plausible_amount(cls, data) -> pl.LazyFrame:
@@ -437,6 +350,7 @@ class MilitarizationWeight(_Provenance):
     )
     weight: float = pa.Field(gt=0)
     transform: str = pa.Field(isin=["log10", "linear"])
+    in_ranking: bool = pa.Field(description="Scored for every ranked nation (else shown beside the index only).")
     description: str
 
     class Config:
@@ -499,6 +413,37 @@ class FiscalYearCalendar(_Provenance):
         unique = ["nation_code", "first_fiscal_year"]
 
 
+class ProgramElementLineage(_Provenance):
+    """Reference: a program element of a US space program that milspace counts as space wherever it appears (the
+    DoD exhibit reader's is_space rule 3): renumbered into MFP 12, moved to the Space Force, or the SDA's own."""
+
+    program_element: str = pa.Field(str_matches=r"^\d{7}[A-Z]{1,3}$", description="PE number as the exhibits write it.")
+    title: str
+    lineage_kind: str = pa.Field(isin=["renumbered_to", "transferred_to_space_force", "sda", "space_program"])
+    successor_program_element: str = pa.Field(nullable=True, str_matches=r"^\d{7}[A-Z]{1,3}$")
+    organization_now: str = pa.Field(nullable=True, isin=["Space Force", "Air Force"])
+    first_space_fiscal_year: int = pa.Field(nullable=True, ge=1959, le=LAST_BUDGET_YEAR)
+    note: str
+    source_url: str = pa.Field(str_matches=r"^https?://")
+
+    @row_rule(
+        "a renumbered or transferred program element names its successor, which differs from it",
+        "lineage_kind",
+        "program_element",
+        "successor_program_element",
+    )
+    def _successor(cls, data) -> pl.LazyFrame:
+        kind, successor = pl.col("lineage_kind"), pl.col("successor_program_element")
+        needs = kind.is_in(["renumbered_to", "transferred_to_space_force"])
+        return data.lazyframe.select(
+            ~needs | (successor.is_not_null() & (successor != pl.col("program_element"))).fill_null(False)
+        )
+
+    class Config:
+        strict = True
+        unique = ["program_element"]
+
+
 class NationName(_Provenance):
     """Reference: a name as a publisher writes it, and the nation code it means."""
 
@@ -520,6 +465,7 @@ class BudgetLine(pa.DataFrameModel):
     sheet: str = pa.Field(nullable=True)
     row: int = pa.Field(ge=1)
     source_column: str = pa.Field(nullable=True)
+    extracted_from: str = pa.Field(nullable=True)
     entity_code: str = references("nations", when=("entity_kind", ("country", "historical_state")))
     entity_name: str
     entity_kind: str = pa.Field(isin=["country", "historical_state", "aggregate", "region", "organization"])
@@ -606,15 +552,13 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "nations": Nation,
     "nation_names": NationName,
     "fiscal_years": FiscalYearCalendar,
+    "program_element_lineage": ProgramElementLineage,
     "memberships": Membership,
     "capability_rules": CapabilityRule,
     "militarization_weights": MilitarizationWeight,
     "source_differences": SourceDifference,
     "lexicon": LexiconTerm,
-    "military_expenditure": MilitaryExpenditure,
-    "worldbank_milex_share_of_gdp": WorldBankShare,
     "us_budget_lines": UsBudgetLine,
-    "us_space_program_lines": UsSpaceProgramLine,
     "space_budgets": SpaceBudget,
     "strategy_documents": StrategyDocument,
     "strategy_commitments": StrategyCommitment,

@@ -242,6 +242,28 @@ class Warehouse:
             con.execute("COMMIT")
             return con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0]
 
+    def take_out_duplicates(self, run_id: str, *, fresh: bool = False) -> pl.DataFrame:
+        """Find the lines of staging.budget_lines that copy another line of the same sheet
+        (sql/staging/duplicate_lines.sql), delete every copy from the staging tables behind the view, and return
+        them as rejected rows (file, sheet, row, column, rule, value) for the quarantine."""
+        ddl = sql_file("staging", "duplicate_lines").read_text(encoding="utf-8")
+        with self.working(run_id, fresh=fresh) as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            copies = con.execute('SELECT file, sheet, "row", "column", rule, value FROM staging.duplicate_lines').pl()
+            if copies.height:
+                con.execute(
+                    "DELETE FROM staging.published_lines AS p USING staging.duplicate_lines AS d "
+                    'WHERE p.file = d.file AND p.sheet IS NOT DISTINCT FROM d.sheet AND p."row" = d."row" '
+                    "AND p.source_column IS NOT DISTINCT FROM d.source_column"
+                )
+                con.execute(
+                    "DELETE FROM staging.milspace_lines AS m USING staging.duplicate_lines AS d "
+                    'WHERE m.file = d.file AND m."row" = d."row"'
+                )
+            con.execute("COMMIT")
+        return copies
+
     def replace_quarantine(
         self,
         run_id: str,

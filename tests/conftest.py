@@ -56,6 +56,28 @@ def built(tmp_path_factory) -> BuildRun:
     return run
 
 
+def full_corpus_root(tmp: Path) -> Layout:
+    """A root with the starter data and every file of ../shared/data in its inbox, as an analyst drops them."""
+    layout = make_root(tmp)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir()
+    for path in sorted(SHARED_DATA.rglob("*")):
+        if path.is_file() and path.suffix != ".md":
+            shutil.copy(path, inbox / path.name)
+    return layout
+
+
+@pytest.fixture(scope="session")
+def full(tmp_path_factory) -> BuildRun:
+    """One build with every real published file of ../shared/data in the inbox beside the starter data, shared by
+    the tests that assert on the whole corpus (built once per test session)."""
+    if not SHARED_DATA.exists():
+        pytest.skip(f"{SHARED_DATA} is absent: the real published files live there (present in CI)")
+    run = run_build(full_corpus_root(tmp_path_factory.mktemp("full")))
+    assert run.exit_code == 0, run.output
+    return run
+
+
 @pytest.fixture
 def fresh_root(tmp_path) -> Layout:
     return make_root(tmp_path)

@@ -48,18 +48,36 @@ def set_cell(rows, match: dict[str, str], column: str, value: str):
     return rows
 
 
+SIPRI = STARTER / "lines" / "sipri_milex.csv"
+
+
+def line(rows, header, **match) -> list[str]:
+    hits = [r for r in rows[1:] if all(r[header.index(k)] == v for k, v in match.items())]
+    assert len(hits) == 1, (match, len(hits))
+    return hits[0]
+
+
 @pytest.fixture(scope="module")
 def bad_rows_build(tmp_path_factory):
-    """One build whose starter files carry one row of each kind of bad input."""
+    """One build whose starter files carry one row of each kind of bad input: a curated topline and the shipped SIPRI
+    extract (which enters by the same road as an inbox file)."""
     layout = make_root(tmp_path_factory.mktemp("bad_rows"))
     budget = layout.root / STARTER / "us_budget_lines.csv"
-    milex = layout.root / STARTER / "military_expenditure.csv"
+    milex = layout.root / SIPRI
+    current = {"source_column": "2024", "measure": "milex_current_usd"}
+    share = {"measure": "milex_share_of_gdp"}
     rows = {
         "budget": row_of(budget, fiscal_year="2024", organization="Space Force"),
-        "nation": row_of(milex, nation_iso3="LUX", year="2010", measure="current_usd"),
-        "year": row_of(milex, nation_iso3="POL", year="2005", measure="share_of_gdp"),
-        "usa": row_of(milex, nation_iso3="USA", year="2024", measure="current_usd"),
+        "nation": row_of(milex, entity_code="LUX", period="2010", measure="milex_current_usd"),
+        "year": row_of(milex, entity_code="POL", period="2005", **share),
+        "value": row_of(milex, entity_code="POL", period="2006", **share),
+        "usa": row_of(milex, entity_code="USA", **current),
         "shipped": data_rows(milex),
+        "national": sum(
+            1
+            for r in csv.DictReader(io.StringIO(milex.read_text(encoding="utf-8")))
+            if r["sheet"] != "Local currency financial years"
+        ),
     }
     # negative amount: the FY2024 Space Force request
     edit_csv(
@@ -69,28 +87,19 @@ def bad_rows_build(tmp_path_factory):
     # unknown nation code: Luxembourg 2010, current US$
     edit_csv(
         milex,
-        lambda r: set_cell(r, {"nation_iso3": "LUX", "year": "2010", "measure": "current_usd"}, "nation_iso3", "XYZ"),
+        lambda r: set_cell(
+            r, {"entity_code": "LUX", "period": "2010", "measure": "milex_current_usd"}, "entity_code", "XYZ"
+        ),
     )
     # year out of range: Poland 2005, share of GDP
-    edit_csv(
-        milex, lambda r: set_cell(r, {"nation_iso3": "POL", "year": "2005", "measure": "share_of_gdp"}, "year", "2101")
-    )
+    edit_csv(milex, lambda r: set_cell(r, {"entity_code": "POL", "period": "2005", **share}, "period", "2101"))
     # not a number: Poland 2006, share of GDP
-    edit_csv(
-        milex, lambda r: set_cell(r, {"nation_iso3": "POL", "year": "2006", "measure": "share_of_gdp"}, "value", "1,9")
-    )
+    edit_csv(milex, lambda r: set_cell(r, {"entity_code": "POL", "period": "2006", **share}, "value", "1,9"))
 
-    # duplicate key: a second USA 2024 current US$ row with another value
+    # a copy of one figure: a second USA 2024 current US$ line with another value
     def duplicate(rows):
         header = rows[0]
-        original = next(
-            r
-            for r in rows[1:]
-            if r[header.index("nation_iso3")] == "USA"
-            and r[header.index("year")] == "2024"
-            and r[header.index("measure")] == "current_usd"
-        )
-        copy = list(original)
+        copy = list(line(rows, header, entity_code="USA", **current))
         copy[header.index("value")] = "1000000.0"
         return rows + [copy]
 
@@ -121,7 +130,12 @@ def test_negative_amount_is_quarantined_and_the_rest_loads(bad_rows_build):
         "rule": "greater_than_or_equal_to(0)",
         "value": "-30000.0",
     }
-    assert query(layout, "select count(*) from marts.us_budget") == [(26,)]
+    totals = sum(
+        1
+        for r in csv.DictReader(io.StringIO((layout.root / STARTER / "us_budget_lines.csv").read_text()))
+        if r["appropriation_title"] == "total"
+    )
+    assert query(layout, "select count(*) from marts.us_budget") == [(totals - 1,)]
     assert [y for (y,) in query(layout, "select fiscal_year from marts.space_share order by 1")] == [
         2021,
         2022,
@@ -132,9 +146,10 @@ def test_negative_amount_is_quarantined_and_the_rest_loads(bad_rows_build):
 
 
 def test_unknown_nation_code_is_quarantined(bad_rows_build):
-    [row] = quarantined(bad_rows_build.layout, column="nation_iso3")
+    [row] = quarantined(bad_rows_build.layout, column="entity_code")
     assert row["value"] == "XYZ" and row["row"] == bad_rows_build.rows["nation"]
-    assert row["rule"] == "listed in data_raw/reference/nations.csv"
+    assert row["file"] == "data_raw/starter/lines/sipri_milex.csv"
+    assert row["rule"] == "listed in data_raw/reference/nations.csv (where entity_kind is country or historical_state)"
     assert query(
         bad_rows_build.layout,
         "select list(measure order by measure) from marts.military_expenditure "
@@ -143,14 +158,14 @@ def test_unknown_nation_code_is_quarantined(bad_rows_build):
 
 
 def test_year_out_of_range_is_quarantined(bad_rows_build):
-    [row] = quarantined(bad_rows_build.layout, column="year")
+    [row] = quarantined(bad_rows_build.layout, column="period")
     assert (row["row"], row["value"]) == (bad_rows_build.rows["year"], "2101")
     assert row["rule"].startswith("less_than_or_equal_to(")
 
 
 def test_text_in_a_number_column_is_quarantined_not_zeroed(bad_rows_build):
     [row] = quarantined(bad_rows_build.layout, column="value")
-    assert (row["value"], row["rule"]) == ("1,9", "type: number")
+    assert (row["row"], row["value"], row["rule"]) == (bad_rows_build.rows["value"], "1,9", "type: number")
     assert query(
         bad_rows_build.layout,
         "select count(*) from marts.military_expenditure "
@@ -158,12 +173,16 @@ def test_text_in_a_number_column_is_quarantined_not_zeroed(bad_rows_build):
     ) == [(0,)]
 
 
-def test_duplicate_key_quarantines_every_copy(bad_rows_build):
-    rows = quarantined(bad_rows_build.layout, column="nation_iso3, year, measure")
-    # the original row, and the copy appended after the last shipped row
+def test_a_figure_stated_twice_in_one_file_quarantines_every_copy(bad_rows_build):
+    rows = quarantined(bad_rows_build.layout, column="2024")
+    # the original line, and the copy appended after the last shipped line
     assert [r["row"] for r in rows] == [bad_rows_build.rows["usa"], bad_rows_build.rows["shipped"] + 2]
-    assert {r["rule"] for r in rows} == {"unique key (nation_iso3, year, measure)"}
-    assert rows[0]["value"] == "nation_iso3=USA; year=2024; measure=current_usd"
+    assert {r["rule"] for r in rows} == {
+        "one figure per line: the same figure (entity, period, measure, phase, classification, column) is stated by "
+        "several rows of one sheet; every copy is quarantined, since nothing says which is right"
+    }
+    copies = f"rows {bad_rows_build.rows['usa']}, {bad_rows_build.rows['shipped'] + 2}"
+    assert rows[1]["value"] == f"1000000.0 (the copies: {copies})"
     assert query(
         bad_rows_build.layout,
         "select count(*) from marts.military_expenditure "
@@ -175,8 +194,8 @@ def test_build_says_how_many_rows_were_quarantined_and_where(bad_rows_build):
     assert "Quarantined: 6 rejected rows from 2 file(s), not loaded" in bad_rows_build.output
     assert 'milspace sql "select * from marts.quarantine where is_current"' in bad_rows_build.output
     assert "check nothing_quarantined (marts/quarantine): FAILED (warn), 5 rows break it" in bad_rows_build.output
-    # the shipped rows + 1 duplicate - 5 rejected rows in military_expenditure
-    expected = bad_rows_build.rows["shipped"] + 1 - 5
+    # SIPRI's national lines (the financial-year sheet aside) + 1 copy - 5 rejected lines
+    expected = bad_rows_build.rows["national"] + 1 - 5
     assert query(bad_rows_build.layout, "select count(*) from marts.military_expenditure") == [(expected,)]
 
 
@@ -199,8 +218,8 @@ def copy_of_published(published, tmp_path) -> Layout:
 
 def _break_header(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("nation_iso3,year,measure", "country,year,measure", 1), encoding="utf-8")
-    return "the header does not match datapackage.json: missing columns ['nation_iso3']; unexpected columns ['country']"
+    path.write_text(text.replace("fiscal_year,organization,phase", "year,organization,phase", 1), encoding="utf-8")
+    return "the header does not match datapackage.json: missing columns ['fiscal_year']; unexpected columns ['year']"
 
 
 def _binary(path: Path) -> str:
@@ -210,7 +229,7 @@ def _binary(path: Path) -> str:
 
 def _ragged(path: Path) -> str:
     with path.open("a", encoding="utf-8") as handle:
-        handle.write("USA,2025,current_usd,1,x,false,false,,s,u,EXTRA,MORE\n")
+        handle.write("2025,DoD,request,x,total,1,false,,s,https://x,primary,,EXTRA,MORE\n")
     return "not a readable CSV table"
 
 
@@ -224,18 +243,34 @@ def test_unreadable_file_stops_the_build_and_leaves_the_warehouse_unchanged(copy
     layout = copy_of_published
     before = sha256(layout.warehouse)
     report_before = sha256(layout.report_index)
-    problem = corrupt(layout.root / STARTER / "military_expenditure.csv")
+    problem = corrupt(layout.root / STARTER / "us_budget_lines.csv")
 
     run = run_build(layout)
 
     assert run.exit_code == 1
     assert "Build FAILED" in run.output
-    assert "Cannot read file data_raw/starter/military_expenditure.csv" in run.output
+    assert "Cannot read file data_raw/starter/us_budget_lines.csv" in run.output
     assert problem in run.output
     assert "Traceback" not in run.output
     assert sha256(layout.warehouse) == before
     assert sha256(layout.report_index) == report_before
     assert list(layout.build_dir.glob("*.duckdb*")) == []
+
+
+def test_a_damaged_starter_extract_stops_the_build_and_leaves_the_warehouse_unchanged(copy_of_published):
+    """A shipped extract is part of the build, not a download: it is never set aside, and the build stops."""
+    layout = copy_of_published
+    before = sha256(layout.warehouse)
+    extract = layout.root / SIPRI
+    extract.write_text(extract.read_text(encoding="utf-8").replace("footnotes", "notes", 1), encoding="utf-8")
+    run = run_build(layout)
+    assert run.exit_code == 1
+    assert (
+        "Cannot read file data_raw/starter/lines/sipri_milex.csv: a milspace extract has exactly the budget-line "
+        in (run.output)
+    )
+    assert "missing columns ['footnotes'] and unknown columns ['notes']" in run.output
+    assert extract.exists() and sha256(layout.warehouse) == before
 
 
 def test_failed_blocking_check_publishes_nothing(copy_of_published):

@@ -7,24 +7,31 @@ import pytest
 
 from pipelines.errors import InputFileError
 from pipelines.quality import apply_contract, bind_references
-from pipelines.schemas import MilitaryExpenditure, UsBudgetLine
+from pipelines.schemas import SECONDARY_RULE, SpaceBudget, UsBudgetLine
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 
 NATIONS = {"nations": ["USA", "FRA"]}
 
 
-def milex(**overrides) -> dict:
+def space(**overrides) -> dict:
     row = {
-        "nation_iso3": "USA",
-        "year": 2024,
-        "measure": "current_usd",
-        "value": 997309.0,
-        "unit": "US$ millions, current prices and exchange rates",
+        "entity_code": "USA",
+        "programme": "NASA",
+        "period": "FY2023",
+        "year_start": 2023,
+        "year_end": 2023,
+        "category": "civil",
+        "phase": "enacted",
+        "amount_millions": 25383.7,
+        "currency": "USD",
+        "usd_millions": 25383.7,
         "is_estimate": False,
-        "is_highly_uncertain": False,
-        "missing_marker": None,
-        "source": "SIPRI",
-        "source_url": None,
+        "is_lower_bound": False,
+        "note": None,
+        "source": "Consolidated Appropriations Act, 2023",
+        "source_url": "https://www.congress.gov/bill/117th-congress/house-bill/2617",
+        "source_kind": "primary",
+        "secondary_reason": None,
         "source_row": 2,
     }
     row.update(overrides)
@@ -43,44 +50,45 @@ def _schema(model) -> dict:
 
 
 def test_a_good_row_passes():
-    result = check(MilitaryExpenditure, [milex()])
+    result = check(SpaceBudget, [space()])
     assert result.valid.height == 1 and result.rejected.height == 0
 
 
 @pytest.mark.parametrize(
     "override, column, rule",
     [
-        ({"value": -1.0}, "value", "greater_than_or_equal_to(0)"),
-        ({"nation_iso3": "XYZ"}, "nation_iso3", "listed in data_raw/reference/nations.csv"),
-        ({"year": 1900}, "year", "greater_than_or_equal_to(1949)"),
-        (
-            {"measure": "per_head"},
-            "measure",
-            "isin(['current_usd', 'constant_usd', 'share_of_gdp', 'share_of_government_spending', 'per_capita_usd', "
-            "'local_currency'])",
-        ),
-        ({"value": None}, "value, missing_marker", "value is empty exactly when missing_marker says why"),
-        (
-            {"measure": "share_of_gdp", "unit": "percent of GDP", "value": 120.0},
-            "measure, value",
-            "a share is a percentage, at most 100",
-        ),
-        ({"measure": "constant_usd"}, "measure, unit", "unit agrees with measure"),
+        ({"amount_millions": -1.0}, "amount_millions", "greater_than_or_equal_to(0)"),
+        ({"entity_code": "XYZ"}, "entity_code", "listed in data_raw/reference/nations.csv"),
+        ({"year_start": 1900}, "year_start", "greater_than_or_equal_to(1957)"),
+        ({"category": "secret"}, "category", "isin(['civil', 'military', 'mixed', 'not_split'])"),
+        ({"currency": "dollars"}, "currency", "str_matches('^[A-Z]{3}$')"),
+        ({"year_end": 2020}, "year_start, year_end", "year_end is not before year_start"),
+        ({"source_url": "spacenews"}, "source_url", "str_matches('^https?://')"),
+        ({"source_kind": "secondary"}, "source_kind, secondary_reason", SECONDARY_RULE),
+        ({"secondary_reason": "because"}, "source_kind, secondary_reason", SECONDARY_RULE),
     ],
 )
 def test_each_rule_rejects_its_row_and_says_which(override, column, rule):
-    bad = milex(**{"nation_iso3": "FRA", "source_row": 3, **override})
-    result = check(MilitaryExpenditure, [milex(), bad])
+    bad = space(**{"entity_code": "FRA", "source_row": 3, **override})
+    result = check(SpaceBudget, [space(), bad])
     assert result.valid.get_column("source_row").to_list() == [2]
     assert set(result.rejected.get_column("row")) == {3}
     assert (3, column, rule) in result.rejected.select("row", "column", "rule").rows()
 
 
+def test_a_secondary_source_that_says_why_passes():
+    row = space(source_kind="secondary", secondary_reason="China publishes no space budget", entity_code="FRA")
+    assert check(SpaceBudget, [row]).valid.height == 1
+
+
 def test_duplicate_keys_reject_every_copy():
-    result = check(MilitaryExpenditure, [milex(), milex(source_row=3, value=1.0), milex(year=2023, source_row=4)])
+    result = check(
+        SpaceBudget, [space(), space(source_row=3, amount_millions=1.0), space(phase="request", source_row=4)]
+    )
     assert result.valid.get_column("source_row").to_list() == [4]
     assert result.rejected.get_column("row").to_list() == [2, 3]
-    assert set(result.rejected.get_column("value")) == {"nation_iso3=USA; year=2024; measure=current_usd"}
+    [value] = set(result.rejected.get_column("value"))
+    assert value.startswith("entity_code=USA; programme=NASA; period=FY2023; category=civil; phase=enacted; s")
 
 
 def test_two_headline_totals_for_one_year_are_both_rejected():
@@ -93,7 +101,9 @@ def test_two_headline_totals_for_one_year_are_both_rejected():
         "is_headline_scope": True,
         "note": None,
         "source": "DoD",
-        "source_url": None,
+        "source_url": "https://comptroller.defense.gov/Budget-Materials/Budget2023/",
+        "source_kind": "primary",
+        "secondary_reason": None,
     }
     rows = [
         {**base, "scope": "DoD (051)", "source_row": 2},
@@ -108,7 +118,7 @@ def test_two_headline_totals_for_one_year_are_both_rejected():
 
 
 def test_a_frame_missing_a_column_is_a_file_error_not_a_row_error():
-    frame = pl.DataFrame([milex()]).drop("unit")
+    frame = pl.DataFrame([space()]).drop("currency")
     parsed = ParsedFile(frame=frame, rejected=empty_rejected(), sha256="", rows_read=1)
     with pytest.raises(InputFileError, match="Cannot read file f.csv"):
-        apply_contract(parsed, bind_references(MilitaryExpenditure, NATIONS), "f.csv")
+        apply_contract(parsed, bind_references(SpaceBudget, NATIONS), "f.csv")

@@ -109,7 +109,9 @@ def test_dagster_dev_runs_the_schedule_and_the_sensor_and_a_dropped_file_starts_
         assert tags["dagster/sensor_name"] == "inbox_sensor"
         assert tags["milspace/changed"] == "owid-share.csv"
         assert run["status"] == "SUCCESS", log.read_text()[-4000:]
-        assert query(layout, "select entity_code, period, value from marts.budget_lines") == [("FRA", 2020, 2.0)]
+        assert query(
+            layout, "select entity_code, period, value from marts.budget_lines where file like 'data_raw/inbox/%'"
+        ) == [("FRA", 2020, 2.0)]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

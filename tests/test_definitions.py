@@ -67,7 +67,7 @@ def test_marts_depend_on_the_tables_their_sql_reads():
     # the nations: files of a streamed format are checked against the BudgetLine contract as they are loaded
     assert parents("staging/budget_lines") == {"inbox/budget_lines", "reference/nations"}
     assert parents("starter/strategy_commitments") == {"starter/strategy_documents"}
-    assert parents("starter/military_expenditure") == {"reference/nations"}
+    assert parents("starter/space_budgets") == {"reference/nations"}
     assert parents("warehouse") == {"report"}
     assert parents("report") == {k.to_user_string() for k in defs.resolve_all_asset_keys() if k.path[0] == "marts"}
 

@@ -318,8 +318,8 @@ def _budget_text() -> str:
 
 
 def _with_accent(text: str) -> str:
-    assert "Breaking Defense" in text
-    return text.replace("Breaking Defense", "Breaking Défense")
+    assert "Congressional Research Service" in text
+    return text.replace("Congressional Research Service", "Congressional Research Servicé")
 
 
 def _first_line_with(text: str, word: str) -> int:
@@ -381,7 +381,7 @@ def test_a_starter_file_that_cannot_be_read_says_what_it_looks_like_and_how_to_f
         read_described_csv(resource, "data_raw/starter/us_budget_lines.csv")
     message = str(caught.value)
     one_paragraph(message, "data_raw/starter/us_budget_lines.csv")
-    line = _first_line_with(_with_accent(_budget_text()), "Défense")
+    line = _first_line_with(_with_accent(_budget_text()), "Servicé")
     assert expected.format(line=line) in message, message
 
 
@@ -460,8 +460,6 @@ def test_infinite_figures_and_error_values_in_a_published_csv_are_quarantined(tm
     "name, column",
     [
         ("us_budget_lines", "amount_usd_millions"),
-        ("us_space_program_lines", "amount_usd_thousands"),
-        ("military_expenditure", "value"),  # the first row is a constant US$ figure
         ("space_budgets", "usd_millions"),
     ],
 )
@@ -469,14 +467,27 @@ def test_an_absurd_amount_in_a_starter_file_breaks_the_plausibility_rule(tmp_pat
     layout = make_root(tmp_path)
     path = layout.starter / f"{name}.csv"
     header, first = csv_rows(path)[:2]
-    if name == "military_expenditure":
-        assert first[header.index("measure")] == "constant_usd"
     row = set_cell(path, dict(zip(header, first, strict=True)), column, "1e30")
     table = validate_resource(layout, load_package(layout.starter)[name], {"nations": codes})
     assert table.rejected.select("row", "column", "rule", "value").rows() == [
         (row, column, PLAUSIBLE_USD_RULE, "1e+30")
     ]
     assert table.valid.height == shipped_rows(path) - 1
+
+
+def test_an_absurd_amount_in_a_starter_extract_breaks_the_plausibility_rule(tmp_path, codes):
+    """The shipped extracts enter by the inbox road: the BudgetLine contract's US$ plausibility rule applies."""
+    layout = make_root(tmp_path)
+    path = layout.starter_lines / "sipri_milex.csv"
+    header, *rows = csv_rows(path)
+    first = next(r for r in rows if r[header.index("measure")] == "milex_current_usd")
+    row = set_cell(path, dict(zip(header, first, strict=True)), "value", "1e30")
+    checked = check_file(path, "data_raw/starter/lines/sipri_milex.csv", default_names(), codes)
+    assert checked.status == "loaded"
+    assert checked.rejected.select("row", "column", "rule", "value").rows() == [
+        (row, first[header.index("source_column")], PLAUSIBLE_USD_RULE, "1e+30")
+    ]
+    assert checked.lines.height == len(rows) - 1
 
 
 # 7 for starter files: an error value typed into a number column
@@ -542,6 +553,8 @@ def hostile_build(tmp_path_factory, hostile_files):
             amount_usd_millions="1e30",
             is_headline_scope="false",
             source="milspace hostile-input test",
+            source_url="https://example.org/milspace-hostile-input-test",
+            source_kind="primary",
         ),
         # 10. a title of 1 MB
         "long_title": append_row(
@@ -707,7 +720,7 @@ def broken_starter_build(tmp_path_factory):
     space.write_bytes(space.read_text(encoding="utf-8").encode("cp1252"))
     commitments = starter / "strategy_commitments.csv"
     commitments.write_text(commitments.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
-    (starter / "worldbank_milex_share_of_gdp.csv").write_bytes(b"")
+    (starter / "lines" / "worldbank_milex_share_of_gdp.csv").write_bytes(b"")
     run = run_build(layout)
     run.space_row = row
     return run
@@ -726,8 +739,8 @@ def test_unreadable_starter_files_stop_the_build_with_one_paragraph_each(broken_
         f"(undecodable byte at line {run.space_row}): it looks like Windows-1252 (cp1252",
         "strategy_commitments": "Cannot read file data_raw/starter/strategy_commitments.csv, row 1: the header does "
         "not match datapackage.json: the delimiter looks like ';', not a comma",
-        "worldbank_milex_share_of_gdp": "Cannot read file data_raw/starter/worldbank_milex_share_of_gdp.csv: the "
-        "file is empty (0 bytes)",
+        "worldbank_milex_share_of_gdp": "Cannot read file data_raw/starter/lines/worldbank_milex_share_of_gdp.csv: "
+        "the file is empty (0 bytes)",
     }
     for name, start in expected.items():
         assert any(start in p for p in paragraphs), (name, paragraphs)

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.assets.inputs import INPUTS
+from pipelines.paths import REPO_ROOT
 from tests.conftest import make_root, query, run_build, shared_file
 
 OWID = "owid/military-spending-as-a-share-of-gdp-sipri.csv"
@@ -35,7 +36,8 @@ def test_inbox_files_land_in_budget_lines(inbox_build):
     assert query(layout, "select count(*) from marts.budget_lines where file = 'data_raw/inbox/owid.csv'") == [(8245,)]
     [(value, unit, row)] = query(
         layout,
-        "select value, unit, \"row\" from marts.budget_lines where entity_code = 'USA' and period = 2024",
+        "select value, unit, \"row\" from marts.budget_lines where entity_code = 'USA' and period = 2024 "
+        "and file = 'data_raw/inbox/owid.csv'",
     )
     assert (round(value, 4), unit, row) == (3.4192, "percent of GDP", 7972)
 
@@ -50,8 +52,11 @@ def test_r1_program_elements_and_their_fy2019_total_in_the_warehouse(inbox_build
         "and phase = 'request' and not is_memo",
     )
     assert (lines, total, dollars, last_row) == (1071, 93_963_648, 93_963_648_000, 1073)
-    [(space,)] = query(inbox_build.layout, 'select count(distinct "row") from marts.budget_lines where is_space')
-    assert space == 47
+    [(space,)] = query(
+        inbox_build.layout,
+        "select count(distinct \"row\") from marts.budget_lines where is_space and file = 'data_raw/inbox/R-1.xlsx'",
+    )
+    assert space == 83  # 47 program elements of the space programs, and 36 older numbers of the same programs
 
 
 def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
@@ -68,7 +73,8 @@ def test_sources_lists_every_file_read_with_what_came_of_it(inbox_build):
     ]
     assert {r[5] for r in rows} == {64}
     starter = query(inbox_build.layout, "select count(*) from marts.sources where origin in ('starter', 'reference')")
-    assert starter == [(len(INPUTS),)]
+    extracts = len(list((REPO_ROOT / "data_raw" / "starter" / "lines").glob("*.csv")))
+    assert starter == [(len(INPUTS) + extracts,)]
 
 
 def test_build_names_each_unreadable_inbox_file_and_why(inbox_build):

@@ -20,24 +20,9 @@ import pytest
 from pipelines.lock import build_lock
 from pipelines.paths import REPO_ROOT, SQL_DIR
 from pipelines.warehouse import read_only
-from tests.conftest import SHARED_DATA, make_root, query, run_build, sha256
+from tests.conftest import make_root, query, run_build, sha256
 
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
-
-
-@pytest.fixture(scope="session")
-def full(tmp_path_factory):
-    if not SHARED_DATA.exists():
-        pytest.skip(f"{SHARED_DATA} is absent: the real published files live there (present in CI)")
-    layout = make_root(tmp_path_factory.mktemp("full"))
-    inbox = layout.data_raw / "inbox"
-    inbox.mkdir()
-    for path in SHARED_DATA.rglob("*"):
-        if path.is_file() and path.suffix != ".md":
-            shutil.copy(path, inbox / path.name)
-    run = run_build(layout)
-    assert run.exit_code == 0, run.output
-    return run
 
 
 # --- the questions analysts ask ----------------------------------------------------------------------------
@@ -102,7 +87,7 @@ def test_china_real_growth_2015_2024_from_sipri_constant_series(built):
             "where nation_iso3 = 'CHN' and year in (2015, 2024)",
         )
     )
-    assert rebased[2024] / rebased[2015] - 1 == pytest.approx(expected, rel=1e-12)
+    assert rebased[2024] / rebased[2015] - 1 == pytest.approx(expected, rel=1e-7)  # levels to the cent
     assert 0.55 < expected < 0.65  # China's real growth over the decade, about 60 percent
     [(base, cagr_5y)] = query(
         built.layout,
@@ -137,8 +122,13 @@ def test_constant_base_year_equals_current_dollars_in_that_year(built):
 
 
 def _weights() -> dict[str, tuple[float, str]]:
+    """The ranked indicators: measure -> (weight, transform)."""
     with (REPO_ROOT / "data_raw" / "reference" / "militarization_weights.csv").open() as handle:
-        return {r["measure"]: (float(r["weight"]), r["transform"]) for r in csv.DictReader(handle)}
+        return {
+            r["measure"]: (float(r["weight"]), r["transform"])
+            for r in csv.DictReader(handle)
+            if r["in_ranking"] == "true"
+        }
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -151,53 +141,72 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def test_militarization_index_of_one_nation_year_recomputed_by_hand(built):
-    """Recompute Poland 2024 from the indicators of every nation that year, the weights file and the method."""
+    """Recompute Poland 2024 from the indicators of every nation and year, the weights file and the method: each
+    indicator normalized over the whole panel, the weighted sum normalized again over it (BICC's way), so that
+    scores compare across nations and years."""
     year, nation = 2024, "POL"
     burden = query(
         built.layout,
-        "select nation_iso3, share_of_gdp_pct, share_of_government_spending_pct, per_capita_usd "
-        "from marts.burden where year = ? and share_of_gdp_pct is not null",
-        [year],
+        "select nation_iso3, year, share_of_gdp_pct, share_of_government_spending_pct, per_capita_usd "
+        "from marts.burden where share_of_gdp_pct is not null",
     )
-    growth = dict(query(built.layout, "select nation_iso3, real_yoy_pct from marts.defense_yoy where year = ?", [year]))
-    indicators: dict[str, dict[str, float]] = {}
-    for iso3, gdp, government, per_capita in burden:
-        indicators[iso3] = {
+    growth = {
+        (n, y): g for n, y, g in query(built.layout, "select nation_iso3, year, real_yoy_pct from marts.defense_yoy")
+    }
+    indicators = {
+        (iso3, y): {
             "milex_share_of_gdp": gdp,
             "milex_share_of_government_spending": government,
             "milex_per_capita_usd": per_capita,
-            "real_growth_pct": growth.get(iso3),
+            "real_growth_pct": growth.get((iso3, y)),
         }
+        for iso3, y, gdp, government, per_capita in burden
+    }
     weights = _weights()
-    normalized: dict[str, float] = {}
+    normalized: dict[tuple[str, int], dict[str, float]] = {key: {} for key in indicators}
     for measure, (_, transform) in weights.items():
         values = {}
-        for iso3, row in indicators.items():
+        for key, row in indicators.items():
             raw = row.get(measure)
             if raw is None or (transform == "log10" and raw <= 0):
                 continue
-            values[iso3] = math.log10(raw) if transform == "log10" else raw
-        if transform == "linear":  # winsorized at the year's 5th and 95th percentiles
+            values[key] = math.log10(raw) if transform == "log10" else raw
+        if transform == "linear":  # winsorized at the panel's 5th and 95th percentiles
             low_bound, high_bound = _quantile(list(values.values()), 0.05), _quantile(list(values.values()), 0.95)
             values = {k: min(max(v, low_bound), high_bound) for k, v in values.items()}
-        if nation in values:
-            low, high = min(values.values()), max(values.values())
-            normalized[measure] = 0.5 if high == low else (values[nation] - low) / (high - low)
-    expected = 1000 * sum(weights[m][0] * n for m, n in normalized.items()) / sum(weights[m][0] for m in normalized)
+        low, high = min(values.values()), max(values.values())
+        for key, value in values.items():
+            normalized[key][measure] = 0.5 if high == low else (value - low) / (high - low)
+    total = sum(w for w, _ in weights.values())
+    weighted = {
+        key: sum(weights[m][0] * n for m, n in norms.items()) / total
+        for key, norms in normalized.items()
+        if len(norms) == len(weights)  # ranked only with every indicator
+    }
+    low, high = min(weighted.values()), max(weighted.values())
+    expected = 1000 * (weighted[(nation, year)] - low) / (high - low)
 
-    [(score, used, coverage)] = query(
+    [(score, used, ranked)] = query(
         built.layout,
-        "select score, indicators_used, weight_coverage_pct from marts.militarization_index "
-        "where nation_iso3 = ? and year = ?",
+        "select score, indicators_used, is_ranked from marts.militarization_index where nation_iso3 = ? and year = ?",
         [nation, year],
     )
     assert score == round(expected, 1)
-    assert used == len(normalized) == 4  # no NATO personnel in the starter data
-    assert coverage == round(100 * sum(weights[m][0] for m in normalized) / sum(w for w, _ in weights.values()), 1)
+    assert (used, ranked) == (4, True)
     ranks = query(
-        built.layout, "select min(rank), max(rank), count(*) from marts.militarization_index where year = ?", [year]
+        built.layout,
+        "select min(rank), max(rank), count(*) from marts.militarization_index where year = ? and is_ranked",
+        [year],
     )
-    assert ranks == [(1, len(burden), len(burden))]
+    in_year = sum(1 for (_, y) in weighted if y == year)
+    assert ranks == [(1, in_year, in_year)]
+    # normalized over the panel, not year by year: 0 and 1000 are reached once each over all years
+    [(lowest, highest, years_with_top)] = query(
+        built.layout,
+        "select min(score), max(score), count(distinct year) filter (where score = 1000) "
+        "from marts.militarization_index",
+    )
+    assert (lowest, highest, years_with_top) == (0.0, 1000.0, 1)
 
 
 def test_sipri_and_world_bank_agree_on_usa_2024_share_of_gdp(built):
@@ -221,14 +230,14 @@ def test_fiscal_to_calendar_years_by_months(full):
         query(
             full.layout,
             "select period, value_usd_millions from marts.budget_facts where is_preferred and line_item = '7-1' "
-            "and category = 'Federal Unified Budget: National Defense' and measure = 'outlays' "
-            "and period in (2019, 2020)",
+            "and category = 'Federal Unified Budget: National Defense' and measure = 'outlays' and phase = 'actual' "
+            "and price_basis = 'current' and period in (2019, 2020)",
         )
     )
     [(calendar,)] = query(
         full.layout,
         "select amount_usd_millions from marts.calendar_year_budget where year = 2019 and measure = 'outlays' "
-        "and price_basis = 'current' and category = '050 National Defense'",
+        "and price_basis = 'current' and category = '050 National Defense' and phase = 'actual'",
     )
     assert calendar == pytest.approx(0.75 * fiscal[2019] + 0.25 * fiscal[2020])
 
@@ -259,8 +268,8 @@ def test_green_book_deflators_give_constant_dollars(full):
     )
     [(deflator,)] = query(
         full.layout,
-        "select value from marts.budget_facts where measure = 'budget_authority_deflator' and period = 2015 "
-        "and appropriation_title = 'Procurement'",
+        "select value from marts.budget_facts where is_preferred and measure = 'budget_authority_deflator' "
+        "and period = 2015 and appropriation_title = 'Procurement' and edition = 'FY 2022 President''s Budget'",
     )
     assert base == 2022 and constant == pytest.approx(current * 100 / deflator)
     assert constant > current  # FY 2015 dollars are worth more at FY 2022 prices

@@ -30,9 +30,9 @@ RUN_COLUMNS = {
     ("quarantine", "run_id"),
     ("quarantine", "quarantined_at"),
 }
-MILEX = "military_expenditure.csv"
-NEGATIVE_ROW = ("USA", "2012", "per_capita_usd")  # set to -5: breaks the contract (value >= 0)
-ZERO_ROW = ("USA", "2011", "current_usd")  # set to 0 between two years of $700+ billion: an anomaly, not an error
+MILEX = "lines/sipri_milex.csv"
+BAD_ROW = ("USA", "2012", "milex_per_capita_usd")  # set to text: breaks the contract (a figure is a number)
+ZERO_ROW = ("USA", "2011", "milex_current_usd")  # set to 0 between two years of $700+ billion: an anomaly, not an error
 
 
 def owid_csv(rows: list[tuple[str, str, int, float]]) -> str:
@@ -47,7 +47,7 @@ def edit_starter(layout, changes: dict[tuple[str, str, str], str]) -> dict[tuple
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     where = {}
     for number, row in enumerate(rows, start=2):
-        key = (row["nation_iso3"], row["year"], row["measure"])
+        key = (row["entity_code"], row["period"], row["measure"])
         if key in changes:
             row["value"] = changes[key]
             where[key] = number
@@ -79,11 +79,12 @@ def table_checksums(layout) -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    """Three builds of one root. First: a starter row that breaks its contract, a zero between two large years,
-    a readable and an unreadable file in the inbox. Second: the starter rows fixed. Third: nothing changed."""
+    """Three builds of one root. First: a line of the starter SIPRI extract that breaks its contract, a zero between
+    two large years, a readable and an unreadable file in the inbox. Second: the starter rows fixed. Third: nothing
+    changed."""
     layout = make_root(tmp_path_factory.mktemp("history"))
-    original = {row: value for row, value in _values(layout, [NEGATIVE_ROW, ZERO_ROW]).items()}
-    rows = edit_starter(layout, {NEGATIVE_ROW: "-5", ZERO_ROW: "0"})
+    original = {row: value for row, value in _values(layout, [BAD_ROW, ZERO_ROW]).items()}
+    rows = edit_starter(layout, {BAD_ROW: "five", ZERO_ROW: "0"})
     inbox = layout.data_raw / "inbox"
     inbox.mkdir()
     (inbox / "owid-share.csv").write_text(
@@ -111,7 +112,7 @@ def history(tmp_path_factory):
 
 def _values(layout, keys):
     rows = csv.DictReader((layout.starter / MILEX).open(encoding="utf-8"))
-    return {k: r["value"] for r in rows if (k := (r["nation_iso3"], r["year"], r["measure"])) in keys}
+    return {k: r["value"] for r in rows if (k := (r["entity_code"], r["period"], r["measure"])) in keys}
 
 
 def _quarantine(layout) -> pl.DataFrame:
@@ -155,10 +156,10 @@ def test_the_other_inbox_file_is_published_and_stays_published(history):
 
 def test_the_first_build_quarantines_the_bad_row_and_the_unreadable_file(history):
     first = history["first_quarantine"]
-    row = history["rows"][NEGATIVE_ROW]
+    row = history["rows"][BAD_ROW]
     assert first.select("file", "row", "column", "value", "is_current").rows() == [
         ("data_raw/inbox/broken.xlsx", None, "(file)", first["value"][0], True),
-        (f"data_raw/starter/{MILEX}", row, "value", "-5.0", True),
+        (f"data_raw/starter/{MILEX}", row, "value", "five", True),
     ]
     assert first["rule"][0] == UNREADABLE_RULE
     assert first["first_run_id"].to_list() == first["run_id"].to_list()
@@ -207,7 +208,7 @@ def test_a_zero_between_large_years_is_a_warning_naming_its_row(history):
     row = history["rows"][ZERO_ROW]
     assert "check zero_between_nonzero_years (marts/budget_facts): FAILED (warn), 1 rows break it" in first.output
     assert "Warning: check zero_between_nonzero_years on marts/budget_facts did not pass: 1 rows" in first.output
-    assert f"| data_raw/starter/{MILEX} | Current US$ | {row} | current_usd | USA |" in first.output
+    assert f"| data_raw/starter/{MILEX} |  | {row} | 2011 | USA |" in first.output
     assert "check zero_between_nonzero_years (marts/budget_facts): passed" in second.output
 
 

@@ -18,10 +18,14 @@ from tests.source_helpers import nation_codes
 EXPECTED = {
     "sipri/SIPRI-Milex-data-1949-2024_2.xlsx": "sipri_milex",
     "sipri/SIPRI-Milex-data-2017-2025.xlsx": "sipri_milex",
+    "sipri/SIPRI-Milex-data-1949-2019.xlsx": "sipri_milex",
+    "sipri/SIPRI-Milex-data-1988-2015.xlsx": "sipri_milex",
     "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip": "worldbank_wdi",
     "worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
     "worldbank/Metadata_Country_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
     "worldbank/Metadata_Indicator_API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.csv": "worldbank_wdi",
+    "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv": "worldbank_wdi",
+    "worldbank/Metadata_Country_API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv": "worldbank_wdi",
     "owid/military-spending-as-a-share-of-gdp-sipri.csv": "owid_grapher",
     "nato/240617-def-exp-2024-TABLES-en.xlsx": "nato_defence_expenditure",
     **{f"dod/fy2019_exhibits/{name}.xlsx": "dod_exhibits" for name in ("M-1", "O-1", "P-1", "P-1R", "R-1", "RF-1")},
@@ -30,8 +34,45 @@ EXPECTED = {
         f"dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-{n}.xlsx": "dod_greenbook"
         for n in range(1, 27)
     },
+    **{f"dod/greenbook_fy2017/FY17 PB Green Book Chap {n}.xlsx": "dod_greenbook" for n in (1, 2, 3, 4, 5, 7)},
+    **{
+        f"dod/greenbook_fy2017/FY17 6-{name}.xlsx": "dod_greenbook"
+        for name in (
+            *("1_DoD TOA by Title", "2_DoD TOA by Category", "3_DoD TOA by Mil Dept", "4_FYDP Current"),
+            *("5_FYDP Constant", "6_Inyears Current", "6_Outyears Current", "7_Inyears Constant"),
+            *("7_Outyears Constant", "8_DoD BA by Title", "9_DoD BA by Category", "10_DoD BA by Mil Dept"),
+            *("11_DoD Outlays by Title", "12_DoD Outlays by Category", "13_DoD Outlays by Mil Dept"),
+            *("14_CivPay Current", "15_CivPay Constant", "16_Army TOA by Title", "17_Navy TOA by Title"),
+            *("18_Air Force TOA by Title", "19_Army BA by Title", "20_Navy BA by Title", "21_Air Force BA by Title"),
+            *("22_Army Outlays by Title", "23_Navy Outlays by Title", "24_Air Force Outlays by Title"),
+            *("25_DoD Base Disc BA by Title", "26_DoD Base Disc BA by Mil Dept"),
+        )
+    },
+    **{f"dod/greenbook_fy2020/FY20 PB Green Book Chap {n}.xlsx": "dod_greenbook" for n in (1, 2, 3, 4, 5, 7)},
+    **{
+        f"dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-{n}.xlsx": "dod_greenbook"
+        for n in (*range(1, 6), "6_Inyears", "6_Outyears", "7_Inyears", "7_Outyears", *range(8, 27))
+    },
 }
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
+#: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
+#: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
+NOT_YET_READ = {
+    str(p.relative_to(SHARED_DATA))
+    for folder in ("national", "eda", "space", "dod/jbook_xml")
+    for p in (SHARED_DATA / folder).rglob("*")
+    if p.is_file() and p.suffix != ".pdf"
+}
+#: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
+#: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
+DOCUMENTS = {
+    str(p.relative_to(SHARED_DATA)) for p in (SHARED_DATA / "strategy").rglob("*") if p.is_file() and p.suffix != ".md"
+} | {"eda/eda---defence-data-2021---web---final.pdf"}
+#: Cells a publisher's own file gets wrong, rejected by design: (sheet, row, column).
+REJECTED = {
+    # Myanmar 1997 in the April 2020 SIPRI release: a formula that failed, "#VALUE!"
+    "sipri/SIPRI-Milex-data-1949-2019.xlsx": [("Share of Govt. spending", 120, "1997")],
+}
 #: Green Book files whose every table is of a kind the reader documents as skipped (end strength, civilian pay,
 #: comparisons of budget submissions): detected, read, no lines.
 NO_LINES = {
@@ -39,6 +80,14 @@ NO_LINES = {
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 4.xlsx",
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-14.xlsx",
     "dod/greenbook_fy2022/FY22 PB Green Book Chap 6/FY22 PB Green Book Table 6-15.xlsx",
+    "dod/greenbook_fy2017/FY17 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2017/FY17 PB Green Book Chap 4.xlsx",
+    "dod/greenbook_fy2017/FY17 6-14_CivPay Current.xlsx",
+    "dod/greenbook_fy2017/FY17 6-15_CivPay Constant.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 3.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 4.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-14.xlsx",
+    "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-15.xlsx",
 }
 
 pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)")
@@ -46,7 +95,22 @@ pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA}
 
 def test_the_expected_list_covers_every_data_file():
     present = {str(p.relative_to(SHARED_DATA)) for p in SHARED_DATA.rglob("*") if p.is_file() and p.suffix != ".md"}
-    assert present == set(EXPECTED)
+    assert present == set(EXPECTED) | NOT_YET_READ | DOCUMENTS
+    assert not (set(EXPECTED) & NOT_YET_READ) and not (set(EXPECTED) & DOCUMENTS)
+
+
+@pytest.mark.parametrize("relative", sorted(NOT_YET_READ))
+def test_a_file_milspace_does_not_read_yet_is_refused_in_one_paragraph_naming_it(relative, codes):
+    checked = check_file(SHARED_DATA / relative, f"data_raw/inbox/{Path(relative).name}", default_names(), codes)
+    assert checked.status == "unreadable", relative
+    assert checked.error.startswith(f"Cannot read file data_raw/inbox/{Path(relative).name}: not a format milspace ")
+    assert "\n" not in checked.error and "Traceback" not in checked.error
+
+
+@pytest.mark.parametrize("relative", sorted(DOCUMENTS))
+def test_a_strategy_text_is_read_as_a_document_not_as_budget_lines(relative, codes):
+    checked = check_file(SHARED_DATA / relative, relative, default_names(), codes)
+    assert (checked.status, checked.lines.height) == ("document", 0)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +126,9 @@ def test_detected_and_read_with_no_rejected_row(relative, codes):
         assert checked.status == "companion"
         return
     assert checked.status == "loaded", checked.error
-    assert checked.rejected.height == 0, checked.rejected.head(5)
+    assert checked.rejected.select("sheet", "row", "column").rows() == REJECTED.get(relative, []), (
+        checked.rejected.head(5)
+    )
     if relative in NO_LINES:
         assert checked.lines.height == 0 and checked.notes
     else:

@@ -223,10 +223,11 @@ def test_a_figure_two_files_of_one_publisher_give_is_taken_from_one(scale_build)
         "SELECT file, period, value, is_preferred FROM marts.budget_facts WHERE fact_source = 'Ministry' "
         "ORDER BY period, file",
     )
+    # neither file names an edition: the fuller file (two lines of the publisher against one) gives the figure
     assert rows == [
         ("data_raw/inbox/ministry_2024.csv", 2023, 90.0, True),  # only this file gives 2023
-        ("data_raw/inbox/ministry_2024.csv", 2024, 100.0, False),
-        ("data_raw/inbox/ministry_2025.csv", 2024, 120.0, True),
+        ("data_raw/inbox/ministry_2024.csv", 2024, 100.0, True),
+        ("data_raw/inbox/ministry_2025.csv", 2024, 120.0, False),
     ]
     single = query(
         run.layout,

@@ -7,11 +7,15 @@ import importlib.util
 import json
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.assets.inputs import INPUTS
 from pipelines.paths import REPO_ROOT, SQL_DIR
 from pipelines.schemas import CONTRACTS
+from pipelines.sources import extracts
+from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, default_names
+from pipelines.sources.sipri import SOURCE as SIPRI
 from tests.conftest import query, shared_file
 
 DATA_RAW = REPO_ROOT / "data_raw"
@@ -57,67 +61,121 @@ def test_every_row_names_its_source(package, name):
     assert rows and all(row[column].strip() for row in rows)
 
 
-def test_military_expenditure_covers_the_nations_years_and_measures_asked_for():
-    rows = _rows("starter", "military_expenditure")
-    nations = {r["nation_iso3"] for r in rows}
-    assert nations == {
-        "USA",
-        "CHN",
-        "RUS",
-        "GBR",
-        "FRA",
-        "DEU",
-        "JPN",
-        "IND",
-        "AUS",
-        "BHR",
-        "BRA",
-        "CAN",
-        "COL",
-        "ISR",
-        "ITA",
-        "KOR",
-        "LUX",
-        "MEX",
-        "NZL",
-        "POL",
-        "ROU",
-        "SGP",
-        "UKR",
-        "ARE",
-    }
-    assert {int(r["year"]) for r in rows} == set(range(2000, 2025))
-    assert len(rows) == 24 * 25 * 6  # six measures
-    assert all("SIPRI" in r["source"] and "2025" in r["source"] for r in rows)
+STARTER_NATIONS = {
+    "USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND", "AUS", "BHR", "BRA", "CAN", "COL", "ISR", "ITA", "KOR",
+    "LUX", "MEX", "NZL", "POL", "ROU", "SGP", "UKR", "ARE",
+}  # fmt: skip
+#: Each shipped extract, the script that makes it, and the published files it reads.
+EXTRACTS = {
+    "sipri_milex": ("extract_sipri_starter", ["sipri/SIPRI-Milex-data-1949-2024_2.xlsx"]),
+    "worldbank_milex_share_of_gdp": (
+        "extract_worldbank_starter",
+        ["worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip"],
+    ),
+    "dod_space_lines": ("extract_dod_space_starter", [f"dod/fy2019_exhibits/{n}.xlsx" for n in ("R-1", "P-1", "O-1")]),
+}
+LINES = DATA_RAW / "starter" / "lines"
+
+
+def _extract(name: str) -> pl.DataFrame:
+    return extracts.read(LINES / f"{name}.csv", f"data_raw/starter/lines/{name}.csv", default_names()).lines
+
+
+def _script(module: str):
+    spec = importlib.util.spec_from_file_location(module, REPO_ROOT / "scripts" / f"{module}.py")
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+def test_the_starter_extracts_are_described_in_the_budget_line_shape():
+    package = json.loads((LINES / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in package["resources"]} == set(EXTRACTS) == {p.stem for p in LINES.glob("*.csv")}
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        assert [(f["name"], f["description"]) for f in fields] == [
+            (name, column.description) for name, column in BUDGET_LINE_COLUMNS.items()
+        ]
+        assert resource["sources"][0]["path"].startswith("https://")
+        assert resource["rows"] == _extract(resource["name"]).height
+
+
+def test_the_sipri_extract_covers_the_nations_years_and_sheets_asked_for():
+    lines = _extract("sipri_milex")
+    assert set(lines["entity_code"]) == STARTER_NATIONS
+    assert set(lines["period"]) == set(range(2000, 2025))
+    assert set(lines["source_format"]) == {"sipri_milex"} and set(lines["source"]) == {SIPRI}
+    assert set(lines["measure"]) >= {
+        "milex_current_usd", "milex_constant_usd", "milex_share_of_gdp", "milex_per_capita_usd",
+        "milex_share_of_government_spending", "milex_local_currency",
+    }  # fmt: skip
+    # every line says where in the workbook its reader read it
+    assert lines["extracted_from"].str.starts_with("SIPRI-Milex-data-1949-2024_2.xlsx, sheet '").all()
 
 
 def test_headline_figures_typed_from_sipri():
     """Values in ../shared/reference/headline_figures.md (current US$ billions, read from the SIPRI 2025 release)."""
-    rows = {(r["nation_iso3"], r["year"], r["measure"]): r for r in _rows("starter", "military_expenditure")}
+    lines = _extract("sipri_milex")
+    current = {
+        (code, year): value
+        for code, year, value in lines.filter(pl.col("measure") == "milex_current_usd")
+        .select("entity_code", "period", "value")
+        .iter_rows()
+    }
     expected = {
-        ("GBR", "2024"): 81.76,
-        ("CHN", "2015"): 196.54,
-        ("RUS", "2022"): 102.37,
-        ("JPN", "2022"): 43.20,
-        ("IND", "2019"): 71.47,
-        ("FRA", "2021"): 58.73,
-        ("USA", "2024"): 997.31,
-        ("DEU", "2024"): 88.46,
+        ("GBR", 2024): 81.76,
+        ("CHN", 2015): 196.54,
+        ("RUS", 2022): 102.37,
+        ("JPN", 2022): 43.20,
+        ("IND", 2019): 71.47,
+        ("FRA", 2021): 58.73,
+        ("USA", 2024): 997.31,
+        ("DEU", 2024): 88.46,
     }
     for (nation, year), billions in expected.items():
-        assert round(float(rows[(nation, year, "current_usd")]["value"]) / 1000, 2) == billions, (nation, year)
-    assert rows[("CHN", "2024", "current_usd")]["is_estimate"] == "true"
-    assert rows[("USA", "2024", "share_of_gdp")]["value"] == "3.4192"
+        assert round(current[(nation, year)] / 1000, 2) == billions, (nation, year)
+    china = lines.filter((pl.col("entity_code") == "CHN") & (pl.col("period") == 2024))
+    assert china.filter(pl.col("measure") == "milex_current_usd")["is_estimate"].to_list() == [True]
+    usa = lines.filter((pl.col("entity_code") == "USA") & (pl.col("period") == 2024))
+    assert round(usa.filter(pl.col("measure") == "milex_share_of_gdp")["value"].item(), 4) == 3.4192
 
 
-def test_starter_military_expenditure_is_exactly_what_the_sipri_workbook_says():
-    workbook = shared_file("sipri/SIPRI-Milex-data-1949-2024_2.xlsx")
-    spec = importlib.util.spec_from_file_location("extract", REPO_ROOT / "scripts" / "extract_sipri_starter.py")
-    extract = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(extract)
-    from_workbook = [{k: str(v) for k, v in row.items()} for row in extract.extract(workbook)]
-    shipped = _rows("starter", "military_expenditure")
-    assert shipped == from_workbook
+@pytest.mark.parametrize("name", sorted(EXTRACTS))
+def test_each_starter_extract_is_exactly_what_its_reader_makes_of_the_published_files(name):
+    module, files = EXTRACTS[name]
+    paths = [shared_file(f) for f in files]
+    script = _script(module)
+    lines = script.extract(paths[0]) if len(paths) == 1 else script.extract(paths)
+    shipped = (LINES / f"{name}.csv").read_text(encoding="utf-8")
+    assert _script("starter_extract").csv_text(lines) == shipped
+
+
+def test_the_dod_extract_holds_the_space_lines_and_only_them():
+    lines = _extract("dod_space_lines")
+    assert lines["is_space"].all()
+    assert set(lines["source"]) == {f"US DoD Comptroller, budget exhibit {x}" for x in ("R-1", "P-1", "O-1")}
+    fy2019 = lines.filter(
+        (pl.col("period") == 2019) & (pl.col("source_column").str.starts_with("FY 2019 Total")) & ~pl.col("is_memo")
+    )
+    by_title = dict(fy2019.group_by("appropriation_title").agg(pl.col("value").sum() / 1000).iter_rows())
+    assert round(by_title["procurement"], 1) == 2527.5 and round(by_title["operation and maintenance"], 1) == 627.2
+
+
+@pytest.mark.parametrize("name", ["us_budget_lines", "space_budgets"])
+def test_every_curated_row_cites_an_address_and_says_whether_its_source_is_primary(name):
+    rows = _rows("starter", name)
+    assert all(r["source_url"].startswith(("https://", "http://")) for r in rows)
+    assert {r["source_kind"] for r in rows} <= {"primary", "secondary"}
+    for row in rows:
+        assert bool(row["secondary_reason"].strip()) == (row["source_kind"] == "secondary"), row["source"]
+
+
+def test_the_department_totals_cite_the_comptrollers_budget_materials():
+    """The DoD requests (the headline scope) cite the Comptroller's own budget overview, not news reports."""
+    rows = [r for r in _rows("starter", "us_budget_lines") if r["organization"] == "DoD" and r["phase"] == "request"]
+    headline = [r for r in rows if r["is_headline_scope"] == "true"]
+    assert headline and all(r["source_kind"] == "primary" for r in headline)
+    assert all("comptroller.defense.gov" in r["source_url"] or "crsreports" in r["source_url"] for r in headline)
 
 
 def test_strategy_register_has_enough_documents_and_nations(built):

@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
+from pipelines.errors import MilspaceError
 from pipelines.ingest import ValidatedTable
 from pipelines.load_inbox import load_inbox
 from pipelines.published import CheckedFile, read_inbox, set_aside
@@ -37,14 +38,19 @@ def inbox_budget_lines(
     nations: ValidatedTable,
     nation_names: ValidatedTable,
 ) -> dg.Output:
-    """Every file in data_raw/inbox/ (SIPRI workbooks, World Bank and OWID files, NATO tables, DoD exhibits,
-    Green Book tables, milspace budget lines), detected by content, read into budget lines and checked against
-    the BudgetLine contract. A file no reader recognises, or that a reader cannot read, is recorded with the
-    reason, moved to data_raw/inbox/rejected/ beside a note of the reason, and the other files go on; rows that
-    break the contract are quarantined with the rule. Files in the milspace budget-lines format (CSV or Parquet,
-    any size) are only detected here: staging/budget_lines reads, checks and loads them batch by batch."""
+    """The shipped starter extracts (data_raw/starter/lines/: budget lines the readers made of SIPRI, World Bank
+    and DoD files) and every file in data_raw/inbox/ (SIPRI workbooks, World Bank and OWID files, NATO tables,
+    DoD exhibits, Green Book tables, milspace budget lines and extracts), detected by content, read into budget
+    lines and checked against the BudgetLine contract: one road, so one identity rule applies to both. A file no
+    reader recognises, or that a reader cannot read, is recorded with the reason, moved to data_raw/inbox/rejected/
+    beside a note of the reason, and the other files go on (a shipped extract that cannot be read stops the build);
+    rows that break the contract are quarantined with the rule. Files in the milspace budget-lines format (CSV or
+    Parquet, any size) are only detected here: staging/budget_lines reads, checks and loads them batch by batch."""
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
     files = read_inbox(milspace.layout(), names, nations.valid.get_column("code").to_list(), progress=context.log.info)
+    shipped = next((f for f in files if f.origin == "starter" and f.status != "loaded"), None)
+    if shipped is not None:  # a shipped file is part of the build, not a download: it stops the build
+        raise MilspaceError(shipped.error or f"Cannot read file {shipped.file}: read as {shipped.status}, not as lines")
     unreadable = [f for f in files if f.status == "unreadable"]
     for f in unreadable:
         moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id)

@@ -35,6 +35,8 @@ PREPARED = ("quarantine_history",)
 WRITTEN_BY = {
     "reconciliations": "budget_lines",
     "measures": "budget_lines",
+    "figure_identity": "budget_lines",
+    "duplicate_lines": "budget_lines",
     "document_hits": "documents",
     "document_money": "documents",
 }

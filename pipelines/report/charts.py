@@ -27,7 +27,7 @@ def _milspace_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def _year_axis(title: str = "Calendar year") -> alt.X:
+def _year_axis(title: str = "Year (calendar; the US: federal fiscal year)") -> alt.X:
     return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1))
 
 
@@ -246,7 +246,7 @@ def per_capita_bars(frame: pl.DataFrame, *, title: str, year: int) -> alt.Chart:
 
 def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
     """The composite score over time, one line per nation; the rank in the tooltip."""
-    data = frame.select("nation_name", "year", "score", "rank", "nations_ranked", "weight_coverage_pct")
+    data = frame.select("nation_name", "year", "score", "rank", "nations_ranked", "milex_share_of_gdp")
     base = alt.Chart(data).encode(
         x=_year_axis(),
         y=alt.Y("score:Q", title="Militarization index, 0-1000", scale=alt.Scale(domain=[0, 1000])),
@@ -258,13 +258,15 @@ def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
         alt.Tooltip("score:Q", title="Score (0-1000)", format=".1f"),
         alt.Tooltip("rank:Q", title="Rank"),
         alt.Tooltip("nations_ranked:Q", title="Nations ranked"),
-        alt.Tooltip("weight_coverage_pct:Q", title="Weight covered, %", format=".0f"),
+        alt.Tooltip("milex_share_of_gdp:Q", title="Share of GDP, %", format=".2f"),
     ]
     return alt.layer(
         base.mark_line(strokeWidth=1.8), base.mark_point(size=24, filled=True).encode(tooltip=tooltip)
     ).properties(
         title=alt.Title(
-            title, subtitle="In the manner of BICC's Global Militarisation Index; see the methodology page"
+            title,
+            subtitle="In the manner of BICC's Global Militarisation Index, comparable across nations and years; "
+            "see the methodology page",
         ),
         description="Line chart of the militarization index score, 0 to 1000, by year for the focus nations.",
     )
@@ -392,8 +394,8 @@ def investment_share_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> 
         title=alt.Title(title, subtitle=subtitle),
         width=560,
         description=(
-            "Bar chart of investment (equipment, or procurement plus RDT&E) as a percent of "
-            "defence spending, with NATO's 20 percent guideline as a dashed line."
+            "Bar chart of investment (NATO's equipment share, or US procurement plus RDT&E on major equipment) as "
+            "a percent of defence spending, with NATO's 20 percent guideline as a dashed line."
         ),
     )
 
@@ -430,8 +432,9 @@ def capability_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt
 
 
 def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VConcatChart:
-    """A nation's constant-dollar spending and share of GDP, one above the other; estimates hollow."""
-    data = frame.select("year", "constant_usd_billions", "share_of_gdp_pct", "is_estimate")
+    """A nation's constant-dollar spending (series_usd_billions, at base_year prices) and share of GDP, one above
+    the other; estimates hollow."""
+    data = frame.select("year", "series_usd_billions", "share_of_gdp_pct", "is_estimate")
 
     def panel(value: str, axis_title: str, number: str) -> alt.LayerChart:
         base = alt.Chart(data.filter(pl.col(value).is_not_null())).encode(
@@ -451,7 +454,7 @@ def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VCo
         ).properties(height=200, width=600)
 
     return alt.vconcat(
-        panel("constant_usd_billions", f"US$ billions, constant {base_year} prices", ",.2f"),
+        panel("series_usd_billions", f"US$ billions, constant {base_year} prices", ",.2f"),
         panel("share_of_gdp_pct", "Percent of GDP", ".2f"),
     ).properties(
         title=alt.Title(title, subtitle="Hollow points are SIPRI estimates"),

@@ -68,6 +68,42 @@ def publications(*columns: pl.Series) -> str:
     return "; ".join(sorted(n for n in names if n))
 
 
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
+def _agreement_finding(agreement: pl.DataFrame) -> list[str]:
+    """The headline on source agreement: SIPRI against an independent publisher (NATO) where one was read; else what
+    the World Bank's republication of SIPRI's series shows (a check of the copy, not agreement between sources)."""
+    independent = agreement.filter(pl.col("comparison") == "independent")
+    if independent.height:
+        publisher = independent.group_by("source_b").len().sort("len", descending=True)["source_b"][0]
+        rows = independent.filter(pl.col("source_b") == publisher)
+        gap = rows.select(pl.col("difference").abs().median()).item()
+        worst = rows.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
+        why = f" ({worst['reason']})" if worst["reason"] else ""
+        return [
+            f"SIPRI and {publisher}, which compile their figures separately, differ on military spending as a share "
+            f"of GDP by a median of {gap:.2f} percentage points across {rows.height} nations in {rows['year'][0]}; "
+            f"the widest gap is {worst['nation_name']}, {abs(worst['difference']):.2f} points{why}."
+        ]
+    copies = agreement.filter(pl.col("source_b") == "World Bank")
+    if not copies.height:
+        return []
+    differing = copies.filter(pl.col("difference").abs() >= 0.005)
+    text = (
+        f"The World Bank republishes SIPRI's share-of-GDP series: for {copies.height - differing.height} of the "
+        f"{copies.height} nations compared in {copies['year'][0]} its copy matches SIPRI's to 0.01 percentage points"
+    )
+    if differing.height:
+        worst = differing.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
+        text += (
+            f"; where they differ, the World Bank carries another SIPRI release (widest: {worst['nation_name']}, "
+            f"{abs(worst['difference']):.2f} points)"
+        )
+    return [text + ". Comparing independent publishers needs NATO's tables or the Green Book in the inbox."]
+
+
 class Builder:
     """Collects pages and chart exports."""
 
@@ -111,6 +147,8 @@ def build_site(con, generated: str) -> Site:
     space = query(con, "space_share")
     base_year = int(series.get_column("constant_base_year").drop_nulls().max()) if series.height else None
     sipri = publications(series.get_column("source")) if series.height else "SIPRI"
+    if series.height and (series["year_type"] == "fiscal_year").any():
+        sipri += " (US figures are federal fiscal years, October-September, as SIPRI's footnote says)"
     _compare(builder, con, series, base_year, sipri)
     _us_budget(builder, con, space)
     _strategies(builder, con)
@@ -162,21 +200,7 @@ def _index(builder: Builder, con, series, space, sources, nations: list[tuple[st
             f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
             f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
         )
-    agreement = query(con, "source_agreement").filter(pl.col("source_b") == "World Bank")
-    if agreement.height:
-        gap = agreement.select(pl.col("difference").abs().median()).item()
-        worst = agreement.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
-        where = f"across {agreement.height} nations in {agreement['year'][0]}"
-        findings.append(
-            f"SIPRI and the World Bank agree on military spending as a share of GDP to within 0.0005 percentage "
-            f"points for half of the {agreement.height} nations compared in {agreement['year'][0]} (the World Bank "
-            f"republishes SIPRI's series); the widest gap is {worst['nation_name']}, "
-            f"{abs(worst['difference']):.3f} points."
-            if gap < 0.0005
-            else f"SIPRI and the World Bank differ on military spending as a share of GDP by a median of "
-            f"{gap:.3f} percentage points {where}; the widest gap is {worst['nation_name']}, "
-            f"{abs(worst['difference']):.3f} points."
-        )
+    findings.extend(_agreement_finding(query(con, "source_agreement")))
     documents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
     ).fetchone()
@@ -328,14 +352,15 @@ def _compare(builder: Builder, con, series, base_year, sipri: str) -> None:
                 page,
                 "militarization",
                 charts.militarization_trend(focus_index, title="Militarization index of the focus nations"),
-                "Computed by milspace from SIPRI (and NATO personnel where given); method and "
-                "weights on the methodology page.",
+                "Computed by milspace from SIPRI's series (share of GDP, of government spending, per capita, real "
+                "growth), one indicator set for every nation, normalized over every nation and year; method, weights "
+                "and where it differs from BICC on the methodology page.",
                 focus_index,
             ),
             Table(
-                ("Rank", "Nation", "Score (0-1000)", "Weight covered, %"),
+                ("Rank", "Nation", "Score (0-1000)", "Share of GDP, %", "Real growth, %"),
                 tuple(
-                    (r["rank"], r["nation_name"], r["score"], r["weight_coverage_pct"])
+                    (r["rank"], r["nation_name"], r["score"], _fmt(r["milex_share_of_gdp"]), _fmt(r["real_growth_pct"]))
                     for r in ranking.iter_rows(named=True)
                 ),
                 caption=(
@@ -413,11 +438,13 @@ def _us_budget(builder: Builder, con, space) -> None:
                     investment,
                     title="Investment against NATO's 20 percent guideline",
                     subtitle=(
-                        "NATO members: equipment share (latest year); US budgets: procurement + RDT&E of "
-                        "the titles given"
+                        "NATO members: NATO's equipment share (its latest year); US fiscal years: procurement + "
+                        "RDT&E on major equipment (budget activities 4, 5, 7), near NATO's definition"
                     ),
                 ),
-                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline.",
+                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline. US "
+                "bars are federal fiscal years (October-September) from the DoD exhibits; the broader share "
+                "(procurement + all RDT&E) is in marts.investment_share but not set against the guideline.",
                 investment,
             )
         )
@@ -443,7 +470,8 @@ def _us_budget(builder: Builder, con, space) -> None:
                     title="US space budget lines by capability area",
                     subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
                 ),
-                f"Sources: {publications(capability['source'])} ({capability['edition'][0]}); the space lines follow "
+                f"Sources: {publications(capability['source'])} ({', '.join(sorted(set(capability['edition'])))}); "
+                "budget authority, US$ millions at current prices; the space lines follow "
                 "milspace's rule (see the methodology page).",
                 capability,
             )
@@ -471,12 +499,24 @@ def _nations(builder: Builder, con, series, base_year, sipri: str) -> list[tuple
                 builder.figure(
                     path,
                     "series",
-                    charts.nation_series(own, title=f"Military expenditure of {name}", base_year=base_year),
-                    f"Source: {sipri}.",
+                    charts.nation_series(
+                        own, title=f"Military expenditure of {name}", base_year=int(own["series_price_year"].max())
+                    ),
+                    f"Source: {sipri}."
+                    + (
+                        f" {name} has no figure for {base_year}: its spending is drawn at SIPRI's own constant "
+                        f"{int(own['series_price_year'].max())} prices (real change does not depend on the base year)."
+                        if own["constant_usd_billions"].is_null().all()
+                        and own["series_usd_billions"].is_not_null().any()
+                        else ""
+                    )
+                    + (" US figures are federal fiscal years (October-September)." if code == "USA" else ""),
                     own.select(
                         "nation_iso3",
                         "year",
-                        "constant_usd_billions",
+                        "year_type",
+                        "series_usd_billions",
+                        "series_price_year",
                         "share_of_gdp_pct",
                         "real_yoy_pct",
                         "is_estimate",
@@ -599,6 +639,51 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
             "Definitions, formulas, deflators and base years, sources with licences and attribution, and known "
             "limits. Each mart is built by one SQL file in sql/marts/, whose header is reproduced here."
         ),
+        Heading("How figures are identified and counted once"),
+        Paragraph(
+            "A figure is what a publisher states about one entity, period, measure, price-basis kind (current or "
+            "constant), phase, funding type and classification; the file, sheet and edition that bring it are not "
+            "part of it. The shipped starter figures are extracts the readers made of the published files and "
+            "enter like any inbox file, so a figure from a starter extract and from the workbook it came from is "
+            "one figure. For each figure one file is used: the newest edition, then a file from the inbox, then "
+            "the fuller file. Two lines of one sheet stating the same figure are quarantined, every copy."
+        ),
+        Heading("Editions"),
+        Paragraph(
+            "Each reader names the edition from the file's content: SIPRI's release (from the base year its data "
+            "show, not the copyright line, which lags a year), the President's Budget of the DoD exhibits and the "
+            "Green Book, the World Bank's update date. Two exports of one release are one edition. A constant-"
+            "price series is taken whole from one edition, so it never mixes base years; the revisions between "
+            "editions are in marts.vintage_revisions."
+        ),
+        Heading("Price bases, phases and totals"),
+        Paragraph(
+            "Sums and comparisons stay within one price basis, one phase (request, enacted, actual, projection) "
+            "and one measure; a line a source marks as a total or memo is never added to its parts. SIPRI's partial "
+            "export labels its constant sheet 2024 while its figures are at 2023 prices: milspace reads the base "
+            "from the data and stores 2023. Real growth is computed on the publisher's own constant series and does "
+            "not depend on the base year chosen for the levels."
+        ),
+        Heading("Fiscal years"),
+        Paragraph(
+            "Each line says how its year is named (by the year it starts or ends in) and the month it starts, from "
+            "the file or from data_raw/reference/fiscal_years.csv. The US federal year ran July-June to FY 1976 and "
+            "October-September since FY 1977; the transition quarter of July-September 1976 belongs to no fiscal "
+            "year, so calendar 1976 has no apportioned total. SIPRI reports the US by federal fiscal year (its "
+            "footnote), and is compared with the DoD's fiscal years, never with calendar years."
+        ),
+        Heading("The militarization index, and where it differs from BICC's"),
+        Paragraph(
+            "Like BICC's Global Militarisation Index, milspace log-transforms its ratio indicators, normalizes each "
+            "over every nation and year, weights them, and normalizes the weighted sum again, so that scores compare "
+            "across nations and years. Every ranked nation is scored on the same four indicators from SIPRI: "
+            "military expenditure as a share of GDP (BICC's weight 5), as a share of government spending (weight 3, "
+            "in place of BICC's comparison with health spending), per person (2) and real growth (1). BICC also "
+            "scores military and paramilitary personnel and reservists against population and physicians, and heavy "
+            "weapons holdings; milspace holds personnel for NATO members only (shown beside the index, not scored) "
+            "and no weapons holdings, and real growth is not a BICC indicator. The US figures are federal fiscal "
+            "years, as SIPRI gives them."
+        ),
         Heading("Constant dollars and base year"),
         Paragraph(
             f"SIPRI's constant-dollar series is rebased nation by nation to {base_year}, the latest complete year: "
@@ -630,7 +715,8 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
         Paragraph(
             "Publishers count military spending differently (definitions, fiscal years, exchange rates); milspace "
             "keeps each count apart and shows the differences rather than reconciling them. The militarization index "
-            "uses the indicators available here, not all of BICC's. The lexicon counts words, not meaning: a term "
+            "uses the indicators available here for every nation, not all of BICC's (see above). The lexicon counts "
+            "words, not meaning: a term "
             "in a quotation or a negation counts like any other, and the evidence sentences let a reader judge."
         ),
     ]

@@ -23,57 +23,84 @@ import polars as pl
 from pipelines.paths import REPO_ROOT
 from pipelines.sources.described_csv import REJECTED_SCHEMA, empty_rejected
 
-#: Column -> (type, default used when a reader does not set it).
-BUDGET_LINE_COLUMNS: dict[str, tuple[pl.DataType, object]] = {
+
+@dataclass(frozen=True)
+class Column:
+    """One budget-line column: its type, the default used when a reader does not set it, and what it holds."""
+
+    dtype: pl.DataType
+    default: object
+    description: str
+
+
+def _c(dtype: pl.DataType, default: object, description: str) -> Column:
+    return Column(dtype, default, description)
+
+
+#: The budget-line shape, declared once: every reader's output, the staging table, the extract files.
+BUDGET_LINE_COLUMNS: dict[str, Column] = {
     # provenance
-    "source": (pl.String, None),  # publisher and dataset, e.g. "SIPRI Military Expenditure Database"
-    "source_format": (pl.String, None),  # reader id, e.g. "sipri_milex"
-    "edition": (pl.String, None),  # e.g. "2025 release (data 1949-2024)", "FY2019 President's Budget"
-    "file": (pl.String, None),  # the file as shown to users
-    "sheet": (pl.String, None),  # NULL for CSV
-    "row": (pl.Int64, None),  # 1-based row in the sheet or file
-    "source_column": (pl.String, None),  # header of the column the value was read from
+    "source": _c(pl.String, None, "Publisher and dataset, e.g. SIPRI Military Expenditure Database"),
+    "source_format": _c(pl.String, None, "The reader that read the publication, e.g. sipri_milex"),
+    "edition": _c(pl.String, None, "The publication's edition, e.g. April 2025 release, FY2019 President's Budget"),
+    "file": _c(pl.String, None, "The file milspace read, as shown to users (relative to the project root)"),
+    "sheet": _c(pl.String, None, "Worksheet of the file; empty for text files"),
+    "row": _c(pl.Int64, None, "1-based row in the sheet or file (a CSV header is row 1)"),
+    "source_column": _c(pl.String, None, "Header of the column the value was read from, as published"),
+    "extracted_from": _c(
+        pl.String,
+        None,
+        "For a line of a milspace extract: the published file, sheet, row and column its reader read it from; "
+        "empty for a line read from the publication itself",
+    ),
     # who and when
-    "entity_code": (pl.String, None),  # ISO 3166-1 alpha-3, a documented non-ISO code, or an aggregate's code
-    "entity_name": (pl.String, None),  # as the source writes it
-    "entity_kind": (pl.String, "country"),  # country | historical_state | aggregate | region | organization
-    "period": (pl.Int64, None),  # the year
-    "period_type": (pl.String, "calendar_year"),  # calendar_year | fiscal_year
-    "fiscal_year_start_month": (pl.Int64, None),  # 10 for the US federal fiscal year; NULL for calendar years
-    # how a fiscal year is named: "start" (FY N begins in calendar year N, SIPRI's financial years) or "end" (FY N
-    # ends in N: the US, the UK's 2024-25 is FY 2025 by this rule); NULL for calendar years or when unknown
-    "fiscal_year_label": (pl.String, None),
+    "entity_code": _c(pl.String, None, "ISO 3166-1 alpha-3, a documented historical or aggregate code"),
+    "entity_name": _c(pl.String, None, "The entity's name as the source writes it"),
+    "entity_kind": _c(pl.String, "country", "country, historical_state, aggregate, region or organization"),
+    "period": _c(pl.Int64, None, "The year: a calendar year, or a fiscal year named as fiscal_year_label says"),
+    "period_type": _c(pl.String, "calendar_year", "calendar_year or fiscal_year"),
+    "fiscal_year_start_month": _c(
+        pl.Int64, None, "Month the fiscal year starts in (10 for the US federal year from FY 1977); empty otherwise"
+    ),
+    "fiscal_year_label": _c(
+        pl.String,
+        None,
+        "How a fiscal year is named: start (FY N begins in calendar year N, SIPRI's financial years) or end "
+        "(FY N ends in N, the US government); empty for calendar years or when unknown",
+    ),
     # what
-    "measure": (pl.String, None),  # declared in the reader's MEASURES
-    "phase": (pl.String, "actual"),  # request | enacted | actual | projection
-    "fdp_phase": (pl.String, None),  # Fiscal Data Package: proposed | approved | executed (derived from phase)
-    "funding_type": (pl.String, None),  # base | oco | emergency | reconciliation | mandatory | discretionary | total
-    "category": (pl.String, None),  # a breakdown the source gives (NATO category, budget function, department)
+    "measure": _c(pl.String, None, "What the figure measures, as its reader declares it (see marts.measures)"),
+    "phase": _c(pl.String, "actual", "request, enacted, actual or projection: never summed across"),
+    "fdp_phase": _c(pl.String, None, "Fiscal Data Package phase: proposed, approved or executed (from phase)"),
+    "funding_type": _c(
+        pl.String, None, "base, oco, emergency, reconciliation, mandatory, discretionary or total; empty if not split"
+    ),
+    "category": _c(pl.String, None, "A breakdown the source gives (NATO category, budget function, sub-activity)"),
     # classification (DoD exhibits and Green Book)
-    "account": (pl.String, None),
-    "account_title": (pl.String, None),
-    "organization": (pl.String, None),
-    "budget_activity": (pl.String, None),
-    "budget_activity_title": (pl.String, None),
-    "line_item": (pl.String, None),  # program element, line item or budget line number
-    "line_item_title": (pl.String, None),
-    "appropriation_title": (pl.String, None),  # public law title: military personnel, O&M, procurement, RDT&E ...
-    "cost_type": (pl.String, None),
+    "account": _c(pl.String, None, "Appropriation or budget account code"),
+    "account_title": _c(pl.String, None, "Account title"),
+    "organization": _c(pl.String, None, "Service, agency or department"),
+    "budget_activity": _c(pl.String, None, "Budget activity code"),
+    "budget_activity_title": _c(pl.String, None, "Budget activity title"),
+    "line_item": _c(pl.String, None, "Program element, line item or budget line number (Green Book: table)"),
+    "line_item_title": _c(pl.String, None, "Title of the line item (Green Book: the series label)"),
+    "appropriation_title": _c(pl.String, None, "Public law title: military personnel, O&M, procurement, RDT&E ..."),
+    "cost_type": _c(pl.String, None, "Cost type or category of the line"),
     # the figure
-    "value": (pl.Float64, None),  # as published; NULL when missing (see missing_marker)
-    "currency": (pl.String, None),  # ISO 4217, or NULL for ratios and counts
-    "unit_factor": (pl.Float64, 1.0),  # value * unit_factor is in whole currency units (or persons, items)
-    "unit": (pl.String, None),  # in words: "US$ millions, constant (2023) prices", "percent of GDP"
-    "price_basis": (pl.String, None),  # current | constant_<year> | NULL for ratios and counts
+    "value": _c(pl.Float64, None, "The figure as published, in `unit`; empty when missing (see missing_marker)"),
+    "currency": _c(pl.String, None, "ISO 4217 code of a money figure; empty for ratios and counts"),
+    "unit_factor": _c(pl.Float64, 1.0, "value x unit_factor is in whole currency units (or persons, items)"),
+    "unit": _c(pl.String, None, "The unit in words, e.g. US$ millions, constant (2023) prices; percent of GDP"),
+    "price_basis": _c(pl.String, None, "current or constant_YYYY (prices of year YYYY); empty for ratios, counts"),
     # flags
-    "is_estimate": (pl.Boolean, False),
-    "is_highly_uncertain": (pl.Boolean, False),
-    "is_memo": (pl.Boolean, False),  # a memo ("Non-Add") line: shown, never summed
-    "is_classified_aggregate": (pl.Boolean, False),
-    "is_total": (pl.Boolean, False),  # a total or subtotal the source states: never summed with its parts
-    "is_space": (pl.Boolean, False),  # Space Force or Space Development Agency line (documented rule per reader)
-    "footnotes": (pl.String, None),  # footnote markers resolved to their text, "; "-separated
-    "missing_marker": (pl.String, None),  # why value is NULL, as the source wrote it ("...", "xxx", ". .")
+    "is_estimate": _c(pl.Boolean, False, "The source marks the figure as an estimate"),
+    "is_highly_uncertain": _c(pl.Boolean, False, "The source marks the figure as highly uncertain"),
+    "is_memo": _c(pl.Boolean, False, "A memo (Non-Add) line: shown, never summed"),
+    "is_classified_aggregate": _c(pl.Boolean, False, "Classified programs aggregated under one line"),
+    "is_total": _c(pl.Boolean, False, "A total or subtotal the source states: never summed with its parts"),
+    "is_space": _c(pl.Boolean, False, "A military space line by the reader's documented rule"),
+    "footnotes": _c(pl.String, None, "Footnote markers resolved to their text, separated by '; '"),
+    "missing_marker": _c(pl.String, None, "Why value is empty, as the source wrote it (..., xxx, . .)"),
 }
 
 PHASES = ("request", "enacted", "actual", "projection")
@@ -99,13 +126,13 @@ def finalize(frame: pl.DataFrame) -> pl.DataFrame:
     if unknown:
         raise ValueError(f"not budget-line columns: {unknown}")
     missing = {
-        name: pl.lit(default, dtype=dtype)
-        for name, (dtype, default) in BUDGET_LINE_COLUMNS.items()
+        name: pl.lit(column.default, dtype=column.dtype)
+        for name, column in BUDGET_LINE_COLUMNS.items()
         if name not in frame.columns
     }
     out = frame.with_columns(**missing) if missing else frame
     out = out.with_columns(pl.col("phase").replace_strict(FDP_PHASE, default=None).alias("fdp_phase"))
-    return out.select([pl.col(name).cast(dtype) for name, (dtype, _) in BUDGET_LINE_COLUMNS.items()])
+    return out.select([pl.col(name).cast(column.dtype) for name, column in BUDGET_LINE_COLUMNS.items()])
 
 
 def empty_lines() -> pl.DataFrame:

@@ -29,30 +29,60 @@ whole. Views are not read as lines either: each view's banner total is reconcile
 of the same column in the data sheet. Sheets without an exhibit header (a cover, notes) are listed in notes.
 
 Classification columns, by header text: Account, Account Title, Organization, Budget Activity (+ Title), budget
-sub-activity ("BSA", "AG / BSA", "Budget Sub Activity", + Title), line item ("PE / BLI", "Program Element",
-"SAG / BLI", "Line Item", + Title), Cost Type (+ Title), Add/Non-Add, Include in TOA, Classification. Codes are
-kept as written. `line_item` is the PE / BLI / SAG; where an exhibit has no line-item column (M-1) the budget
-sub-activity is the line item, otherwise the sub-activity title is the `category`. `cost_type` is the cost type
-title (the code when there is no title). "Line Number" (a sort order) is not kept. Organization codes are
-spelled out for the military departments (ARMY/Army/A -> Army, NAVY/N -> Navy, AF/AIR FORCE/F -> Air Force,
-SF/SPACE FORCE -> Space Force, DW/DEFW/DEFENSE-WIDE -> Defense-Wide, MC -> Marine Corps); agency codes (DARPA,
-MDA, DHA ...) are kept as written; an empty organization (the "Classified Programs" rows) is NULL.
+sub-activity ("BSA", "AG / BSA", "Budget Sub Activity", + Title), line item ("PE / BLI", "Program Element", "SAG /
+BLI", "Line Item", "Budget Line Item (BLI)", "Program Element / Budget Line Item (BLI)", + Title), Cost Type (+
+Title), Add/Non-Add, Include in TOA, Classification. Codes are kept as written. `line_item` is the PE / BLI / SAG;
+where an exhibit has no line-item column (M-1) the budget sub-activity is the line item, otherwise the sub-activity
+title is the `category`. `cost_type` is the cost type title (the code when there is no title). "Line Number" (a sort
+order) is not kept. Organization codes are spelled out for the military departments (ARMY/Army/A -> Army, NAVY/N ->
+Navy, AF/AIR FORCE/F -> Air Force, SF/SPACE FORCE -> Space Force, DW/DEFW/DEFENSE-WIDE -> Defense-Wide, MC -> Marine
+Corps); agency codes (DARPA, MDA, DHA ...) are kept as written; an empty organization (the "Classified Programs"
+rows) is NULL. A line of a Space Force account is organization Space Force whatever letter the Organization column
+writes (the exhibits write F, the Department of the Air Force, for 3620F): an account titled "..., Space Force" or
+"..., SF", or whose code or treasury symbol is one of SPACE_FORCE_ACCOUNTS (3620F, 3021F, 3022F, 3410F, 3510F;
+57-3620 ...) unless its title names the Air Force (3021F was "Space Procurement, Air Force" in the FY 2019 and FY
+2020 budgets: Air Force).
 
 Amount columns: every header naming one fiscal year ("FY 2019", "FY2019", "FY19", "Fiscal Year 2019"). The header
-grammar (`parse_amount_header`, `resolve_phase`):
-- measure: "Quantity"/"Qty" -> procurement_quantity (items, no currency); otherwise budget_authority.
-- phase, by the first word class found: "Actual(s)" -> actual; "Projection", "Outyear", "FYDP", "Planned" ->
-  projection; "Enacted", "Appropriated", "Annualized CR", "Full-year CR" -> enacted; "Request(s)", "Req", "PB",
-  "President's Budget" -> request. A header without a phase word is dated against the budget year: the budget
-  year itself -> request ("FY 2019 Base"); two or more years before it -> actual (the prior-year column "FY 2017
-  (Base + OCO)"); the year just before it is ambiguous (enacted or a CR-adjusted request) and raises
-  InputFileError naming the column.
+grammar (`parse_amount_header`, `resolve_phase`) is a closed vocabulary, HEADER_TERMS: each term is taken out of
+the header (a phrase before the words in it), and a header with a word left over is refused whole (InputFileError
+naming the file and the column), so a new word is read only after someone says here what it means.
+- measure: "Quantity"/"Qty" -> procurement_quantity (items, no currency); otherwise budget_authority ("Amount").
+- phase: "Actual(s)" -> actual; "Projection", "Outyear", "FYDP", "Planned" -> projection; "Enacted",
+  "Appropriated", "Annualized CR", "Full-Year CR", "CR", "Spend Plan" -> enacted; "Request(s)", "Req", "PB",
+  "President's Budget", "Remaining Req", "with CR Adj(ustments)", "Less Enacted" -> request (first of actual,
+  projection, enacted, request when a header names two). A header without a phase word takes the one phase the
+  other columns of its year name ("FY 2026 Total" beside "FY 2026 Disc Enacted" and "FY 2026 PL 119-21 Spend
+  Plan" is enacted; "FY 2025 Reconciliation" beside "FY 2025 Actuals" is actual); failing that it is dated against
+  the budget year: the budget year itself -> request ("FY 2019 Base"); two or more years before it -> actual ("FY
+  2017 (Base + OCO)"); the year just before it is ambiguous and raises InputFileError naming the column.
 - the budget year: the latest year among headers that are neither actual, enacted nor projection. The edition is
   "FY<budget year> President's Budget".
-- funding_type from the funding words: base; oco ("OCO", "Overseas Contingency"); emergency ("Emergency",
-  "Supplemental", "MDDE" - Missile Defeat and Defense Enhancements, the FY 2018 emergency enacted in Div B of
-  P.L. 115-96); reconciliation; mandatory ("Mandatory", "Mand"); discretionary ("Discretionary", "Disc"). No
-  funding word -> total; two or more different ones ("Base + OCO + Emergency") -> total.
+- funding_type: base ("Base", "Base Requirements"); oco ("OCO", "Overseas Contingency Operations", "OCO Direct War
+  and Enduring Costs"); oco_for_base ("OCO for Base Requirements": OCO funds for base needs, FY 2020-FY 2021);
+  emergency ("Emergency", "Emergency Requirements", "Supplemental", "MDDE" - Missile Defeat and Defense
+  Enhancements - and "Ship Repairs", the FY 2018 emergency of Div B of P.L. 115-96; a supplemental's purpose,
+  "Ukraine", "Israel", "Disaster" ..., only beside one of these); reconciliation ("Reconciliation", or a citation of
+  P.L. 119-21, the 2025 reconciliation act); mandatory ("Mandatory", "Mand"); discretionary ("Discretionary",
+  "Disc"); less_enacted ("Less Enacted", whatever else the header says). No funding word -> total ("FY 2026
+  Total"); two or more different ones ("Base + OCO + Emergency") -> total. Law citations ("P.L.115-96", "PL
+  119-21"), "Div B", "Total", "Amount", "with", "and", "for" are known words that change nothing else.
+- qualifiers (BASES), stated in the footnotes of every figure of the column:
+  - "Less Enacted Div B P.L.115-96 MDDE + Ship Repairs" (FY 2019 files, two columns): a deduction, the part of the
+    FY 2018 emergency request already enacted in Div B of P.L. 115-96, written negative, so that "Remaining Req" =
+    the request column before it + it. It is phase request, funding_type less_enacted: never an enacted amount
+    (before, it was read as enacted emergency funding and made FY 2018 enacted -1.3 billion dollars in R-1), not
+    a part of a total; the per-line check "remaining = request + deduction" holds it to that meaning.
+  - "PB Request with CR Adj(ustments)", "Request with CR adjustments": each line is the President's Budget request;
+    the column also holds, per account, an adjustment line ("Adj to Match Continuing Resolution", line item
+    FY2018CR/CR/CR1; R-1 PE 0901560x "Continuing Resolution Programs") that brings the account to the annualized
+    continuing-resolution level, so the column adds up to the CR level, not to the request. Its figures are phase
+    request (it was never enacted); the adjustment lines' figures in those columns are funding_type cr_adjustment
+    (CR_ADJUSTMENT_TITLE), so the request is the sum of the other funding types and the CR level that plus them.
+  - "Annualized CR" (the rate of a CR in force, for a full year: enacted law but not a full-year appropriation)
+    and "Full-Year CR" (a full-year appropriation at the prior year's rates): enacted, with their qualifier.
+  - "Remaining Req": the request less the deduction; "Spend Plan" (P.L. 119-21): DoD's allocation to budget lines
+    of the mandatory reconciliation funds the act appropriated (enacted, reconciliation).
 - a header naming two different years, or a change ("Change", "Delta", "Difference", "Increase", "vs", "%"),
   is not a figure: not read, listed in notes.
 The whole header text is kept in `source_column`, so the variants of one year, phase and funding type (FY 2018 "PB
@@ -72,20 +102,25 @@ Flags:
   reconciled against the non-memo detail lines of its account (all of them when it has no account).
 - "Include in TOA" = N lines (outside the title's total obligational authority, e.g. the Defense Health Program
   RDT&E lines in R-1, "Less Reimbursables" in M-1) are kept, are in the banner totals, and say so in footnotes.
-- is_space, a milspace rule (constants below), true for:
-  1. Space Force lines: organization Space Force; a Space Force account (SPACE_FORCE_ACCOUNTS: 3620F RDT&E,
-     3021F procurement, 3410F O&M, 3510F military personnel, treasury symbols 57-3620/3021/3410/3510); or an
-     account title naming the Space Force ("..., Space Force", "..., SF").
+- is_space, a milspace rule (constants below; milspace's, not the Comptroller's), true for:
+  1. Space Force lines: organization Space Force (which every Space Force account's line is, see above); or an
+     account whose code or treasury symbol is in SPACE_FORCE_ACCOUNTS (with 3021F, "Space Procurement, Air Force").
   2. Space Development Agency lines: organization SDA, a program element ending "SDA", or a title naming it.
-  3. For budgets up to FY 2020 (LAST_BUDGET_BEFORE_SPACE_FORCE; the Space Force's first own budget was FY 2021):
-     Air Force lines of the Air Force space programs that later moved to the Space Force, namely program elements
-     of Major Force Program 12, Space (PE numbers 12nnnnnF, used from the FY 2019 budget on), and lines whose
-     account, budget activity or sub-activity title names space as a word (3021F "Space Procurement, Air Force";
-     O&M Air Force sub-activity "Space Operations"). Army, Navy and agency space lines are not included (they did
-     not move to the Space Force), nor prior-year figures still carried on pre-MFP-12 PE numbers (e.g. 0604853F,
-     whose FY 2017 amount sits on that line in the FY 2019 R-1).
+  3. Lines whose program element is in the program element lineage table (data_raw/reference/
+     program_element_lineage.csv, `program_element_lineage()`), for their figures from its first_space_fiscal_year
+     on (all of them when it is empty), in every edition: the Air Force space PEs renumbered into Major Force
+     Program 12 in the FY 2019 budget, whose FY 2017 figures stay on the old number in the FY 2019 R-1 (0604853F
+     EELV, 0305265F GPS III, 0604441F SBIRS, 0605431F AEHF, 0305164F NAVSTAR user equipment, 0604426F Space
+     Fence ...: 35 PEs, 2.84 billion dollars of FY 2017 RDT&E), the Air Force MFP-12 PEs whose programs moved to
+     the Space Force in FY 2021 (their FY 2019-FY 2020 figures stay on Air Force lines in later editions), and the
+     SDA's own. Each row names its source.
+  4. For budgets up to FY 2020 (LAST_BUDGET_BEFORE_SPACE_FORCE; the Space Force's first own budget was FY 2021):
+     Air Force lines of Major Force Program 12, Space (PE numbers 12nnnnnF, used from the FY 2019 budget on), and
+     lines whose account, budget activity or sub-activity title names space as a word (3021F "Space Procurement,
+     Air Force"; O&M Air Force sub-activity "Space Operations"). Army, Navy and agency space lines are not included
+     (they did not move to the Space Force).
   A classified aggregate is space only by rule 1 (it sits in a Space Force account); the Air Force's classified
-  lines before FY 2021 are not (nothing says what they hold). The rule is milspace's, not the Comptroller's.
+  lines before FY 2021 are not (nothing says what they hold).
 
 Which exhibit: a sheet named after it ("Exhibit R-1", "Exhibit P-1R"), else a vote of the account titles
 (Research/RDT&E -> R-1, Procurement/Shipbuilding -> P-1, Personnel -> M-1, Operation & Maintenance -> O-1,
@@ -93,18 +128,21 @@ Working Capital/Sealift -> RF-1), a procurement file whose cost types are mostly
 `source` is "US DoD Comptroller, budget exhibit <X>", appropriation_title follows the exhibit, the entity is the
 United States (USA), periods are fiscal years starting in October.
 
-Reconciliations: the banner total of each amount column; each view's banner; the parts of the data sheet; per
-line, where a fiscal year has exactly one total column and two or more components of different funding types
-for the same phase and measure ("FY 2019 Total" = "FY 2019 Base" + "FY 2019 OCO"): one summary row per group,
-plus one row per line that does not add up (tolerance one thousand dollars, the rounding of each figure); and
-stated total rows. In the FY 2019 files every check passes except two O-1 lines: row 168 (Air Force SAG 012F,
-FY 2019 OCO 36,098 but Total 0) and row 179 (Air Force Classified Programs, Total 1,200,908 = Base 1,164,810 +
-that 36,098), as published. CSV: read with the csv module (exports can have ragged rows); `row` is the record number.
+Reconciliations: the banner total of each amount column; each view's banner; the parts of the data sheet; per line,
+where a fiscal year has exactly one total column and two or more components of different funding types for the same
+phase and measure ("FY 2019 Total" = "FY 2019 Base" + "FY 2019 OCO"): one summary row per group, plus one row per
+line that does not add up (tolerance one thousand dollars, the rounding of each figure; a deduction or
+remaining-request column is neither total nor part); per line, a remaining-request column = the request column
+before its deduction + the deduction (`_deduction_checks`); and stated total rows. In the FY 2019 files every check
+passes except two O-1 lines: row 168 (Air Force SAG 012F, FY 2019 OCO 36,098 but Total 0) and row 179 (Air Force
+Classified Programs, Total 1,200,908 = Base 1,164,810 + that 36,098), as published. CSV: read with the csv module
+(exports can have ragged rows); `row` is the record number.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -115,6 +153,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
+from pipelines.paths import REPO_ROOT
 from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, NationNames, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.fiscal_years import start_month_expr
@@ -160,18 +199,36 @@ ACCOUNT_TITLE_VOTES = (
 # --- the milspace space rule (see the module docstring) ----------------------------------------------------------
 SPACE_FORCE = "Space Force"
 SPACE_FORCE_ACCOUNTS = {
-    "3620F": "Research, Development, Test and Evaluation, Space Force (57-3620)",
-    "3021F": "Procurement, Space Force (57-3021; 'Space Procurement, Air Force' before FY 2021)",
-    "3410F": "Operation and Maintenance, Space Force (57-3410)",
+    "3620F": "Research, Development, Test and Evaluation, Space Force (57-3620), from FY 2021",
+    "3021F": "Space Procurement, Air Force (57-3021), FY 2019-FY 2020: the space programs' procurement account",
+    "3022F": "Procurement, Space Force (57-3022), from FY 2021",
+    "3410F": "Operation and Maintenance, Space Force (57-3410), from FY 2021",
     "3510F": "Military Personnel, Space Force (57-3510)",
 }
+#: An account code or treasury symbol of those accounts ("3620F", "57-3620", "057-3620"), spaces and dashes removed.
+SPACE_FORCE_SYMBOL = r"^(?:0?57)?(3620|3021|3022|3410|3510)F?$"
 SPACE_FORCE_ACCOUNT_TITLE = r"(?i)\bspace force\b|,\s*SF$"
+AIR_FORCE_ACCOUNT_TITLE = r"(?i)\bair force\b|,\s*AF$"
 SDA_ORGANIZATIONS = ("SDA", "SPACE DEVELOPMENT AGENCY")
 SDA_PROGRAM_ELEMENT = r"(?i)^\w+SDA$"
 SDA_TITLE = r"(?i)\bspace development agency\b"
 LAST_BUDGET_BEFORE_SPACE_FORCE = 2020
 MFP12_AIR_FORCE_PROGRAM_ELEMENT = r"^12\d{5}F$"
 SPACE_WORD = r"(?i)\bspace\b"
+#: Program elements of space programs wherever they appear (rule 3 of is_space; a described reference table).
+LINEAGE_PATH = REPO_ROOT / "data_raw" / "reference" / "program_element_lineage.csv"
+
+# --- continuing-resolution adjustment lines ----------------------------------------------------------------------
+#: Lines that bring an account's "with CR Adj" columns from the request to the annualized CR level: P-1, O-1, M-1
+#: and RF-1 "Adj to Match Continuing Resolution" (line items FY2018CR, CR, CR1), R-1 PE 0901560x "Continuing
+#: Resolution Programs".
+CR_ADJUSTMENT_TITLE = (
+    r"(?i)\badj(?:ustment)?s? to match (?:the )?continuing resolution\b|^continuing resolution programs$"
+)
+CR_ADJUSTMENT_NOTE = (
+    "Adjustment to match the continuing resolution: in the CR-adjusted columns it brings the account from the "
+    "request to the annualized CR level (funding_type cr_adjustment there); not a request for a program."
+)
 
 #: Organization codes as written (upper case) -> the spelling milspace keeps; other codes are kept as written.
 ORGANIZATIONS = {
@@ -190,22 +247,90 @@ MISSING_MARKERS = ("-", "--", "—", "n/a", "N/A", "NA", "...", ". .")
 _YEAR = re.compile(r"\b(?:fy|fiscal year)\s*'?(\d{4}|\d{2})(?!\d)", re.I)
 _MARKER = re.compile(r"(?<=\S)([*+†‡]+)(?=[\s)]|$)")
 _CHANGE = re.compile(r"\b(change|delta|difference|increase|decrease|vs\.?|versus)\b|%", re.I)
-_QUANTITY = re.compile(r"\b(quantity|quantities|qty)\b", re.I)
 _AMOUNT_WORD = re.compile(r"\b(quantity|quantities|qty|amount)\b", re.I)
-PHASE_WORDS = (
-    ("actual", re.compile(r"\bactuals?\b", re.I)),
-    ("projection", re.compile(r"\b(projection|projected|out-?years?|fydp|planned)\b", re.I)),
-    ("enacted", re.compile(r"\b(enacted|appropriated|annualized cr|full[- ]year cr)\b", re.I)),
-    ("request", re.compile(r"\b(requests?|req|pb|president'?s budget)\b", re.I)),
+#: What is left of a header once its known terms are taken out: punctuation and spaces only, or unknown words.
+_FILLER = re.compile(r"[\s()\[\]+&,/:;.\-]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the header vocabulary: a word or phrase and what it says about the column."""
+
+    pattern: re.Pattern
+    phase: str | None = None  # actual | enacted | request | projection
+    funding: str | None = None  # base | oco | oco_for_base | emergency | reconciliation | mandatory | ...
+    basis: str | None = None  # a qualifier stated in every figure's footnotes (BASES)
+    quantity: bool = False  # procurement quantity (items), not dollars
+    purpose: bool = False  # what a supplemental is for: known only beside an emergency word
+
+
+def _term(regex: str, **meaning) -> Term:
+    return Term(re.compile(regex, re.I), **meaning)
+
+
+#: The vocabulary of the Comptroller's amount-column headers (R-1, P-1, P-1R, O-1, M-1, RF-1, FY 2019-FY 2027).
+#: Terms are taken out of the header in this order (a phrase before the words in it: "Less Enacted" before
+#: "Enacted", "OCO for Base" before "OCO"); a word left over is unknown and the file is refused (InputFileError
+#: naming the column), so a new word is read only once someone has said what it means.
+HEADER_TERMS = (
+    # qualifiers that change what a column is
+    _term(r"\bless enacted\b", phase="request", funding="less_enacted", basis="less_enacted"),
+    _term(r"\bremaining (?:requests?|req)\b", phase="request", basis="remaining"),
+    _term(r"\b(?:with )?cr[- ]adj(?:ustments?|usted|\.)?(?!\w)", phase="request", basis="cr_adjusted"),
+    _term(r"\bannualized (?:cr|continuing resolution)\b", phase="enacted", basis="annualized_cr"),
+    _term(r"\bfull[- ]year (?:cr|continuing resolution)\b", phase="enacted", basis="full_year_cr"),
+    _term(r"\bspend plan\b", phase="enacted", basis="spend_plan"),
+    _term(r"\b(?:cr|continuing resolution)\b", phase="enacted", basis="annualized_cr"),
+    # laws cited: P.L. 119-21 is the 2025 reconciliation act; others (P.L. 115-96: Div B, MDDE) are citations
+    _term(r"\bp\.? ?l\.? ?119-21\b", funding="reconciliation"),
+    _term(r"\bp\.? ?l\.? ?\d{2,3}-\d{1,3}\b"),
+    _term(r"\bdiv(?:ision)?\.? [a-z]\b"),
+    # phases
+    _term(r"\bactuals?\b", phase="actual"),
+    _term(r"\b(?:projection|projected|out-?years?|fydp|planned)\b", phase="projection"),
+    _term(r"\b(?:enacted|appropriated)\b", phase="enacted"),
+    _term(r"\bpresident'?s budget\b|\bbudget requests?\b|\brequests?\b|\breq\b|\bpb\b", phase="request"),
+    # funding types
+    _term(r"\boco for base(?: requirements)?\b", funding="oco_for_base"),
+    _term(r"\boco direct war(?: and enduring(?: costs| requirements)?)?\b", funding="oco"),
+    _term(r"\b(?:overseas contingency operations?|oco)\b", funding="oco"),
+    _term(r"\bbase(?: requirements)?\b", funding="base"),
+    # MDDE: Missile Defeat and Defense Enhancements; with ship repairs, the FY 2018 emergency of Div B, P.L. 115-96
+    _term(r"\b(?:emergency(?: requirements)?|supplementals?|mdde|ship repairs?)\b", funding="emergency"),
+    _term(r"\breconciliation\b", funding="reconciliation"),
+    _term(r"\b(?:mandatory|mand)\b", funding="mandatory"),
+    _term(r"\b(?:discretionary|disc)\b", funding="discretionary"),
+    _term(r"\b(?:grand )?totals?\b"),
+    # measure
+    _term(r"\b(?:quantity|quantities|qty)\b", quantity=True),
+    _term(r"\bamounts?\b"),
+    _term(r"\b(?:ukraine|israel|disaster relief|disaster|hurricanes?|covid-19|covid|cares act)\b", purpose=True),
+    _term(r"\b(?:with|and|for|plus|incl|including)\b"),
 )
-FUNDING_WORDS = (
-    ("base", re.compile(r"\bbase\b", re.I)),
-    ("oco", re.compile(r"\b(oco|overseas contingency)\b", re.I)),
-    ("emergency", re.compile(r"\b(emergency|supplemental|mdde)\b", re.I)),
-    ("reconciliation", re.compile(r"\breconciliation\b", re.I)),
-    ("mandatory", re.compile(r"\b(mandatory|mand)\b", re.I)),
-    ("discretionary", re.compile(r"\b(discretionary|disc)\b", re.I)),
-)
+#: Precedence when a header names two phases (only "Remaining Req" and the like name one twice in practice).
+PHASE_ORDER = ("actual", "projection", "enacted", "request")
+#: Qualifiers stated in the footnotes of every figure of a column that has them.
+BASES = {
+    "cr_adjusted": (
+        "PB request with CR adjustments: each line is the President's Budget request; the column also holds, per "
+        "account, an 'Adj to Match Continuing Resolution' line (funding_type cr_adjustment) that brings the "
+        "account to the annualized continuing-resolution level. Not an enacted appropriation."
+    ),
+    "annualized_cr": (
+        "Annualized continuing resolution: the rate of the continuing resolution in force when the budget was "
+        "prepared, for a full year; not a full-year appropriation."
+    ),
+    "full_year_cr": "Full-year continuing resolution: a full-year appropriation, enacted at the rates it sets.",
+    "less_enacted": (
+        "Deduction (funding_type less_enacted): the part of the request already enacted in the law the header "
+        "cites, written as a negative amount; remaining request = request + this column. Never an enacted amount."
+    ),
+    "remaining": "Remaining request: the request less what was already enacted (the Less Enacted column).",
+    "spend_plan": (
+        "Spend plan: DoD's allocation to budget lines of mandatory funds the 2025 reconciliation act (P.L. 119-21) "
+        "appropriated; the act enacted the amounts by purpose, the allocation to lines is the plan."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -218,6 +343,8 @@ class AmountHeader:
     funding_type: str
     measure: str
     markers: tuple[str, ...]  # footnote markers attached to words ("Requests*" -> "*")
+    bases: tuple[str, ...] = ()  # qualifiers (BASES), in header order
+    unknown: tuple[str, ...] = ()  # words the vocabulary does not know: the file is refused
 
 
 def _collapse(text: object) -> str:
@@ -225,22 +352,38 @@ def _collapse(text: object) -> str:
 
 
 def parse_amount_header(text: str) -> AmountHeader | None:
-    """The meaning of an amount header, or None if it is not one fiscal year's figures (no year, a change column)."""
+    """The meaning of an amount header, or None if it is not one fiscal year's figures (no year, a change column).
+
+    Words the vocabulary (HEADER_TERMS) does not know are listed in `unknown`; the reader refuses such a file."""
     text = _collapse(text)
     years = {int(y) + (2000 if len(y) == 2 else 0) for y in _YEAR.findall(text)}
     if len(years) != 1 or _CHANGE.search(text):
         return None
     markers = tuple(_MARKER.findall(text))
-    words = _MARKER.sub("", text)
-    phase = next((name for name, pattern in PHASE_WORDS if pattern.search(words)), None)
-    funding = {name for name, pattern in FUNDING_WORDS if pattern.search(words)}
+    rest = _YEAR.sub(" ", _MARKER.sub("", text))
+    found: list[Term] = []
+    for term in HEADER_TERMS:
+        if term.pattern.search(rest):
+            found.append(term)
+            rest = term.pattern.sub(" ", rest)
+    unknown = [w for w in _FILLER.split(rest) if w]
+    funding = {t.funding for t in found if t.funding}
+    if any(t.purpose for t in found) and "emergency" not in funding:
+        unknown += [m.group(0) for t in found if t.purpose for m in t.pattern.finditer(text)]
+    phases = {t.phase for t in found if t.phase}
+    if "less_enacted" in funding:
+        funding_type = "less_enacted"
+    else:
+        funding_type = funding.pop() if len(funding) == 1 else "total"
     return AmountHeader(
         text=text,
         fiscal_year=years.pop(),
-        phase_word=phase,
-        funding_type=funding.pop() if len(funding) == 1 else "total",
-        measure="procurement_quantity" if _QUANTITY.search(words) else "budget_authority",
+        phase_word=next((p for p in PHASE_ORDER if p in phases), None),
+        funding_type=funding_type,
+        measure="procurement_quantity" if any(t.quantity for t in found) else "budget_authority",
         markers=markers,
+        bases=tuple(t.basis for t in found if t.basis),
+        unknown=tuple(unknown),
     )
 
 
@@ -250,10 +393,15 @@ def budget_year_of(headers: list[AmountHeader]) -> int:
     return max(open_years or [h.fiscal_year for h in headers])
 
 
-def resolve_phase(header: AmountHeader, budget_year: int) -> str:
-    """The header's phase: as named, or dated against the budget year; ValueError when it cannot be told."""
+def resolve_phase(header: AmountHeader, budget_year: int, headers: tuple[AmountHeader, ...] = ()) -> str:
+    """The header's phase: as named; else the one phase the other columns of its year name ("FY 2026 Total"
+    beside "FY 2026 Enacted" and "FY 2026 PL 119-21 Spend Plan" is enacted); else dated against the budget year.
+    ValueError when it cannot be told."""
     if header.phase_word is not None:
         return header.phase_word
+    named = {h.phase_word for h in headers if h.fiscal_year == header.fiscal_year and h.phase_word is not None}
+    if len(named) == 1:
+        return named.pop()
     if header.fiscal_year == budget_year:
         return "request"
     if header.fiscal_year <= budget_year - 2:
@@ -267,7 +415,9 @@ def resolve_phase(header: AmountHeader, budget_year: int) -> str:
 # --- sheets and their layout -------------------------------------------------------------------------------------
 _ACCOUNT = r"(?:appropriation account|account|acct|appn|appropriation)"
 _SUB_ACTIVITY = r"(?:ag/)?(?:budget sub ?-?activity|bsa)(?: \(bsa\))?"
-_LINE_ITEM = r"(?:pe|program element|sag|bli|line item|budget line item)(?:/(?:bli|budget line item)(?: \(bli\))?)?"
+#: "PE / BLI", "SAG / Budget Line Item (BLI)", "Program Element / Budget Line Item (BLI)", "Budget Line Item (BLI)"
+_BLI = r"(?:bli|budget line item(?: \(bli\))?)"
+_LINE_ITEM = rf"(?:pe|program element|sag|line item|{_BLI})(?:/{_BLI})?"
 _CODE = r"(?: code| number| no\.?)?"
 _TITLE = r" (?:title|name)"
 #: Classification fields and the header texts (lower case, spaces around "/" removed) that name them.
@@ -544,16 +694,31 @@ def _exhibit(grid: Grid, sheet_names: list[str], wide: pl.DataFrame, shown: str)
 
 
 # --- lines --------------------------------------------------------------------------------------------------------
+def _space_force_account(account: pl.Expr, account_title: pl.Expr) -> pl.Expr:
+    """A Space Force account: by title ("..., Space Force"), or by treasury symbol unless the title names the Air
+    Force (3021F was "Space Procurement, Air Force" in the FY 2019 and FY 2020 budgets, before the Space Force)."""
+    symbol = account.str.to_uppercase().str.replace_all(r"[\s-]", "").str.extract(SPACE_FORCE_SYMBOL, 1)
+    by_symbol = symbol.is_not_null() & ~account_title.str.contains(AIR_FORCE_ACCOUNT_TITLE).fill_null(False)
+    return (account_title.str.contains(SPACE_FORCE_ACCOUNT_TITLE).fill_null(False) | by_symbol).fill_null(False)
+
+
 def _flags(wide: pl.DataFrame) -> pl.DataFrame:
-    """Spelled organizations, line item and category, cost type, the memo and classified flags, TOA notes."""
+    """Spelled organizations, line item and category, cost type, the memo and classified flags, TOA and CR notes."""
     upper = pl.col("organization").str.to_uppercase().str.replace_all(r"\.", "")
     has_line_item = wide["line_item"].drop_nulls().len() > 0 or wide["line_item_title"].drop_nulls().len() > 0
     title_columns = ["account_title", "budget_activity_title", "sub_activity_title", "line_item_title"]
     classification = pl.col("classification").str.to_uppercase()
+    title = pl.col("line_item_title") if has_line_item else pl.col("sub_activity_title")
+    toa = pl.when(pl.col("include_in_toa").str.to_uppercase() == "N").then(
+        pl.lit("Include in TOA: N (outside the title's total obligational authority)")
+    )
+    cr = pl.when(pl.col("is_cr_adjustment")).then(pl.lit(CR_ADJUSTMENT_NOTE))
     return wide.with_columns(
-        organization=upper.replace_strict(ORGANIZATIONS, default=pl.col("organization")),
+        organization=pl.when(_space_force_account(pl.col("account"), pl.col("account_title")))
+        .then(pl.lit(SPACE_FORCE))
+        .otherwise(upper.replace_strict(ORGANIZATIONS, default=pl.col("organization"))),
         line_item=pl.col("line_item") if has_line_item else pl.col("sub_activity"),
-        line_item_title=pl.col("line_item_title") if has_line_item else pl.col("sub_activity_title"),
+        line_item_title=title,
         category=pl.coalesce("sub_activity_title", "sub_activity") if has_line_item else pl.lit(None, pl.String),
         cost_type=pl.coalesce("cost_type_title", "cost_type_code"),
         is_memo=(
@@ -565,20 +730,24 @@ def _flags(wide: pl.DataFrame) -> pl.DataFrame:
             | pl.col("line_item").str.contains(r"^9{4,}$")
             | (classification.is_not_null() & ~classification.is_in(["U", "UNCLASSIFIED"]))
         ).fill_null(False),
-        row_note=pl.when(pl.col("include_in_toa").str.to_uppercase() == "N").then(
-            pl.lit("Include in TOA: N (outside the title's total obligational authority)")
-        ),
-    )
+        is_cr_adjustment=title.str.contains(CR_ADJUSTMENT_TITLE).fill_null(False),
+    ).with_columns(row_note=pl.concat_str([toa, cr], separator="; ", ignore_nulls=True).replace("", None))
 
 
-def _space(wide: pl.DataFrame, budget_year: int) -> pl.DataFrame:
-    """The milspace is_space rule (module docstring)."""
-    organization, account = pl.col("organization"), pl.col("account").str.to_uppercase()
-    space_force = (
-        (organization == SPACE_FORCE)
-        | account.is_in(list(SPACE_FORCE_ACCOUNTS))
-        | pl.col("account_title").str.contains(SPACE_FORCE_ACCOUNT_TITLE)
-    )
+@functools.cache
+def program_element_lineage() -> pl.DataFrame:
+    """data_raw/reference/program_element_lineage.csv: the program elements of space programs that milspace counts
+    as space wherever they appear (renumbered before MFP 12, moved to the Space Force, the SDA's own)."""
+    frame = pl.read_csv(LINEAGE_PATH, infer_schema=False)
+    return frame.with_columns(pl.col("first_space_fiscal_year").cast(pl.Int64))
+
+
+def _space(wide: pl.DataFrame, budget_year: int, lineage: pl.DataFrame) -> pl.DataFrame:
+    """The milspace is_space rule (module docstring), per source line; `space_from` is the first fiscal year of the
+    line's figures that are space by the lineage table (rule 3), applied per figure in `_long`."""
+    organization = pl.col("organization")
+    symbol = pl.col("account").str.to_uppercase().str.replace_all(r"[\s-]", "").str.extract(SPACE_FORCE_SYMBOL, 1)
+    space_force = (organization == SPACE_FORCE) | symbol.is_not_null()
     sda = (
         organization.str.to_uppercase().is_in(list(SDA_ORGANIZATIONS))
         | pl.col("line_item").str.contains(SDA_PROGRAM_ELEMENT)
@@ -593,18 +762,36 @@ def _space(wide: pl.DataFrame, budget_year: int) -> pl.DataFrame:
     rule = space_force.fill_null(False) | sda.fill_null(False)
     if budget_year <= LAST_BUDGET_BEFORE_SPACE_FORCE:
         rule = rule | air_force_space.fill_null(False)
-    return wide.with_columns(is_space=rule)
+    known = lineage.select(
+        pl.col("program_element").alias("line_item"),
+        pl.lit(True).alias("in_lineage"),
+        pl.col("first_space_fiscal_year").alias("space_from"),
+    )
+    return (
+        wide.with_columns(is_space=rule)
+        .join(known, on="line_item", how="left")
+        .with_columns(pl.col("in_lineage").fill_null(False))
+    )
 
 
 def _column_meta(layout: Layout, budget_year: int, footnotes: dict[str, str], grid: Grid, shown: str) -> pl.DataFrame:
     rows = []
+    headers = tuple(layout.amounts.values())
     for index, header in layout.amounts.items():
+        where = {"sheet": grid.sheet, "row": layout.header_row, "column": header.text}
+        if header.unknown:
+            raise InputFileError(
+                shown,
+                f"the header has words the exhibit header grammar does not know: {list(header.unknown)} (its "
+                "vocabulary is pipelines.sources.dod_exhibits.HEADER_TERMS; say what a new word means there first)",
+                **where,
+            )
         try:
-            phase = resolve_phase(header, budget_year)
+            phase = resolve_phase(header, budget_year, headers)
         except ValueError as exc:
-            raise InputFileError(shown, str(exc), sheet=grid.sheet, row=layout.header_row, column=header.text) from None
+            raise InputFileError(shown, str(exc), **where) from None
         amount = header.measure == "budget_authority"
-        notes = [footnotes[m] for m in header.markers if m in footnotes]
+        notes = [footnotes[m] for m in header.markers if m in footnotes] + [BASES[b] for b in header.bases]
         rows.append(
             {
                 "column_key": f"a{index}",
@@ -618,6 +805,8 @@ def _column_meta(layout: Layout, budget_year: int, footnotes: dict[str, str], gr
                 "unit": AMOUNT_UNIT if amount else QUANTITY_UNIT,
                 "price_basis": "current" if amount else None,
                 "column_footnotes": "; ".join(notes) or None,
+                "cr_adjusted": "cr_adjusted" in header.bases,
+                "bases": ", ".join(header.bases) or None,
             }
         )
     return pl.DataFrame(
@@ -634,24 +823,32 @@ def _column_meta(layout: Layout, budget_year: int, footnotes: dict[str, str], gr
             "unit": pl.String,
             "price_basis": pl.String,
             "column_footnotes": pl.String,
+            "cr_adjusted": pl.Boolean,
+            "bases": pl.String,
         },
     )
 
 
 def _long(wide: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    """One row per amount cell, with its number (or missing marker) parsed."""
+    """One row per amount cell, with its number (or missing marker) parsed; the figures of a CR adjustment line in a
+    CR-adjusted column are funding_type cr_adjustment; a lineage line is space from its first space year."""
     keys = meta["column_key"].to_list()
     index = [c for c in wide.columns if c not in keys]
     text = pl.col("raw").str.strip_chars()
     long = wide.unpivot(on=keys, index=index, variable_name="column_key", value_name="raw").join(
         meta, on="column_key", how="left"
     )
+    lineage_space = pl.col("in_lineage") & (pl.col("space_from").is_null() | (pl.col("period") >= pl.col("space_from")))
     return long.with_columns(
         value=_number(text),
         missing_marker=pl.when(text.is_null() | (text == ""))
         .then(pl.lit("empty"))
         .when(text.is_in(list(MISSING_MARKERS)))
         .then(text),
+        funding_type=pl.when(pl.col("is_cr_adjustment") & pl.col("cr_adjusted"))
+        .then(pl.lit("cr_adjustment"))
+        .otherwise(pl.col("funding_type")),
+        is_space=pl.col("is_space") | lineage_space,
     )
 
 
@@ -719,38 +916,67 @@ def _part_checks(exhibit: Grid, parts: list[SheetRows], part_grids: list[Grid], 
     return out
 
 
+def _line_sums(lines: pl.DataFrame, total: str, components: list[str], sheet: str | None, shown: str) -> list[dict]:
+    """Per line: column `total` = the sum of the `components` columns (lines with a figure in each); one row per
+    line that does not add up, and a summary."""
+    table = (
+        lines.filter(~pl.col("is_total") & pl.col("source_column").is_in([total, *components]))
+        .pivot(on="source_column", index="row", values="value")
+        .drop_nulls()
+    )
+    if table.is_empty() or not set(components) <= set(table.columns):
+        return []
+    table = table.with_columns(computed=pl.sum_horizontal(components))
+    label = f"{total} = {' + '.join(components)}"
+    bad = table.filter((pl.col(total) - pl.col("computed")).abs() > LINE_TOLERANCE)
+    out = [
+        _recon(shown, sheet, row, f"row {row}: {label}", stated, computed, LINE_TOLERANCE)
+        for row, stated, computed in bad.select("row", total, "computed").iter_rows()
+    ]
+    summary = _recon(
+        shown,
+        sheet,
+        None,
+        f"{label}, line by line ({table.height:,} lines, {bad.height:,} do not add up)",
+        table[total].sum(),
+        table["computed"].sum(),
+        LINE_TOLERANCE * table.height,
+    )
+    summary["passed"] = bad.is_empty()
+    return [*out, summary]
+
+
 def _component_checks(lines: pl.DataFrame, meta: pl.DataFrame, sheet: str | None, shown: str) -> list[dict]:
-    """Per line: a fiscal year's total column = the sum of its component columns, where that is unambiguous."""
+    """Per line: a fiscal year's total column = the sum of its component columns, where that is unambiguous (one
+    total column, two or more components of different funding types, for one measure, year and phase). Deductions
+    and remaining-request columns are neither totals nor parts (`_deduction_checks` has them)."""
     out = []
-    for _, group in meta.group_by(["measure", "period", "phase"], maintain_order=True):
+    plain = meta.filter(
+        pl.col("funding_type") != "less_enacted", ~pl.col("bases").fill_null("").str.contains("remaining")
+    )
+    for _, group in plain.group_by(["measure", "period", "phase"], maintain_order=True):
         totals = group.filter(pl.col("funding_type") == "total")["source_column"].to_list()
         parts = group.filter(pl.col("funding_type") != "total")
         if len(totals) != 1 or parts.height < 2 or parts["funding_type"].n_unique() != parts.height:
             continue
-        total, components = totals[0], parts["source_column"].to_list()
-        table = (
-            lines.filter(~pl.col("is_total") & pl.col("source_column").is_in([total, *components]))
-            .pivot(on="source_column", index="row", values="value")
-            .drop_nulls()
-        )
-        if table.is_empty():
-            continue
-        table = table.with_columns(computed=pl.sum_horizontal(components))
-        label = f"{total} = {' + '.join(components)}"
-        bad = table.filter((pl.col(total) - pl.col("computed")).abs() > LINE_TOLERANCE)
-        for row, stated, computed in bad.select("row", total, "computed").iter_rows():
-            out.append(_recon(shown, sheet, row, f"row {row}: {label}", stated, computed, LINE_TOLERANCE))
-        summary = _recon(
-            shown,
-            sheet,
-            None,
-            f"{label}, line by line ({table.height:,} lines, {bad.height:,} do not add up)",
-            table[total].sum(),
-            table["computed"].sum(),
-            LINE_TOLERANCE * table.height,
-        )
-        summary["passed"] = bad.is_empty()
-        out.append(summary)
+        out += _line_sums(lines, totals[0], parts["source_column"].to_list(), sheet, shown)
+    return out
+
+
+def _deduction_checks(lines: pl.DataFrame, meta: pl.DataFrame, sheet: str | None, shown: str) -> list[dict]:
+    """Per line: a remaining-request column = the request column before its deduction + the deduction ("FY 2018
+    Remaining Req Emergency" = "FY 2018 Emergency Requests** Emergency" + "FY 2018 Less Enacted Div B ..."), the
+    three side by side in that order (for one measure and year), the request and the remainder of one funding type."""
+    out = []
+    for _, group in meta.group_by(["measure", "period"], maintain_order=True):
+        columns = group.select("source_column", "funding_type", "bases").rows()
+        for i in range(1, len(columns) - 1):
+            (gross, funding, bases), (deduction, kind, _), (remaining, rest, rest_bases) = columns[i - 1 : i + 2]
+            if kind != "less_enacted" or "remaining" not in (rest_bases or "") or funding != rest:
+                continue
+            if funding == "less_enacted" or "remaining" in (bases or ""):
+                continue
+            out += _line_sums(lines, remaining, [gross, deduction], sheet, shown)
     return out
 
 
@@ -831,7 +1057,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     edition = f"FY{budget_year} President's Budget"
     source = f"US DoD Comptroller, budget exhibit {exhibit}"
     meta = _column_meta(layout, budget_year, rows.footnotes, grid, shown)
-    wide = _space(_flags(rows.wide), budget_year)
+    wide = _space(_flags(rows.wide), budget_year, program_element_lineage())
     long = _long(wide, meta)
     rejected = rows.rejected + _rejected_cells(long, grid.sheet, shown)
     long = long.filter(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
@@ -884,9 +1110,11 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         + _part_checks(grid, parts, part_grids, shown)
         + _view_checks(views, sums, grid.sheet, shown)
         + _component_checks(lines, meta, grid.sheet, shown)
+        + _deduction_checks(lines, meta, grid.sheet, shown)
         + _total_row_checks(lines, grid.sheet, shown)
     )
-    notes = _notes(grid, rows, exhibit, told_by, part_grids, views, others, wide)
+    space_rows = long.filter(pl.col("is_space"))["row"].unique().to_list()
+    notes = _notes(grid, rows, exhibit, told_by, part_grids, views, others, wide, space_rows, meta)
     return ReadResult(
         source_format=FORMAT,
         source=source,
@@ -907,6 +1135,8 @@ def _notes(
     views: list[Grid],
     others: list[str],
     wide: pl.DataFrame,
+    space_rows: list[int],
+    meta: pl.DataFrame,
 ) -> tuple[str, ...]:
     layout, where = grid.layout, f"sheet {grid.sheet!r}" if grid.sheet else "the file"
     notes = [f"Exhibit {exhibit} (told by {told_by}); lines read from {where}, header row {layout.header_row}."]
@@ -942,9 +1172,23 @@ def _notes(
         notes.append(f"Columns not read: {layout.unread}.")
     if "line_number" in layout.fields:
         notes.append("The Line Number column (a sort order within the budget activity) is not kept.")
+    qualified = meta.filter(pl.col("bases").is_not_null())
+    if qualified.height:
+        notes.append(
+            "Columns with a qualifier (stated in the footnotes of each of their figures): "
+            + "; ".join(f"{c!r}: {b}" for c, b in qualified.select("source_column", "bases").iter_rows())
+            + "."
+        )
+    if wide["is_cr_adjustment"].any():
+        rows_cr = wide.filter(pl.col("is_cr_adjustment"))["row"].to_list()
+        notes.append(
+            f"{len(rows_cr)} continuing-resolution adjustment lines (rows {', '.join(map(str, rows_cr))}): their "
+            "figures in the CR-adjusted columns are funding_type cr_adjustment."
+        )
+    lineage = wide.filter(pl.col("in_lineage"))
     notes.append(
-        f"is_space (milspace rule, see pipelines/sources/dod_exhibits.py): {wide['is_space'].sum():,} of "
-        f"{wide.height:,} source lines; is_memo: {wide['is_memo'].sum():,}; "
-        f"is_classified_aggregate: {wide['is_classified_aggregate'].sum():,}."
+        f"is_space (milspace rule, see pipelines/sources/dod_exhibits.py): {len(space_rows):,} of "
+        f"{wide.height:,} source lines ({lineage.height:,} in the program element lineage table); is_memo: "
+        f"{wide['is_memo'].sum():,}; is_classified_aggregate: {wide['is_classified_aggregate'].sum():,}."
     )
     return tuple(notes)

@@ -13,7 +13,7 @@ from pipelines.sources.probe import Probe
 #: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
 #: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names); and
 #: optionally companion(probe) -> str | None, for files read together with another (World Bank metadata).
-READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook", "milspace_lines")
+READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook", "extracts", "milspace_lines")
 
 
 class UnknownFormat(InputFileError):

@@ -1,116 +1,33 @@
 -- marts.budget_facts
--- Grain: one row per published figure, from every source milspace reads, on one conformed shape: the shipped
---   starter figures (SIPRI, World Bank, US budget toplines) and every line of the files read from the inbox
---   (SIPRI, World Bank, OWID, NATO, DoD exhibits, Green Book).
+-- Grain: one row per published figure brought by a file: every budget line read by a reader, from the shipped
+--   starter extracts (data_raw/starter/lines/) and from the files in data_raw/inbox/ alike, and the curated US
+--   budget toplines (data_raw/starter/us_budget_lines.csv).
 -- Units: value as published in `unit`; value_units = value * unit_factor in whole `currency` units (or persons,
---   items, index points); value_usd_millions = value_units / 1e6 where currency is USD (NULL otherwise);
---   shares and rates in percent. period is a calendar or fiscal year (period_type; fiscal_year_label says whether
---   a fiscal year is named by the calendar year it starts in, as SIPRI does, or ends in, as the US government does).
+--   items, index points); value_usd_millions = value_units / 1e6 where currency is USD (NULL otherwise), rounded
+--   to the dollar (6 decimals); shares and rates in percent. period is a calendar or fiscal year (period_type;
+--   fiscal_year_label says whether FY N begins in calendar year N, as SIPRI's financial years, or ends in N, as the
+--   US government's; fiscal_year_start_month the month it begins).
 -- Conformed measures: one name per concept across publishers (milex_usd with price_basis current or
 --   constant_YYYY; milex_share_of_gdp; military_personnel ...); the publisher's own name is kept in source_measure.
--- is_preferred: where several files of one publisher give the same figure (a workbook in the inbox and the
---   starter extract of it, or two editions), the row from the newest vintage, then from the inbox, is preferred;
---   marts built on facts use preferred rows only, so nothing is counted twice.
+-- Identity (figure_key): a figure is what its publisher states about one entity, period, measure, price-basis kind
+--   (current or constant, whatever the base year), phase, funding type and classification (scope, category,
+--   appropriation title, organization, account, budget activity, line item, cost type; for the Green Book, whose
+--   lines are labelled rather than coded, the series label). The file, sheet and row that bring it, and the
+--   edition, are not part of it: the same figure may come from a starter extract and from the workbook it was
+--   extracted from, from two exports of one release, from a zip and the CSV inside it, or from several editions.
+-- is_preferred: for each figure, the lines of ONE file: the newest edition (vintage), then a file from the inbox
+--   before a shipped extract, then the file with the most lines of that publisher (a whole workbook before a
+--   partial export), then the file name. A constant-price series is chosen whole (edition_key): its base year is
+--   its edition's, so a series never mixes editions or base years; a figure at current prices is chosen alone. A
+--   newer edition that says a figure is missing (value NULL) supersedes an older one that gives it. In the chosen
+--   file, one line per column: an exhibit may give several columns for one year and phase (column_key keeps them
+--   apart, never to be added up); a figure the workbook restates in another table is kept once (first sheet and
+--   row). Marts built on facts use preferred rows only: nothing is counted twice, and every preferred figure has
+--   exactly one edition (sql/checks/no_figure_counted_twice.sql, one_preferred_edition.sql).
+-- Fiscal years: a line that states no start month takes it from data_raw/reference/fiscal_years.csv.
 -- Never sum across measures, phases, price bases, funding types or scopes; leave is_total and is_memo rows out of sums.
 CREATE OR REPLACE TABLE marts.budget_facts AS
-WITH sipri_starter AS (
-    SELECT
-        'SIPRI Military Expenditure Database' AS fact_source,
-        'SIPRI Military Expenditure Database' AS source,
-        'milspace_starter' AS source_format,
-        coalesce(
-            regexp_extract(source, '[A-Z][a-z]+ \d{4} release \(data \d{4}-\d{4}\)'),
-            regexp_extract(source, 'data \d{4}-\d{4}')
-        ) AS edition,
-        source_file AS file,
-        regexp_extract(source, 'sheet ''(.*)''', 1) AS sheet,
-        source_row AS "row",
-        measure AS source_column,
-        nation_iso3 AS entity_code,
-        'country' AS entity_kind,
-        year AS period,
-        'calendar_year' AS period_type,
-        CAST(NULL AS INTEGER) AS fiscal_year_start_month,
-        CAST(NULL AS VARCHAR) AS fiscal_year_label,
-        measure AS source_measure,
-        'actual' AS phase,
-        CAST(NULL AS VARCHAR) AS funding_type,
-        CAST(NULL AS VARCHAR) AS scope,
-        CAST(NULL AS VARCHAR) AS category,
-        CAST(NULL AS VARCHAR) AS appropriation_title,
-        CAST(NULL AS VARCHAR) AS organization,
-        CAST(NULL AS VARCHAR) AS account,
-        CAST(NULL AS VARCHAR) AS account_title,
-        CAST(NULL AS VARCHAR) AS budget_activity_title,
-        CAST(NULL AS VARCHAR) AS line_item,
-        CAST(NULL AS VARCHAR) AS line_item_title,
-        value,
-        unit,
-        CASE WHEN measure IN ('current_usd', 'constant_usd', 'local_currency') THEN 1e6 ELSE 1 END AS unit_factor,
-        CASE
-            WHEN measure IN ('current_usd', 'constant_usd', 'per_capita_usd') THEN 'USD'
-            WHEN measure = 'local_currency' THEN regexp_extract(unit, '\(([A-Z]{3})\)', 1)
-        END AS currency,
-        CASE
-            WHEN measure = 'constant_usd' THEN 'constant_' || regexp_extract(unit, 'constant \((\d{4})\)', 1)
-            WHEN measure IN ('current_usd', 'per_capita_usd', 'local_currency') THEN 'current'
-        END AS price_basis,
-        is_estimate,
-        is_highly_uncertain,
-        false AS is_memo,
-        false AS is_total,
-        false AS is_classified_aggregate,
-        false AS is_space,
-        CAST(NULL AS VARCHAR) AS footnotes,
-        missing_marker
-    FROM staging.military_expenditure
-),
-
-worldbank_starter AS (
-    SELECT
-        'World Bank, World Development Indicators' AS fact_source,
-        source,
-        'milspace_starter' AS source_format,
-        edition,
-        source_file AS file,
-        CAST(NULL AS VARCHAR) AS sheet,
-        source_row AS "row",
-        'share_of_gdp_pct' AS source_column,
-        nation_iso3 AS entity_code,
-        'country' AS entity_kind,
-        year AS period,
-        'calendar_year' AS period_type,
-        CAST(NULL AS INTEGER) AS fiscal_year_start_month,
-        CAST(NULL AS VARCHAR) AS fiscal_year_label,
-        'milex_share_of_gdp' AS source_measure,
-        'actual' AS phase,
-        CAST(NULL AS VARCHAR) AS funding_type,
-        CAST(NULL AS VARCHAR) AS scope,
-        CAST(NULL AS VARCHAR) AS category,
-        CAST(NULL AS VARCHAR) AS appropriation_title,
-        CAST(NULL AS VARCHAR) AS organization,
-        CAST(NULL AS VARCHAR) AS account,
-        CAST(NULL AS VARCHAR) AS account_title,
-        CAST(NULL AS VARCHAR) AS budget_activity_title,
-        CAST(NULL AS VARCHAR) AS line_item,
-        CAST(NULL AS VARCHAR) AS line_item_title,
-        share_of_gdp_pct AS value,
-        'percent of GDP' AS unit,
-        1 AS unit_factor,
-        CAST(NULL AS VARCHAR) AS currency,
-        CAST(NULL AS VARCHAR) AS price_basis,
-        false AS is_estimate,
-        false AS is_highly_uncertain,
-        false AS is_memo,
-        false AS is_total,
-        false AS is_classified_aggregate,
-        false AS is_space,
-        CAST(NULL AS VARCHAR) AS footnotes,
-        CAST(NULL AS VARCHAR) AS missing_marker
-    FROM staging.worldbank_milex_share_of_gdp
-),
-
-us_budget_starter AS (
+WITH us_budget_starter AS (
     SELECT
         'milspace US budget toplines' AS fact_source,
         source,
@@ -120,11 +37,12 @@ us_budget_starter AS (
         CAST(NULL AS VARCHAR) AS sheet,
         source_row AS "row",
         'amount_usd_millions' AS source_column,
+        CAST(NULL AS VARCHAR) AS extracted_from,
         'USA' AS entity_code,
         'country' AS entity_kind,
         fiscal_year AS period,
         'fiscal_year' AS period_type,
-        10 AS fiscal_year_start_month,
+        CAST(NULL AS INTEGER) AS fiscal_year_start_month,
         'end' AS fiscal_year_label,
         'budget_authority' AS source_measure,
         phase,
@@ -135,9 +53,11 @@ us_budget_starter AS (
         organization,
         CAST(NULL AS VARCHAR) AS account,
         CAST(NULL AS VARCHAR) AS account_title,
+        CAST(NULL AS VARCHAR) AS budget_activity,
         CAST(NULL AS VARCHAR) AS budget_activity_title,
         CAST(NULL AS VARCHAR) AS line_item,
         CAST(NULL AS VARCHAR) AS line_item_title,
+        CAST(NULL AS VARCHAR) AS cost_type,
         amount_usd_millions AS value,
         'US$ millions, current prices (budget authority)' AS unit,
         1e6 AS unit_factor,
@@ -154,51 +74,7 @@ us_budget_starter AS (
     FROM staging.us_budget_lines
 ),
 
-space_lines_starter AS (
-    SELECT
-        'US DoD Comptroller, budget exhibit ' || exhibit AS fact_source,
-        source,
-        'milspace_starter' AS source_format,
-        regexp_extract(source, 'FY\d{4} President''s Budget') AS edition,
-        source_file AS file,
-        regexp_extract(source, 'sheet ''(.*)''', 1) AS sheet,
-        exhibit_row AS "row",
-        source_column,
-        'USA' AS entity_code,
-        'country' AS entity_kind,
-        fiscal_year AS period,
-        'fiscal_year' AS period_type,
-        10 AS fiscal_year_start_month,
-        'end' AS fiscal_year_label,
-        'budget_authority' AS source_measure,
-        phase,
-        funding_type,
-        CAST(NULL AS VARCHAR) AS scope,
-        CAST(NULL AS VARCHAR) AS category,
-        appropriation_title,
-        organization,
-        account,
-        account_title,
-        budget_activity_title,
-        line_item,
-        line_item_title,
-        amount_usd_thousands AS value,
-        'thousands of US$ (budget authority)' AS unit,
-        1e3 AS unit_factor,
-        'USD' AS currency,
-        'current' AS price_basis,
-        false AS is_estimate,
-        false AS is_highly_uncertain,
-        false AS is_memo,
-        false AS is_total,
-        false AS is_classified_aggregate,
-        true AS is_space,
-        CAST(NULL AS VARCHAR) AS footnotes,
-        CAST(NULL AS VARCHAR) AS missing_marker
-    FROM staging.us_space_program_lines
-),
-
-inbox AS NOT MATERIALIZED (
+lines AS NOT MATERIALIZED (
     SELECT
         source AS fact_source,
         source,
@@ -208,6 +84,7 @@ inbox AS NOT MATERIALIZED (
         sheet,
         "row",
         source_column,
+        extracted_from,
         entity_code,
         entity_kind,
         period,
@@ -223,9 +100,11 @@ inbox AS NOT MATERIALIZED (
         organization,
         account,
         account_title,
+        budget_activity,
         budget_activity_title,
         line_item,
         line_item_title,
+        cost_type,
         value,
         unit,
         unit_factor,
@@ -243,11 +122,8 @@ inbox AS NOT MATERIALIZED (
 ),
 
 unioned AS NOT MATERIALIZED (
-    SELECT * FROM sipri_starter
-    UNION ALL BY NAME SELECT * FROM worldbank_starter
-    UNION ALL BY NAME SELECT * FROM us_budget_starter
-    UNION ALL BY NAME SELECT * FROM space_lines_starter
-    UNION ALL BY NAME SELECT * FROM inbox
+    SELECT * FROM us_budget_starter
+    UNION ALL BY NAME SELECT * FROM lines
 ),
 
 -- One name per concept. A publisher's measure not listed here keeps its own name.
@@ -283,58 +159,153 @@ sources AS (
     SELECT file, origin FROM staging.sources
 ),
 
+fiscal_calendars AS (
+    SELECT nation_code, first_fiscal_year, last_fiscal_year, start_month, named_by FROM staging.fiscal_years
+),
+
 conformed AS NOT MATERIALIZED (
     SELECT
-        unioned.* EXCLUDE (source_measure, fiscal_year_label),
+        unioned.* EXCLUDE (source_measure, fiscal_year_start_month, fiscal_year_label),
         coalesce(measure_map.measure, unioned.source_measure) AS measure,
         unioned.source_measure,
         coalesce(sources.origin, 'starter') AS origin,
-        CASE
-            WHEN unioned.period_type <> 'fiscal_year' THEN NULL
-            WHEN unioned.fiscal_year_label IS NOT NULL THEN unioned.fiscal_year_label
-            WHEN unioned.source_format IN ('sipri_milex', 'milspace_starter') AND unioned.fact_source LIKE 'SIPRI%'
-                THEN 'start'
-            ELSE 'end'
-        END AS fiscal_year_label,
-        -- the vintage: the last year of data an edition covers, or its update date; newer sorts higher
+        CASE WHEN unioned.period_type = 'fiscal_year'
+            THEN coalesce(unioned.fiscal_year_start_month, fiscal_calendars.start_month) END AS fiscal_year_start_month,
+        CASE WHEN unioned.period_type = 'fiscal_year'
+            THEN coalesce(unioned.fiscal_year_label, fiscal_calendars.named_by) END AS fiscal_year_label,
+        -- the vintage: the year of a release, or an edition's update date; newer sorts higher within one publisher
+        -- (regexp_extract gives '' where the pattern is not found: nullif lets coalesce try the next)
         coalesce(
-            regexp_extract(unioned.edition, 'data \d{4}-(\d{4})', 1),
-            regexp_extract(unioned.edition, 'updated (\d{4}-\d{2}-\d{2})', 1),
-            regexp_extract(unioned.edition, '\(\d{4}-(\d{4})\)', 1),
-            regexp_extract(unioned.edition, 'FY ?(\d{4})', 1),
+            nullif(regexp_extract(unioned.edition, '(\d{4}) release', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'updated (\d{4}-\d{2}-\d{2})', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'data \d{4}-(\d{4})', 1), ''),
+            nullif(regexp_extract(unioned.edition, '\(\d{4}-(\d{4})\)', 1), ''),
+            nullif(regexp_extract(unioned.edition, 'FY ?(\d{4})', 1), ''),
             ''
         ) AS vintage,
         unioned.value * unioned.unit_factor AS value_units,
+        CASE WHEN unioned.price_basis LIKE 'constant%' THEN 'constant' ELSE unioned.price_basis END AS price_basis_kind,
         -- the column a figure came from matters where one file has several columns of one year and phase
         -- (the DoD exhibits' FY 2018 variants); the P-1's "Amount" suffix is dropped so that the same column of
         -- every exhibit of one edition has one key ("FY 2019 Total" in the R-1, "FY 2019 Total Amount" in the P-1)
-        CASE WHEN unioned.source_format LIKE 'dod_%' OR unioned.fact_source LIKE 'US DoD%'
+        CASE WHEN unioned.source_format LIKE 'dod_%'
             THEN regexp_replace(unioned.source_column, '\s*(Amount|Quantity)$', '') END AS column_key
     FROM unioned
     LEFT JOIN measure_map USING (source_measure)
     LEFT JOIN sources USING (file)
+    LEFT JOIN fiscal_calendars
+        ON unioned.period_type = 'fiscal_year'
+       AND fiscal_calendars.nation_code = unioned.entity_code
+       AND unioned.period BETWEEN coalesce(fiscal_calendars.first_fiscal_year, -9999)
+           AND coalesce(fiscal_calendars.last_fiscal_year, 9999)
 ),
 
--- Ranking files needs a window over every row of a publisher; where a publisher has one file (a single large
--- line-level file, say), every row is that file's and ranks first, so only publishers with several files are ranked.
+keyed AS NOT MATERIALIZED (
+    SELECT
+        *,
+        -- a 64-bit hash of the identity (DuckDB's hash() of the struct): ten million figures collide with a chance
+        -- of about one in 300,000
+        hash(staging.figure_identity(
+            fact_source, entity_code, entity_kind, period, period_type, measure, price_basis_kind, funding_type,
+            scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
+            source_format, account_title, line_item_title, is_total
+        )) AS identity_key,
+        -- the same without the period, for a constant-price series (chosen whole)
+        CASE WHEN price_basis_kind = 'constant' THEN hash(staging.figure_identity(
+            fact_source, entity_code, entity_kind, NULL, period_type, measure, price_basis_kind, funding_type,
+            scope, category, appropriation_title, organization, account, budget_activity, line_item, cost_type,
+            source_format, account_title, line_item_title, is_total
+        )) END AS series_identity_key
+    FROM conformed
+),
+
+-- Publishers that state several phases of one figure side by side in one file (a DoD exhibit's request, enacted
+-- and actual columns): for them phase is part of a figure's identity. For the others (SIPRI marks a country's
+-- latest figures as budget rather than actual, and a later release as actual) a new phase is a revision.
+phase_is_dimension AS (
+    SELECT DISTINCT fact_source
+    FROM (
+        SELECT fact_source, file, identity_key
+        FROM keyed
+        GROUP BY fact_source, file, identity_key
+        HAVING count(DISTINCT phase) > 1
+    )
+),
+
+identified AS NOT MATERIALIZED (
+    SELECT
+        keyed.* EXCLUDE (identity_key, series_identity_key),
+        CASE WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(identity_key, phase) ELSE identity_key
+        END AS figure_key,
+        -- what one edition must give whole: a constant-price series (its base year is the edition's), else a figure
+        CASE
+            WHEN series_identity_key IS NULL
+                THEN CASE WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(identity_key, phase)
+                    ELSE identity_key END
+            WHEN phase_is_dimension.fact_source IS NOT NULL THEN hash(series_identity_key, phase)
+            ELSE series_identity_key
+        END AS edition_key
+    FROM keyed
+    LEFT JOIN phase_is_dimension USING (fact_source)
+),
+
+-- How many lines each file brings of its publisher (a whole workbook ranks before a partial export of it).
+file_sizes AS (
+    SELECT fact_source, file, count(*) AS file_lines FROM identified GROUP BY fact_source, file
+),
+
+-- Ranking needs a window over every line of a publisher; where a publisher has one file (a single large
+-- line-level file, say), every line is that file's and ranks first, so only publishers with several files are ranked.
 multi_file_sources AS (
-    SELECT fact_source FROM unioned GROUP BY fact_source HAVING count(DISTINCT file) > 1
+    SELECT fact_source FROM file_sizes GROUP BY fact_source HAVING count(*) > 1
 ),
 
 ranked AS (
     SELECT
-        *,
+        identified.*,
         dense_rank() OVER (
-            PARTITION BY fact_source, entity_code, period, period_type, measure, price_basis, phase, funding_type,
-                scope, category, appropriation_title, organization, account, line_item, line_item_title, column_key
-            ORDER BY vintage DESC, origin = 'inbox' DESC, file DESC
+            PARTITION BY edition_key
+            ORDER BY vintage DESC, origin = 'inbox' DESC, file_sizes.file_lines DESC, identified.file
         ) AS file_rank
-    FROM conformed
+    FROM identified
+    INNER JOIN file_sizes USING (fact_source, file)
     WHERE fact_source IN (SELECT fact_source FROM multi_file_sources)
     UNION ALL
     SELECT *, 1 AS file_rank
-    FROM conformed
+    FROM identified
     WHERE NOT coalesce(fact_source IN (SELECT fact_source FROM multi_file_sources), false)  -- NULL: ranks first
+),
+
+-- In the chosen file, one line per figure and column: a figure a workbook restates in another table (NATO gives
+-- a member's spending in Tables 2 and 4) is kept once, from the first sheet and row. Only the figures that repeat
+-- are ranked (a window over every line of a large file would sort it).
+restated AS (
+    SELECT figure_key, coalesce(column_key, '') AS column_part
+    FROM ranked
+    WHERE file_rank = 1
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+chosen AS (
+    SELECT
+        ranked.*,
+        row_number() OVER (PARTITION BY figure_key, column_key ORDER BY sheet, "row", source_column) AS line_rank
+    FROM ranked
+    SEMI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    WHERE ranked.file_rank = 1
+    UNION ALL
+    SELECT ranked.*, 1 AS line_rank
+    FROM ranked
+    ANTI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    UNION ALL
+    SELECT ranked.*, 1 AS line_rank
+    FROM ranked
+    SEMI JOIN restated ON restated.figure_key = ranked.figure_key
+        AND restated.column_part = coalesce(ranked.column_key, '')
+    WHERE ranked.file_rank > 1
 ),
 
 final AS (
@@ -359,21 +330,25 @@ final AS (
         organization,
         account,
         account_title,
+        budget_activity,
         budget_activity_title,
         line_item,
         line_item_title,
+        cost_type,
         value,
         unit,
         unit_factor,
         value_units,
-        CASE WHEN currency = 'USD' THEN value_units / 1e6 END AS value_usd_millions,
+        CASE WHEN currency = 'USD' THEN round(value_units / 1e6, 6) END AS value_usd_millions,
         is_estimate,
         is_highly_uncertain,
         is_memo,
         is_total,
         is_classified_aggregate,
         is_space,
-        file_rank = 1 AS is_preferred,
+        file_rank = 1 AND line_rank = 1 AS is_preferred,
+        figure_key,
+        edition_key,
         footnotes,
         missing_marker,
         column_key,
@@ -386,16 +361,22 @@ final AS (
         file,
         sheet,
         "row",
-        source_column
-    FROM ranked
+        source_column,
+        extracted_from
+    FROM chosen
 )
 
 SELECT * FROM final;
 
-COMMENT ON TABLE marts.budget_facts IS 'Every published figure milspace reads, on one conformed shape (measure, period, phase, units, provenance)';
+COMMENT ON TABLE marts.budget_facts IS 'Every published figure milspace reads, on one conformed shape (measure, period, phase, units, provenance), with one identity (figure_key) and one preferred file per figure';
 COMMENT ON COLUMN marts.budget_facts.value IS 'As published, in the unit named by unit; NULL where missing_marker says why';
 COMMENT ON COLUMN marts.budget_facts.value_units IS 'value * unit_factor: whole currency units for money, persons or items for counts, percent for shares';
-COMMENT ON COLUMN marts.budget_facts.value_usd_millions IS 'US$ millions (current or constant, see price_basis) where currency is USD; NULL otherwise';
+COMMENT ON COLUMN marts.budget_facts.value_usd_millions IS 'US$ millions (current or constant, see price_basis) where currency is USD, to the dollar; NULL otherwise';
 COMMENT ON COLUMN marts.budget_facts.fiscal_year_label IS 'For fiscal years: start (FY N begins in calendar year N, SIPRI) or end (FY N ends in N, US government)';
+COMMENT ON COLUMN marts.budget_facts.fiscal_year_start_month IS 'For fiscal years: the month the fiscal year begins (1-12), as the line states or from data_raw/reference/fiscal_years.csv';
 COMMENT ON COLUMN marts.budget_facts.column_key IS 'DoD exhibits: the amount column, the same for every exhibit of one edition (never add two columns of one year)';
-COMMENT ON COLUMN marts.budget_facts.is_preferred IS 'The row to use when several files of one publisher give the same figure (newest vintage, then the inbox)';
+COMMENT ON COLUMN marts.budget_facts.figure_key IS 'Identity of the figure whatever file or edition brings it: publisher, entity, period, measure, price-basis kind, phase, funding type and classification';
+COMMENT ON COLUMN marts.budget_facts.edition_key IS 'What one edition gives whole: the figure (figure_key), or for a constant-price figure its whole series (every period)';
+COMMENT ON COLUMN marts.budget_facts.is_preferred IS 'The row to use: for each figure_key, the lines of one file (newest edition, then the inbox, then the fullest file)';
+COMMENT ON COLUMN marts.budget_facts.origin IS 'starter (a shipped extract or the curated toplines) or inbox (a file the user dropped in)';
+COMMENT ON COLUMN marts.budget_facts.extracted_from IS 'For a line of a milspace extract: the published file, sheet, row and column its reader read it from';

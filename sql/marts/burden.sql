@@ -1,5 +1,6 @@
 -- marts.burden
--- Grain: one row per nation and calendar year.
+-- Grain: one row per nation and year: a calendar year, or for a nation SIPRI reports by fiscal year (the USA) that
+--   fiscal year, named by the year it ends, as defense_yoy.
 -- Units: share_of_gdp_pct in percent of GDP; share_of_government_spending_pct in percent of general government
 --   expenditure; per_capita_usd in US$ per person at current prices; nato_share_of_gdp_pct in percent of (real)
 --   GDP by NATO's definition, where NATO publishes it.
@@ -9,7 +10,7 @@ WITH facts AS (
     SELECT *
     FROM marts.budget_facts
     WHERE is_preferred
-      AND period_type = 'calendar_year'
+      AND (period_type = 'calendar_year' OR fiscal_year_label = 'end')
       AND entity_kind IN ('country', 'historical_state')
       AND measure IN ('milex_share_of_gdp', 'milex_share_of_government_spending', 'milex_per_capita_usd')
 ),

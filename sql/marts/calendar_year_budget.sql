@@ -1,14 +1,23 @@
 -- marts.calendar_year_budget
--- Grain: one row per nation, calendar year, measure, price basis and source, for national totals published by
---   fiscal year (the US Green Book's national defense (050) and DoD (051) budget authority and outlays; of the
---   tables that give a total, the one with the longest series), apportioned to calendar years.
--- Formula (SIPRI's rule: apportion by months): a fiscal year of 12 months starting in month m of calendar year s
---   puts (13 - m) / 12 of its amount in calendar year s and (m - 1) / 12 in s + 1. For the US federal fiscal year
---   (October-September, named by the year it ends in): CY t = 3/12 * FY t+1 + 9/12 * FY t. A calendar year is
---   given only when both fiscal years it draws on are present.
--- Units: amount_usd_millions in US$ millions (price_basis current or constant_YYYY).
+-- Grain: one row per nation, calendar year, measure, category, price basis, currency and source, for national
+--   totals published by fiscal year, apportioned to calendar years: SIPRI's local-currency spending by financial
+--   year (every nation SIPRI gives one for) and SIPRI's US spending (US federal fiscal years, its footnote says);
+--   the US Green Book's national defense (050) and DoD (051) budget authority and outlays (of the tables that give
+--   a total, the one with the longest series).
+-- Formula (SIPRI's rule: apportion by months): a fiscal year of 12 months starting in month m puts (13 - m) / 12 of
+--   its amount in the calendar year it starts in and (m - 1) / 12 in the next. A fiscal year named by the year it
+--   ends in (fiscal_year_label 'end', the US) with m > 1 starts in the year before its name. The start month is the
+--   line's, else data_raw/reference/fiscal_years.csv's (the US federal year: July-June to FY 1976, October-September
+--   from FY 1977). For the US from FY 1977: CY t = 9/12 * FY t + 3/12 * FY t+1; to FY 1976: CY t = 6/12 * FY t +
+--   6/12 * FY t+1.
+-- A calendar year has an amount only when its 12 months are all covered, by fiscal years of ONE phase: months_covered
+--   says how many are; a year short of 12 (the first and last years of a series, a missing fiscal year, a fiscal year
+--   of another length, the US transition quarter July-September 1976 that belongs to no fiscal year: CY 1976 has 9)
+--   or drawing on two phases (an actual and an enacted fiscal year are never added) has amount NULL and a note.
+-- Units: amount_millions in millions of `currency` at price_basis; amount_usd_millions the same where the currency
+--   is USD (NULL otherwise).
 CREATE OR REPLACE TABLE marts.calendar_year_budget AS
-WITH national AS (
+WITH fiscal_facts AS (
     SELECT
         *,
         CASE
@@ -17,7 +26,12 @@ WITH national AS (
         END AS function
     FROM marts.budget_facts
     WHERE is_preferred AND period_type = 'fiscal_year' AND fiscal_year_start_month IS NOT NULL
-      AND measure IN ('budget_authority', 'outlays') AND value_usd_millions IS NOT NULL
+      AND fiscal_year_label IS NOT NULL AND value_units IS NOT NULL AND entity_kind = 'country' AND NOT is_memo
+),
+
+greenbook AS (
+    SELECT * FROM fiscal_facts
+    WHERE source_format = 'dod_greenbook' AND measure IN ('budget_authority', 'outlays') AND function IS NOT NULL
 ),
 
 longest_table AS (
@@ -25,60 +39,98 @@ longest_table AS (
     SELECT function, measure, price_basis, arg_max(line_item, (years, line_item)) AS line_item
     FROM (
         SELECT function, measure, price_basis, line_item, count(DISTINCT period) AS years
-        FROM national
-        WHERE function IS NOT NULL
+        FROM greenbook
         GROUP BY ALL
-        HAVING count(*) = count(DISTINCT period)
+        HAVING count(*) = count(DISTINCT (period, phase))
     )
     GROUP BY ALL
 ),
 
+national AS (
+    SELECT
+        greenbook.entity_code, greenbook.period, greenbook.fiscal_year_start_month, greenbook.fiscal_year_label,
+        greenbook.measure, greenbook.function AS category, greenbook.price_basis, greenbook.currency,
+        greenbook.phase, greenbook.value_units,
+        greenbook.fact_source || ', table ' || greenbook.line_item || ' (' || greenbook.edition || ')' AS source
+    FROM greenbook
+    INNER JOIN longest_table USING (function, measure, price_basis, line_item)
+    UNION ALL
+    SELECT
+        entity_code, period, fiscal_year_start_month, fiscal_year_label, measure, 'national total' AS category,
+        price_basis, currency, phase, value_units, fact_source || ' (' || edition || ')' AS source
+    FROM fiscal_facts
+    WHERE fact_source = 'SIPRI Military Expenditure Database' AND measure IN ('milex_usd', 'milex_local_currency')
+      AND NOT is_total AND currency IS NOT NULL
+),
+
 fiscal AS (
     SELECT
-        national.entity_code AS nation_iso3,
-        national.period,
-        national.fiscal_year_start_month AS start_month,
-        CASE national.fiscal_year_label WHEN 'end' THEN national.period - 1 ELSE national.period END AS start_year,
-        national.measure,
-        national.price_basis,
-        national.phase,
-        national.function AS category,
-        national.value_usd_millions,
-        national.fact_source || ', table ' || national.line_item AS source
+        *,
+        CASE WHEN fiscal_year_label = 'end' AND fiscal_year_start_month > 1 THEN period - 1 ELSE period END
+            AS start_year
     FROM national
-    INNER JOIN longest_table USING (function, measure, price_basis, line_item)
 ),
 
 pieces AS (
     -- each fiscal year split into its months in the calendar year it starts in, and in the next
-    SELECT nation_iso3, start_year AS year, measure, price_basis, phase, category, source,
-        value_usd_millions * (13 - start_month) / 12 AS amount, period AS fiscal_year, 13 - start_month AS months
+    SELECT entity_code, start_year AS year, measure, category, price_basis, currency, phase, source,
+        value_units * (13 - fiscal_year_start_month) / 12 AS amount_units, period AS fiscal_year,
+        13 - fiscal_year_start_month AS months
     FROM fiscal
     UNION ALL
-    SELECT nation_iso3, start_year + 1, measure, price_basis, phase, category, source,
-        value_usd_millions * (start_month - 1) / 12, period, start_month - 1
+    SELECT entity_code, start_year + 1, measure, category, price_basis, currency, phase, source,
+        value_units * (fiscal_year_start_month - 1) / 12, period, fiscal_year_start_month - 1
     FROM fiscal
-    WHERE start_month > 1
+    WHERE fiscal_year_start_month > 1
+),
+
+years AS (
+    SELECT
+        entity_code,
+        year,
+        measure,
+        category,
+        price_basis,
+        currency,
+        source,
+        sum(months) AS months_covered,
+        count(DISTINCT phase) AS phases,
+        min(phase) AS phase,
+        string_agg(DISTINCT phase, ', ' ORDER BY phase) AS phase_list,
+        sum(amount_units::DECIMAL(38, 6)) AS amount_units,
+        string_agg(fiscal_year::VARCHAR || ' (' || months::VARCHAR || ' months)', ', ' ORDER BY fiscal_year)
+            AS from_fiscal_years
+    FROM pieces
+    GROUP BY entity_code, year, measure, category, price_basis, currency, source
 ),
 
 final AS (
     SELECT
-        nation_iso3,
+        entity_code AS nation_iso3,
         year,
         measure,
-        price_basis,
         category,
-        string_agg(DISTINCT phase, '+' ORDER BY phase) AS phases,
-        sum(amount::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
-        string_agg(fiscal_year::VARCHAR || ' (' || months::VARCHAR || ' months)', ', ' ORDER BY fiscal_year)
-            AS from_fiscal_years,
+        price_basis,
+        currency,
+        CASE WHEN phases = 1 THEN phase END AS phase,
+        CASE WHEN months_covered = 12 AND phases = 1 THEN round(amount_units / 1e6, 6)::DOUBLE END AS amount_millions,
+        CASE WHEN months_covered = 12 AND phases = 1 AND currency = 'USD' THEN round(amount_units / 1e6, 6)::DOUBLE
+        END AS amount_usd_millions,
+        months_covered,
+        CASE
+            WHEN phases > 1 THEN 'draws on fiscal years of different phases (' || phase_list || '): not added'
+            WHEN months_covered < 12 THEN months_covered::VARCHAR || ' of 12 months are in the fiscal years given'
+            WHEN months_covered > 12 THEN months_covered::VARCHAR || ' months: fiscal years overlap in this year'
+        END AS note,
+        from_fiscal_years,
         source
-    FROM pieces
-    GROUP BY nation_iso3, year, measure, price_basis, category, source
-    HAVING sum(months) = 12
+    FROM years
 )
 
-SELECT * FROM final ORDER BY nation_iso3, category, measure, price_basis, year;
+SELECT * FROM final ORDER BY nation_iso3, category, measure, price_basis, currency, source, year;
 
-COMMENT ON TABLE marts.calendar_year_budget IS 'US national defense budget authority and outlays apportioned from fiscal to calendar years by months';
-COMMENT ON COLUMN marts.calendar_year_budget.amount_usd_millions IS 'US$ millions (see price_basis), apportioned: CY t = 9/12 FY t + 3/12 FY t+1 for the US';
+COMMENT ON TABLE marts.calendar_year_budget IS 'National totals published by fiscal year, apportioned to calendar years by months (one phase at a time)';
+COMMENT ON COLUMN marts.calendar_year_budget.amount_millions IS 'Millions of currency at price_basis, apportioned by months; NULL unless 12 months of one phase are covered (see note)';
+COMMENT ON COLUMN marts.calendar_year_budget.amount_usd_millions IS 'US$ millions at price_basis where currency is USD, apportioned: CY t = 9/12 FY t + 3/12 FY t+1 for the US from FY 1977';
+COMMENT ON COLUMN marts.calendar_year_budget.months_covered IS 'Months of the calendar year in the fiscal years given (12 for a complete year)';
+COMMENT ON COLUMN marts.calendar_year_budget.phase IS 'The phase of every fiscal year drawn on; NULL where they differ';

@@ -1,19 +1,24 @@
 -- marts.capability_investment
--- Grain: one row per fiscal year, phase, funding type, capability area, edition and exhibit column: the US space
---   budget lines
---   (is_space) mapped to space capability areas by the rules in data_raw/reference/capability_rules.csv.
+-- Grain: one row per fiscal year, phase, funding type, price basis, capability area, edition and exhibit column:
+--   the US space program lines (is_space lines of the DoD exhibits, read whole or extracted, which name a program
+--   element or line item; not the Green Book's department totals, which name no program, nor milspace budget-lines
+--   files, whose titles follow no exhibit vocabulary the rules are written for)
+--   mapped to space capability areas by the rules in data_raw/reference/capability_rules.csv.
 -- Rule: a line takes the area of the matching rule with the lowest priority number (a rule matches when its
 --   case-insensitive regular expression is found in the line's field: line_item, line_item_title, account_title
 --   or budget_activity_title). Lines no rule matches are reported as capability_area 'unmapped': never dropped.
--- Units: amount_usd_millions is budget authority in US$ millions, current; share_of_space_pct is the area's
---   percent of the space lines of the same fiscal year, phase, funding type, edition and exhibit column
+-- Units: amount_usd_millions is budget authority in US$ millions at price_basis (current for every exhibit line);
+--   share_of_space_pct is the area's percent of the space lines of the same fiscal year, phase, funding type, price
+--   basis, edition and exhibit column
 --   (exhibit_column: an exhibit may give several columns for one year and phase, never to be added up).
 CREATE OR REPLACE TABLE marts.capability_investment AS
 WITH space_lines AS (
-    SELECT *
+    -- line_id: one per line (file, sheet, row and column; an extract's sheet is empty)
+    SELECT *, row_number() OVER () AS line_id
     FROM marts.budget_facts
-    WHERE is_preferred AND is_space AND measure = 'budget_authority' AND NOT is_memo AND NOT is_total
-      AND line_item IS NOT NULL AND value IS NOT NULL
+    WHERE is_preferred AND is_space AND measure = 'budget_authority' AND NOT is_memo
+      AND NOT is_total AND line_item IS NOT NULL AND value_usd_millions IS NOT NULL
+      AND source_format = 'dod_exhibits'
 ),
 
 rules AS (
@@ -22,10 +27,7 @@ rules AS (
 
 matches AS (
     SELECT
-        space_lines.file,
-        space_lines.sheet,
-        space_lines."row",
-        space_lines.source_column,
+        space_lines.line_id,
         rules.capability_area,
         rules.rule_id,
         rules.priority
@@ -43,16 +45,16 @@ matches AS (
 ),
 
 best AS (
-    SELECT file, sheet, "row", source_column, arg_min(capability_area, (priority, rule_id)) AS capability_area,
+    SELECT line_id, arg_min(capability_area, (priority, rule_id)) AS capability_area,
         arg_min(rule_id, (priority, rule_id)) AS rule_id
     FROM matches
-    GROUP BY file, sheet, "row", source_column
+    GROUP BY line_id
 ),
 
 mapped AS (
     SELECT space_lines.*, coalesce(best.capability_area, 'unmapped') AS capability_area, best.rule_id
     FROM space_lines
-    LEFT JOIN best USING (file, sheet, "row", source_column)
+    LEFT JOIN best USING (line_id)
 ),
 
 by_area AS (
@@ -61,28 +63,29 @@ by_area AS (
         phase,
         coalesce(funding_type, 'total') AS funding_type,
         capability_area,
+        price_basis,
         column_key AS exhibit_column,
         edition,
         sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
         count(*) AS lines,
         string_agg(DISTINCT rule_id, ', ' ORDER BY rule_id) AS rules_used,
-        'US DoD Comptroller, budget exhibits ' || string_agg(DISTINCT regexp_extract(fact_source, '\S+$'), ', ' ORDER BY regexp_extract(fact_source, '\S+$'))
-            AS source
+        string_agg(DISTINCT fact_source, '; ' ORDER BY fact_source) AS source
     FROM mapped
-    GROUP BY period, phase, coalesce(funding_type, 'total'), capability_area, column_key, edition
+    GROUP BY period, phase, coalesce(funding_type, 'total'), price_basis, capability_area, column_key, edition
 ),
 
 final AS (
     SELECT
         *,
-        round(100 * amount_usd_millions / (sum(amount_usd_millions::DECIMAL(38, 6)) OVER (
-            PARTITION BY fiscal_year, phase, funding_type, edition, exhibit_column
-        ))::DOUBLE, 2) AS share_of_space_pct
+        -- NULL where the space lines of the basis sum to zero (a share of nothing is no share)
+        round(100 * amount_usd_millions / nullif((sum(amount_usd_millions::DECIMAL(38, 6)) OVER (
+            PARTITION BY fiscal_year, phase, funding_type, price_basis, edition, exhibit_column
+        ))::DOUBLE, 0), 2) AS share_of_space_pct
     FROM by_area
 )
 
 SELECT * FROM final ORDER BY fiscal_year, phase, funding_type, edition, exhibit_column, amount_usd_millions DESC;
 
 COMMENT ON TABLE marts.capability_investment IS 'US space budget lines by capability area (rules in data_raw/reference/capability_rules.csv); unmapped dollars kept';
-COMMENT ON COLUMN marts.capability_investment.amount_usd_millions IS 'Budget authority, US$ millions, current';
-COMMENT ON COLUMN marts.capability_investment.share_of_space_pct IS 'Percent of the space lines of the same year, phase, funding type and source';
+COMMENT ON COLUMN marts.capability_investment.amount_usd_millions IS 'Budget authority, US$ millions, at price_basis (current)';
+COMMENT ON COLUMN marts.capability_investment.share_of_space_pct IS 'Percent of the space lines of the same year, phase, funding type, price basis, edition and column';

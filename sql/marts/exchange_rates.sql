@@ -8,7 +8,8 @@ CREATE OR REPLACE TABLE marts.exchange_rates AS
 WITH facts AS (
     SELECT *
     FROM marts.budget_facts
-    WHERE is_preferred AND period_type = 'calendar_year' AND entity_kind = 'country' AND value_units > 0
+    WHERE is_preferred AND (period_type = 'calendar_year' OR fiscal_year_label = 'end') AND entity_kind = 'country'
+      AND value_units > 0
       AND (measure = 'milex_local_currency' OR (measure = 'milex_usd' AND price_basis = 'current'))
 ),
 

@@ -1,8 +1,13 @@
 -- marts.source_agreement
--- Grain: one row per nation, calendar year, measure and pair of publishers that both give it: military
---   expenditure as a share of GDP (percent), and military expenditure in current US$ (millions). The US DoD's own
---   national defense outlays (Green Book, function 050), apportioned from fiscal to calendar years
---   (marts.calendar_year_budget), stand in for the Pentagon.
+-- Grain: one row per nation, year, measure and pair of publishers that both give it: military expenditure as a share
+--   of GDP (percent), and military expenditure in current US$ (millions). Years are paired as each publisher
+--   reports them: calendar years, except the US federal fiscal year (October-September, named by the year it ends),
+--   which SIPRI uses for the USA (its footnote) and the DoD publishes; year_type_a and year_type_b say which. The US
+--   DoD's own national defense (050) outlays (the Green Book's longest table of them, by fiscal year) stand in for
+--   the Pentagon.
+-- comparison: 'independent' when the two publishers compile their figures separately (SIPRI, NATO, the US DoD);
+--   'republication' when one carries the other's series (the World Bank and Our World in Data republish SIPRI's):
+--   a republication pair tests the copy and the edition it was taken from, not agreement between sources.
 -- Units: value_a and value_b in the measure's unit (percent of GDP, or US$ millions current); difference =
 --   value_b - value_a in that unit (percentage points for shares); difference_pct = 100 * (value_b / value_a - 1).
 -- reason: why the publishers differ, where known (data_raw/reference/source_differences.csv): definition,
@@ -12,6 +17,7 @@ WITH facts AS (
     SELECT
         entity_code AS nation_iso3,
         period AS year,
+        period_type AS year_type,
         measure,
         CASE
             WHEN fact_source LIKE 'SIPRI%' THEN 'SIPRI'
@@ -23,20 +29,44 @@ WITH facts AS (
         CASE WHEN measure = 'milex_usd' THEN value_usd_millions ELSE value END AS value,
         source || coalesce(' (' || edition || ')', '') AS source
     FROM marts.budget_facts
-    WHERE is_preferred AND period_type = 'calendar_year' AND entity_kind = 'country' AND value IS NOT NULL
+    WHERE is_preferred AND entity_kind = 'country' AND value IS NOT NULL
+      AND (period_type = 'calendar_year' OR fiscal_year_label = 'end')
       AND (measure = 'milex_share_of_gdp' OR (measure = 'milex_usd' AND price_basis = 'current'))
+      AND fact_source IN (
+          'SIPRI Military Expenditure Database', 'World Bank, World Development Indicators', 'Our World in Data',
+          'NATO, Defence Expenditure of NATO Countries'
+      )
+),
+
+national_defense_outlays AS (
+    SELECT *
+    FROM marts.budget_facts
+    WHERE is_preferred AND source_format = 'dod_greenbook' AND entity_code = 'USA' AND measure = 'outlays'
+      AND price_basis = 'current' AND phase = 'actual' AND value_usd_millions IS NOT NULL
+      AND category IN ('050 National Defense', 'Federal Unified Budget: National Defense')
+),
+
+outlay_table AS (
+    -- several Green Book tables give national defense outlays; the one with the longest series
+    SELECT arg_max(line_item, (years, line_item)) AS line_item
+    FROM (
+        SELECT line_item, count(DISTINCT period) AS years FROM national_defense_outlays GROUP BY line_item
+        HAVING count(*) = count(DISTINCT period)
+    )
 ),
 
 pentagon AS (
     SELECT
-        nation_iso3, year, 'milex_usd' AS measure, 'US DoD' AS publisher, amount_usd_millions AS value,
-        source || ': national defense (050) outlays, calendar-year apportioned' AS source
-    FROM marts.calendar_year_budget
-    WHERE measure = 'outlays' AND price_basis = 'current' AND category LIKE '050%'
+        'USA' AS nation_iso3, period AS year, 'fiscal_year' AS year_type, 'milex_usd' AS measure,
+        'US DoD' AS publisher, value_usd_millions AS value,
+        fact_source || ', table ' || line_item || ' (' || edition || '): national defense (050) outlays' AS source
+    FROM national_defense_outlays
+    WHERE line_item = (SELECT line_item FROM outlay_table)
 ),
 
 figures AS (
-    SELECT nation_iso3, year, measure, publisher, max(value) AS value, min(source) AS source
+    SELECT nation_iso3, year, measure, publisher, min(year_type) AS year_type, max(value) AS value,
+        min(source) AS source
     FROM (SELECT * FROM facts UNION ALL SELECT * FROM pentagon)
     GROUP BY nation_iso3, year, measure, publisher
 ),
@@ -44,8 +74,8 @@ figures AS (
 pairs AS (
     SELECT
         a.nation_iso3, a.year, a.measure,
-        a.publisher AS source_a, a.value AS value_a,
-        b.publisher AS source_b, b.value AS value_b,
+        a.publisher AS source_a, a.value AS value_a, a.year_type AS year_type_a,
+        b.publisher AS source_b, b.value AS value_b, b.year_type AS year_type_b,
         a.source AS detail_a, b.source AS detail_b
     FROM figures AS a
     INNER JOIN figures AS b
@@ -97,8 +127,15 @@ final AS (
         CASE pairs.measure WHEN 'milex_usd' THEN 'US$ millions, current' ELSE 'percent of GDP' END AS unit,
         pairs.source_a,
         pairs.value_a,
+        pairs.year_type_a,
         pairs.source_b,
         pairs.value_b,
+        pairs.year_type_b,
+        CASE
+            WHEN carried_a.data_of = pairs.source_b OR carried_b.data_of = pairs.source_a
+                OR carried_a.data_of = carried_b.data_of THEN 'republication'
+            ELSE 'independent'
+        END AS comparison,
         pairs.value_b - pairs.value_a AS difference,
         round(100 * (pairs.value_b / pairs.value_a - 1), 2) AS difference_pct,
         explained.reason,
@@ -107,11 +144,14 @@ final AS (
         pairs.detail_b
     FROM pairs
     LEFT JOIN explained USING (nation_iso3, year, measure, source_a, source_b)
+    LEFT JOIN carried AS carried_a ON carried_a.publisher = pairs.source_a
+    LEFT JOIN carried AS carried_b ON carried_b.publisher = pairs.source_b
     WHERE pairs.value_a <> 0
 )
 
 SELECT * FROM final ORDER BY nation_iso3, year, measure, source_a, source_b;
 
 COMMENT ON TABLE marts.source_agreement IS 'The same nation, year and measure from different publishers side by side, with the difference and its known reasons';
+COMMENT ON COLUMN marts.source_agreement.comparison IS 'independent (separately compiled) or republication (one publisher carries the other''s series)';
 COMMENT ON COLUMN marts.source_agreement.difference IS 'value_b - value_a, in unit (percentage points for shares)';
 COMMENT ON COLUMN marts.source_agreement.difference_pct IS '100 * (value_b / value_a - 1), percent, 2 decimals';

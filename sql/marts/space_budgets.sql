@@ -2,7 +2,8 @@
 -- Grain: one row per nation or body, programme, period, category (civil, military, mixed, not_split), phase and source.
 -- Units: amount_millions in millions of `currency` over the whole period (year_start to year_end);
 --   usd_millions in US$ millions as the source converts it (NULL where it gives none; milspace converts nothing).
--- Sources: per row in `source` (OECD, Euroconsult, SpacePolicyOnline, ESA, UK Government, ...).
+-- Sources: per row in `source` and `source_url` (governments' budget documents and laws, OECD, ESA; a secondary
+--   source, such as Euroconsult's estimate for China, which publishes no space budget, says why in secondary_reason).
 CREATE OR REPLACE TABLE marts.space_budgets AS
 WITH space_budgets AS (
     SELECT * FROM staging.space_budgets
@@ -30,7 +31,9 @@ final AS (
         is_lower_bound,
         note,
         source,
-        source_url
+        source_url,
+        source_kind,
+        secondary_reason
     FROM space_budgets
     INNER JOIN nations ON nations.code = space_budgets.entity_code
 )

@@ -51,7 +51,8 @@ exhibit_lines AS (
 ),
 
 exhibits AS (
-    -- the whole department and the Space Force organization: full exhibits only (not the starter space extract)
+    -- the whole department and the Space Force organization: exhibits read whole (extracted_from IS NULL), not an
+    -- extract of some of their lines (the shipped space lines)
     SELECT
         period AS fiscal_year, organization_group AS organization, phase, coalesce(funding_type, 'total') AS funding_type,
         title AS appropriation_title, sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions, count(*) AS lines,
@@ -61,10 +62,10 @@ exhibits AS (
         edition
     FROM (
         SELECT *, 'DoD' AS organization_group, 'all lines of the exhibits' AS scope
-        FROM exhibit_lines WHERE source_format = 'dod_exhibits'
+        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND extracted_from IS NULL
         UNION ALL
         SELECT *, 'Space Force', 'Space Force organization'
-        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND organization = 'Space Force'
+        FROM exhibit_lines WHERE source_format = 'dod_exhibits' AND extracted_from IS NULL AND organization = 'Space Force'
         UNION ALL
         SELECT *, 'Space programs (milspace rule)', 'lines flagged is_space (the DoD exhibit reader''s rule)'
         FROM exhibit_lines WHERE is_space
@@ -86,13 +87,17 @@ greenbook_table AS (
 ),
 
 greenbook AS (
+    -- the table's lines of one conformed title are its parts (several public law titles fall under 'other')
     SELECT
         period AS fiscal_year, 'DoD' AS organization, phase, coalesce(funding_type, 'total') AS funding_type,
-        title AS appropriation_title, value_usd_millions AS amount_usd_millions, 1 AS lines,
-        'Green Book table ' || line_item AS scope, CAST(NULL AS VARCHAR) AS exhibit_column, source, edition
+        title AS appropriation_title, sum(value_usd_millions::DECIMAL(38, 6))::DOUBLE AS amount_usd_millions,
+        count(*) AS lines, 'Green Book table ' || line_item AS scope, CAST(NULL AS VARCHAR) AS exhibit_column,
+        min(source) AS source, edition
     FROM facts
     WHERE source_format = 'dod_greenbook' AND title IS NOT NULL AND category IS NULL
       AND line_item = (SELECT line_item FROM greenbook_table)
+      AND NOT (is_total AND title <> 'total')
+    GROUP BY period, phase, coalesce(funding_type, 'total'), title, line_item, edition
 ),
 
 deflators AS (
@@ -108,10 +113,14 @@ deflators AS (
             WHEN appropriation_title ILIKE 'revolving%' THEN 'revolving and management funds'
             WHEN appropriation_title ILIKE 'total dep%' THEN 'total'
         END AS appropriation_title,
-        min(value) AS deflator,
-        min(CAST(regexp_extract(unit, '(\d{4}) = 100', 1) AS INTEGER)) AS deflator_base_year
+        -- one deflator and its own base year, from the newest edition that gives one (editions index to their own
+        -- budget year: a value and a base year are never taken from two of them)
+        arg_max(value, (vintage, edition)) AS deflator,
+        arg_max(TRY_CAST(nullif(regexp_extract(unit, '(\d{4}) = 100', 1), '') AS INTEGER), (vintage, edition))
+            AS deflator_base_year
     FROM marts.budget_facts
     WHERE is_preferred AND measure = 'budget_authority_deflator' AND appropriation_title IS NOT NULL
+      AND value IS NOT NULL
     GROUP BY ALL
 ),
 

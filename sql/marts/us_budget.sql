@@ -26,6 +26,8 @@ final AS (
         note,
         source,
         source_url,
+        source_kind,
+        secondary_reason,
         source_file,
         source_row
     FROM totals
@@ -36,4 +38,5 @@ SELECT * FROM final ORDER BY fiscal_year, organization, phase, scope;
 COMMENT ON TABLE marts.us_budget IS 'US DoD and Space Force budget toplines by fiscal year, organization, phase and scope';
 COMMENT ON COLUMN marts.us_budget.amount_usd_millions IS 'Budget authority, US$ millions, current prices';
 COMMENT ON COLUMN marts.us_budget.amount_usd_billions IS 'Budget authority, US$ billions, current prices';
+COMMENT ON COLUMN marts.us_budget.source_kind IS 'primary (the government''s own publication) or secondary (a report of it: secondary_reason says why)';
 COMMENT ON COLUMN marts.us_budget.is_headline_scope IS 'On the scope the government''s own budget release uses (one per fiscal year, organization and phase)';

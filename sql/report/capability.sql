@@ -1,16 +1,20 @@
 -- report: capability
 -- Grain: one row per fiscal year and capability area, on one basis per fiscal year (actual, else enacted, else the
--- request; the exhibit's total column). Units: US$ millions, current; share in percent of the space lines.
+-- request; the exhibit's total column; the newest edition). Units: US$ millions, current; share in percent of the space lines.
 WITH rows AS (
-    SELECT * FROM marts.capability_investment WHERE funding_type = 'total'
+    SELECT * FROM marts.capability_investment WHERE funding_type = 'total' AND price_basis = 'current'
 ),
 
 bases AS (
     SELECT fiscal_year,
-        arg_min(
+        arg_max(
             struct_pack(phase := phase, exhibit_column := exhibit_column, edition := edition),
-            (CASE phase WHEN 'actual' THEN 1 WHEN 'enacted' THEN 2 ELSE 3 END) * 1000
-                + CASE WHEN exhibit_column ILIKE '%total%' THEN 0 ELSE 100 END + length(exhibit_column)
+            (
+                -((CASE phase WHEN 'actual' THEN 1 WHEN 'enacted' THEN 2 ELSE 3 END) * 1000
+                    + CASE WHEN exhibit_column ILIKE '%total%' THEN 0 ELSE 100 END + length(exhibit_column)),
+                edition,
+                exhibit_column
+            )
         ) AS basis
     FROM rows
     GROUP BY fiscal_year

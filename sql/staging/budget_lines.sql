@@ -17,6 +17,7 @@ SELECT
     CAST(NULL AS VARCHAR) AS sheet,
     "row",
     'amount_thousands' AS source_column,
+    CAST(NULL AS VARCHAR) AS extracted_from,
     nation_code AS entity_code,
     nation_code AS entity_name,
     'country' AS entity_kind,
@@ -55,3 +56,26 @@ SELECT
     CAST(NULL AS VARCHAR) AS footnotes,
     CAST(NULL AS VARCHAR) AS missing_marker
 FROM staging.milspace_lines;
+
+-- staging.figure_identity: what makes two lines the same figure, declared once. It names the publisher, the entity,
+-- the period, the measure, the price basis as given, the funding type and the classification (scope, category,
+-- appropriation title, organization, account, budget activity, line item, cost type; for the Green Book, whose
+-- lines are labelled rather than coded, the account title and series label), and whether the line is a total the
+-- source states (a subtotal labelled like its first account is not that account). Phase is added by the caller: in a
+-- file, two phases of one figure are two figures (an exhibit's request and enacted columns); across editions of a
+-- publisher that states one phase per figure (SIPRI's budget-or-actual flag) it is a revision, not an identity.
+-- staging.duplicate_lines (copies within one sheet) and marts.budget_facts (figure_key, across files and
+-- editions) both use it.
+CREATE OR REPLACE MACRO staging.figure_identity(
+    source, entity_code, entity_kind, period, period_type, measure, price_basis, funding_type, scope, category,
+    appropriation_title, organization, account, budget_activity, line_item, cost_type, source_format,
+    account_title, line_item_title, is_total
+) AS struct_pack(
+    source := source, entity_code := entity_code, entity_kind := entity_kind, period := period,
+    period_type := period_type, measure := measure, price_basis := price_basis, funding_type := funding_type,
+    scope := scope, category := category, appropriation_title := appropriation_title,
+    organization := organization, account := account, budget_activity := budget_activity, line_item := line_item,
+    cost_type := cost_type,
+    label := CASE WHEN source_format = 'dod_greenbook' THEN concat_ws(' | ', account_title, line_item_title) END,
+    is_total := is_total
+);

@@ -13,6 +13,7 @@ CREATE OR REPLACE TABLE staging.published_lines (
     sheet VARCHAR,
     "row" BIGINT NOT NULL,
     source_column VARCHAR,
+    extracted_from VARCHAR,
     entity_code VARCHAR NOT NULL,
     entity_name VARCHAR NOT NULL,
     entity_kind VARCHAR NOT NULL,

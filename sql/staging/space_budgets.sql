@@ -17,7 +17,9 @@ CREATE OR REPLACE TABLE staging.space_budgets (
     is_lower_bound BOOLEAN NOT NULL,
     note VARCHAR,
     source VARCHAR NOT NULL,
-    source_url VARCHAR,
+    source_url VARCHAR NOT NULL,
+    source_kind VARCHAR NOT NULL,
+    secondary_reason VARCHAR,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL
 );

@@ -12,7 +12,9 @@ CREATE OR REPLACE TABLE staging.us_budget_lines (
     is_headline_scope BOOLEAN NOT NULL,
     note VARCHAR,
     source VARCHAR NOT NULL,
-    source_url VARCHAR,
+    source_url VARCHAR NOT NULL,
+    source_kind VARCHAR NOT NULL,
+    secondary_reason VARCHAR,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,
     PRIMARY KEY (fiscal_year, organization, phase, scope, appropriation_title)

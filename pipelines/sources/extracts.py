@@ -1,0 +1,150 @@
+"""milspace extracts: budget lines a milspace reader made of a published file, written out in the budget-line shape.
+
+An extract is what `milspace inspect FILE --output lines.csv` (or `.parquet`) writes, whole or filtered to the
+lines that matter: the shipped starter data in data_raw/starter/lines/ are extracts of this kind, made by
+scripts/extract_*_starter.py with the readers themselves. An extract enters a build by the same road as any file
+in the inbox (detected, read, checked against the BudgetLine contract, loaded into staging.published_lines), and
+its lines keep the publisher, reader (`source_format`), edition, measure, phase, price basis and classification
+that the publication's reader gave them, so a figure brought by an extract and by the publication itself is one
+figure (`marts.budget_facts` keeps one of the two: see its identity rule).
+
+Format: a CSV (UTF-8, comma-delimited, double quotes where needed, header row) or a Parquet file whose columns are
+exactly the budget-line columns (`pipelines.sources.budget_lines.BUDGET_LINE_COLUMNS`), in any order, with
+`extracted_from` optional. It is recognised by its header (the columns source_format, edition, measure,
+unit_factor and entity_code mark it); a file with them and a column missing or unknown is refused, naming the
+columns. Booleans are true/false; numbers are plain ("1234.5", no separators); an empty cell is NULL.
+
+Provenance: `file`, `sheet`, `row` and `source_column` in the extract say where the publication's reader read the
+line; they are kept in `extracted_from` ("SIPRI-Milex-data-1949-2024_2.xlsx, sheet 'Current US$', row 190,
+column '2024'"), and the line's own `file` and `row` become the extract's (row = record number, the header being
+row 1), so the quarantine points at the extract's row. `source_column` is kept (it carries the exhibit column of a
+DoD figure). A cell that is not of its column's type is a rejected row ("type: <type>").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.errors import InputFileError
+from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, NationNames, ReadResult, finalize, rejected_rows
+from pipelines.sources.cells import figure_rule_expr
+from pipelines.sources.probe import Probe, decode_text
+
+FORMAT = "milspace_extract"
+SOURCE = "milspace extract of a published file"
+#: An extract's lines keep their own readers' measures (checked by the BudgetLine contract).
+MEASURES: dict[str, str] = {}
+SIGNATURE = frozenset({"source_format", "edition", "measure", "unit_factor", "entity_code"})
+OPTIONAL = frozenset({"extracted_from"})
+PARQUET_MAGIC = b"PAR1"
+_TYPE_NAMES = {pl.Int64: "integer", pl.Float64: "number", pl.Boolean: "true or false", pl.String: "text"}
+
+
+def _columns(probe: Probe) -> list[str] | None:
+    if probe.head.startswith(PARQUET_MAGIC):
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(probe.path).names)
+        except Exception:  # noqa: BLE001 - not a Parquet file this reader can open: not this format
+            return None
+    lines = probe.text_lines
+    if not lines:
+        return None
+    return [name.strip().strip('"').lstrip("\ufeff") for name in lines[0].split(",")]
+
+
+def sniff(probe: Probe) -> bool:
+    columns = _columns(probe)
+    return columns is not None and SIGNATURE <= set(columns)
+
+
+def _frame(path: Path, shown: str) -> pl.DataFrame:
+    """Every cell as text (Parquet columns cast to text), the record number in `_record`."""
+    try:
+        with path.open("rb") as handle:
+            parquet = handle.read(4) == PARQUET_MAGIC
+        if parquet:
+            frame = pl.read_parquet(path)
+            frame = frame.with_columns(pl.all().cast(pl.String))
+            first = 1
+        else:
+            text = decode_text(path.read_bytes(), shown).lstrip("\ufeff")
+            frame = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+            first = 2
+    except InputFileError:
+        raise
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputFileError(shown, f"cannot be read as a milspace extract ({type(exc).__name__}: {exc})") from None
+    missing = [c for c in BUDGET_LINE_COLUMNS if c not in frame.columns and c not in OPTIONAL]
+    unknown = [c for c in frame.columns if c not in BUDGET_LINE_COLUMNS]
+    if missing or unknown:
+        said = [f"missing columns {missing}" if missing else "", f"unknown columns {unknown}" if unknown else ""]
+        raise InputFileError(
+            shown,
+            "a milspace extract has exactly the budget-line columns "
+            f"(pipelines/sources/budget_lines.py); this one has {' and '.join(s for s in said if s)}",
+        )
+    return frame.with_row_index("_record", offset=first)
+
+
+def _typed(frame: pl.DataFrame, shown: str) -> tuple[pl.DataFrame, list[dict]]:
+    """Cast each column to its budget-line type; a cell that does not cast is a rejected row."""
+    rejected: list[dict] = []
+    casts = {}
+    for name, column in BUDGET_LINE_COLUMNS.items():
+        if name not in frame.columns or column.dtype == pl.String:
+            continue
+        text = pl.col(name).str.strip_chars()
+        if column.dtype == pl.Boolean:
+            lowered = text.str.to_lowercase()
+            typed = pl.when(lowered == "true").then(True).when(lowered == "false").then(False)
+        else:
+            typed = text.cast(column.dtype, strict=False)
+        casts[name] = typed
+        bad = frame.filter(pl.col(name).is_not_null() & typed.is_null())
+        if bad.height:
+            rule = figure_rule_expr(pl.col(name), f"type: {_TYPE_NAMES[column.dtype]}")
+            for record, value, text_rule in bad.select("_record", name, rule.alias("rule")).iter_rows():
+                rejected.append(
+                    {"file": shown, "sheet": None, "row": record, "column": name, "rule": text_rule, "value": value}
+                )
+    bad_rows = {r["row"] for r in rejected}
+    return frame.with_columns(**casts).filter(~pl.col("_record").is_in(list(bad_rows))), rejected
+
+
+def _where(frame: pl.DataFrame) -> pl.Expr:
+    """'file, sheet 'S', row R, column 'C'' from the publication's provenance columns."""
+    sheet = (
+        pl.when(pl.col("sheet").is_not_null()).then(pl.format(", sheet '{}'", pl.col("sheet"))).otherwise(pl.lit(""))
+    )
+    column = (
+        pl.when(pl.col("source_column").is_not_null())
+        .then(pl.format(", column '{}'", pl.col("source_column")))
+        .otherwise(pl.lit(""))
+    )
+    where = pl.concat_str([pl.col("file"), sheet, pl.format(", row {}", pl.col("row").cast(pl.String)), column])
+    return pl.coalesce(pl.col("extracted_from"), where) if "extracted_from" in frame.columns else where
+
+
+def read(path: Path, shown: str, names: NationNames) -> ReadResult:
+    frame, rejected = _typed(_frame(path, shown), shown)
+    lines = frame.with_columns(_where(frame).alias("extracted_from")).with_columns(
+        file=pl.lit(shown), sheet=pl.lit(None, pl.String), row=pl.col("_record").cast(pl.Int64)
+    )
+    lines = finalize(lines.drop("_record"))
+    sources = sorted(set(lines["source"].drop_nulls()))
+    editions = sorted(set(lines["edition"].drop_nulls()))
+    return ReadResult(
+        source_format=FORMAT,
+        source="; ".join(sources) or SOURCE,
+        edition="; ".join(editions) or "no lines",
+        lines=lines,
+        rejected=rejected_rows(rejected),
+        notes=(
+            f"An extract of {len(set(lines['extracted_from'].str.extract(r'^([^,]*)')))} published file(s), read "
+            "with the lines' own publisher, reader and edition (extracted_from says where each was read).",
+        ),
+    )
