@@ -3,6 +3,8 @@ with running headers, page numbers and hyphenated line ends, HTML with boilerpla
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import io
 import random
 import re
@@ -19,7 +21,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from pipelines.errors import InputFileError
-from pipelines.text.extract import MAX_DOCUMENT_BYTES, _strip_page_furniture, extract, looks_like_document
+from pipelines.text import extract as extract_module
+from pipelines.text.extract import (
+    MAX_DOCUMENT_BYTES,
+    _pdf_blocks,
+    _strip_page_furniture,
+    extract,
+    looks_like_document,
+)
 from tests.conftest import shared_file
 
 NDS = "strategy/2018-01-19-national-defense-strategy-2018-summary.md"
@@ -261,6 +270,200 @@ def test_page_furniture_rules_on_page_lines():
     assert _strip_page_furniture([list(p) for p in two_pages]) == (two_pages, [])
 
 
+def pages_pdf(pages: list[list[str]]) -> bytes:
+    """One PDF page per list of lines (an empty list makes a blank page)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter)
+    for lines in pages:
+        for number, line in enumerate(lines):
+            pdf.drawString(72, 700 - 14 * number, line)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+NOTHING_LEFT = "kept the repeated page lines: removing them as headers, footers or page numbers would leave no text"
+SAME_TEXT_PAGES = {
+    "three identical pages of two lines": [["Space strategy for all.", "Deterrence and cooperation."]] * 3,
+    "four identical one-line pages": [["The Space Strategy of the Union."]] * 4,
+    "one page that reads like a page number": [["Page 7"]],
+    "pages of roman numerals only": [["i"], ["ii"], ["iii"]],
+}
+
+
+@pytest.mark.parametrize("case", SAME_TEXT_PAGES)
+def test_pdf_whose_every_line_looks_like_page_furniture_is_kept_with_a_note(tmp_path, case):
+    """Red team: when every page carries the same text, every line is a "repeated header"; removing them all used
+    to leave no lines at all, and the paragraph grouping crashed (ValueError from zip)."""
+    pages = SAME_TEXT_PAGES[case]
+    path = write(tmp_path / "same.pdf", pages_pdf(pages))
+    doc = extract(path, "same.pdf")
+    assert doc.pages == len(pages)
+    assert " ".join(doc.paragraphs).split() == [word for page in pages for line in page for word in line.split()]
+    assert NOTHING_LEFT in doc.notes
+
+
+def test_page_furniture_removal_that_would_leave_no_text_is_undone():
+    pages = [["Annual Report", "Space strategy.", "Page 1"], ["Annual Report", "Space strategy.", "Page 2"]] * 2
+    kept, notes = _strip_page_furniture([list(page) for page in pages])
+    assert (kept, notes) == (pages, [NOTHING_LEFT])
+    # Numbers left without a letter are no text either.
+    numbers = [["Header", "2024"], ["Header", "2025"], ["Header", "2026"]]
+    assert _strip_page_furniture([list(page) for page in numbers]) == (numbers, [NOTHING_LEFT])
+    assert _pdf_blocks([]) == []
+
+
+def test_pdf_with_blank_pages_among_text_pages_is_read(tmp_path):
+    path = write(tmp_path / "blanks.pdf", pages_pdf([[], ["Space deterrence matters."], [], ["Cooperation too."], []]))
+    doc = extract(path, "blanks.pdf")
+    assert (doc.text, doc.pages) == ("Space deterrence matters. Cooperation too.", 5)  # one paragraph across pages
+
+
+def zero_page_pdf() -> bytes:
+    buffer = io.BytesIO()
+    PdfWriter().write(buffer)
+    return buffer.getvalue()
+
+
+class RaisingPages:
+    """A reader's page list that breaks with an exception pypdf does not define, as a bug in pypdf would."""
+
+    def __init__(self, error: Exception, count: int = 2):
+        self.error, self.count = error, count
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        raise self.error
+
+    def __iter__(self):
+        raise self.error
+
+
+class FakeReader:
+    is_encrypted = False
+    metadata = None
+
+    def __init__(self, pages):
+        self.pages = pages
+
+
+class RaisingPage:
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def extract_text(self):
+        raise self.error
+
+
+READER_FAILURES = {
+    "the reader itself raises TypeError": (
+        lambda data: (_ for _ in ()).throw(TypeError("unsupported operand type(s)")),
+        "it is a damaged PDF that pypdf cannot parse (TypeError: unsupported operand type(s))",
+    ),
+    "the page list raises KeyError": (
+        lambda data: FakeReader(RaisingPages(KeyError("/Kids"))),
+        "it is a damaged PDF that pypdf cannot parse (KeyError: '/Kids')",
+    ),
+    "a page raises RecursionError": (
+        lambda data: FakeReader([RaisingPage(RecursionError("maximum recursion depth exceeded"))]),
+        "page 1 of the PDF is damaged (RecursionError: maximum recursion depth exceeded)",
+    ),
+    "a message over several lines": (
+        lambda data: (_ for _ in ()).throw(ValueError("bad xref\n  at offset 12\n")),
+        "it is a damaged PDF that pypdf cannot parse (ValueError: bad xref at offset 12)",
+    ),
+    "a very long message": (
+        lambda data: (_ for _ in ()).throw(ValueError("x" * 5000)),
+        "it is a damaged PDF that pypdf cannot parse (ValueError: " + "x" * 150,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", READER_FAILURES)
+def test_any_exception_from_pypdf_is_a_one_line_input_file_error(tmp_path, monkeypatch, case):
+    reader, problem = READER_FAILURES[case]
+    monkeypatch.setattr(extract_module, "PdfReader", reader)
+    path = write(tmp_path / "odd.pdf", text_pdf())
+    with pytest.raises(InputFileError) as error:
+        extract(path, "inbox/odd.pdf")
+    assert error.value.file == "inbox/odd.pdf"
+    assert error.value.problem.startswith(problem)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 400
+
+
+_PADDING = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def rc4(key: bytes, data: bytes) -> bytes:
+    state, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def handmade_pdf(objects: list[bytes], trailer: bytes) -> bytes:
+    """A PDF from numbered object bodies (1, 2, ...), with a correct cross-reference table; object 1 is the root."""
+    out, offsets = bytearray(b"%PDF-1.6\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def aes_pdf_with_empty_password() -> bytes:
+    """A PDF whose security handler (revision 4, AESV2 crypt filter) opens with the empty user password: the /U
+    entry is computed as the PDF specification's algorithms 2 and 5 say. Its streams need AES to be read."""
+    file_id, owner, permissions = b"milspace-red-tm!", bytes(32), -4
+    key = hashlib.md5(_PADDING + owner + permissions.to_bytes(4, "little", signed=True) + file_id).digest()
+    for _ in range(50):
+        key = hashlib.md5(key).digest()
+    user = rc4(key, hashlib.md5(_PADDING + file_id).digest())
+    for round_ in range(1, 20):
+        user = rc4(bytes(k ^ round_ for k in key), user)
+    content = b"BT /F1 12 Tf 72 700 Td (Space strategy text.) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Filter /Standard /V 4 /R 4 /Length 128 /P -4 /O <%s> /U <%s> "
+        b"/CF << /StdCF << /CFM /AESV2 /AuthEvent /DocOpen /Length 16 >> >> /StmF /StdCF /StrF /StdCF >>"
+        % (owner.hex().encode(), (user + bytes(16)).hex().encode()),
+    ]
+    ident = file_id.hex().encode()
+    return handmade_pdf(objects, b"/Encrypt 6 0 R /ID [<%s> <%s>]" % (ident, ident))
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("cryptography") is not None, reason="with the cryptography package pypdf reads AES"
+)
+def test_pdf_encrypted_with_aes_and_an_empty_password_is_refused_as_encrypted(tmp_path):
+    path = write(tmp_path / "aes.pdf", aes_pdf_with_empty_password())
+    reader = PdfReader(path)
+    assert reader.is_encrypted and reader.decrypt("")  # the empty password opens it; reading the text needs AES
+    with pytest.raises(InputFileError) as error:
+        extract(path, "aes.pdf")
+    assert error.value.problem == (
+        "it is encrypted with AES, which milspace cannot decrypt without the optional cryptography package; "
+        "save an unencrypted copy"
+    )
+
+
 # ------------------------------------------------------------------ HTML
 
 ARTICLE_PAGE = """<!DOCTYPE html>
@@ -447,6 +650,12 @@ BAD_INPUTS = {
         lambda p: write(p, small_pdf(lambda pdf: pdf.rect(72, 72, 400, 600, fill=1))),
         "it has no text layer (scanned images?)",
     ),
+    "PDF of blank pages": (lambda p: write(p, pages_pdf([[], [], []])), "it has no text layer (scanned images?)"),
+    "PDF of numbers only": (
+        lambda p: write(p, pages_pdf([["1"], ["2", "3.5"], ["4"]])),
+        "its text layer holds no words, only numbers and symbols, in its 3 pages",
+    ),
+    "zero-page PDF": (lambda p: write(p, zero_page_pdf()), "it is a PDF with no pages"),
     "cp1252": (
         lambda p: write(p, "The Department’s mission.".encode("cp1252")),
         "it is not UTF-8 text: byte 14 (0x92) is invalid; convert it to UTF-8",

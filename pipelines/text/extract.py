@@ -27,11 +27,14 @@ li, h1-h6, td, section, article, br ...) break paragraphs. The title is <title>,
 the first <meta> whose name/property mentions "date" or "published" and holds an ISO date.
 
 PDF (pypdf): a file with no ``%%EOF`` near its end is truncated; an encrypted file is read only when the empty
-password opens it. Per page, running headers and footers are removed: the first (or last) line, digits masked,
-when the same masked line is the first (or last) line of at least half the pages of a document of 3 or more
-pages; bare page numbers ("7", "- 7 -", "Page 7 of 40", "xii") at the top or bottom of a page are removed too;
-this repeats while it removes something (a header above a page number). Lines of a paragraph are joined, across
-pages too. A paragraph ends after a line when
+password opens it (and, for AES, only with the optional cryptography package). Whatever pypdf raises on a damaged
+file becomes an InputFileError naming the file, with the exception's type and text on one line. A PDF with no
+letter in its text is refused (no text layer, or only numbers and symbols). Per page, running headers and footers
+are removed: the first (or last) line, digits masked, when the same masked line is the first (or last) line of at
+least half the pages of a document of 3 or more pages; bare page numbers ("7", "- 7 -", "Page 7 of 40", "xii") at
+the top or bottom of a page are removed too; this repeats while it removes something (a header above a page
+number). When that would leave no letter at all (every page carries the same text), nothing is removed and a note
+says so. Lines of a paragraph are joined, across pages too. A paragraph ends after a line when
   - the next line starts a list item (a bullet character or ``1.``/``1)``), or
   - the line is short (under 80% of the document's typical full line, its 90th-percentile length), does not end
     with a comma or a dash, and the next line starts like a block (capital, digit, bullet, quote), or
@@ -593,6 +596,10 @@ def _from_pdf(data: bytes, shown: str) -> ExtractedDocument:
     reader = _open_pdf(data, shown)
     pages = _page_lines(reader, shown)
     if not any(c.isalpha() for page in pages for line in page for c in line):
+        if any(line for page in pages for line in page):
+            raise InputFileError(
+                shown, f"its text layer holds no words, only numbers and symbols, in its {len(pages)} pages"
+            )
         raise InputFileError(shown, f"it has no text layer (scanned images?) in its {len(pages)} pages")
     pages, notes = _strip_page_furniture(pages)
     lines = [line for page in pages for line in page]
@@ -606,6 +613,12 @@ def _from_pdf(data: bytes, shown: str) -> ExtractedDocument:
     return _document(paragraphs, "pdf", title, day, notes + joiner.notes(), shown, pages=len(pages))
 
 
+ENCRYPTED_AES = (
+    "it is encrypted with AES, which milspace cannot decrypt without the optional cryptography package; "
+    "save an unencrypted copy"
+)
+
+
 def _open_pdf(data: bytes, shown: str) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -616,10 +629,10 @@ def _open_pdf(data: bytes, shown: str) -> PdfReader:
             except DependencyError:  # AES needs the optional cryptography package
                 readable = False
         count = len(reader.pages) if readable else 0
+    except DependencyError:  # the empty password opened it, but its objects are AES-encrypted
+        raise InputFileError(shown, ENCRYPTED_AES) from None
     except Exception as exc:  # pypdf raises many exception types on a damaged file; all mean the same here
-        raise InputFileError(
-            shown, f"it is a damaged PDF that pypdf cannot parse ({type(exc).__name__}: {exc})"
-        ) from None
+        raise InputFileError(shown, f"it is a damaged PDF that pypdf cannot parse ({_one_line(exc)})") from None
     if not readable:
         raise InputFileError(shown, "it is encrypted: milspace cannot read its text; save an unencrypted copy")
     if count == 0:
@@ -629,14 +642,28 @@ def _open_pdf(data: bytes, shown: str) -> PdfReader:
 
 def _page_lines(reader: PdfReader, shown: str) -> list[list[str]]:
     """Each page's text lines, stripped, without blank lines at the top or bottom of the page."""
+    try:
+        pdf_pages = list(reader.pages)
+    except DependencyError:
+        raise InputFileError(shown, ENCRYPTED_AES) from None
+    except Exception as exc:  # as in _open_pdf: a damaged page tree, whatever pypdf calls it
+        raise InputFileError(shown, f"it is a damaged PDF that pypdf cannot parse ({_one_line(exc)})") from None
     pages = []
-    for number, page in enumerate(reader.pages, start=1):
+    for number, page in enumerate(pdf_pages, start=1):
         try:
             text = page.extract_text() or ""
+        except DependencyError:
+            raise InputFileError(shown, ENCRYPTED_AES) from None
         except Exception as exc:  # as in _open_pdf: a damaged content stream, whatever pypdf calls it
-            raise InputFileError(shown, f"page {number} of the PDF is damaged ({type(exc).__name__}: {exc})") from None
+            raise InputFileError(shown, f"page {number} of the PDF is damaged ({_one_line(exc)})") from None
         pages.append(_trim_blank_edges([line.strip() for line in text.translate(_LIGATURES).split("\n")]))
     return pages
+
+
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception as one short line for a message: its type and its text, whitespace collapsed, cut at `limit`."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _trim_blank_edges(lines: list[str]) -> list[str]:
@@ -661,14 +688,22 @@ def _pdf_date(value: str | None) -> str | None:
     return _iso_date("-".join(part for part in match.groups() if part)) if match else None
 
 
+NOTHING_LEFT = "kept the repeated page lines: removing them as headers, footers or page numbers would leave no text"
+
+
 def _strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """Remove repeated headers/footers and bare page numbers at page edges, until nothing more goes."""
+    """Remove repeated headers/footers and bare page numbers at page edges, until nothing more goes. When that
+    would leave no letter at all (every page carries the same text, or only a page number), keep the pages as
+    they are, with a note."""
+    original = [list(lines) for lines in pages]
     removed: dict[tuple[str, str], tuple[str, set[int]]] = {}
     while True:
         changed = [_drop_page_numbers(pages, removed), _drop_repeated(pages, 0, removed)]
         changed.append(_drop_repeated(pages, -1, removed))
         if not any(changed):
             break
+    if not any(c.isalpha() for lines in pages for line in lines for c in line):
+        return original, [NOTHING_LEFT]
     notes = []
     for (kind, _), (example, on_pages) in removed.items():
         what = "bare page numbers" if kind == "page number" else f"a repeated page {kind} {example!r}"
@@ -713,7 +748,8 @@ def _pdf_blocks(lines: list[str]) -> list[list[str]]:
     lengths = sorted(len(line) for line in lines if line)
     full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     blocks: list[list[str]] = [[]]
-    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+    for at, line in enumerate(lines):
+        following = lines[at + 1] if at + 1 < len(lines) else ""
         if not line:
             blocks.append([])
             continue
