@@ -19,6 +19,7 @@ from pipelines.paths import REPO_ROOT
 from pipelines.sources.budget_lines import default_names
 from pipelines.text.documents import read_document
 from pipelines.text.extract import extract
+from pipelines.text.register import RegisterMatch, match_register
 from pipelines.text.score import Lexicon
 from tests.conftest import make_root, query, run_build, shared_file
 
@@ -226,6 +227,80 @@ def test_a_document_never_matches_another_nations_register_entry():
         "USA",
     )
     assert read_document(shared_file(NDS), "nds.md", register(), words, names).doc_id == "usa-2018-nds-summary"
+
+
+EU_SPACE = "eu-2023-space-strategy-security-defence"
+GENERIC_SPACE_STRATEGY = {
+    "Markdown dated in front matter": (
+        "space-strategy.md",
+        "---\ntitle: Space Strategy\ndate: 2023-03-10\n---\n\n# Space Strategy\n\n{body}\n",
+    ),
+    "plain text with the year in its title": ("space-strategy.txt", "Space Strategy 2023\n\n{body}\n"),
+}
+NO_NATION = "We will protect our satellites, deter attacks on them and cooperate with partners on space traffic."
+EU_NAMED = (
+    "The European Union will protect its space assets. The European Union and its Member States will deter "
+    "hostile acts in space, and the European Union will work with partners such as the United States."
+)
+
+
+def test_eu_register_entry_is_what_a_generic_space_strategy_title_overlaps():
+    """The red-team case rests on these facts of the register: the EU entry is a 2023 space strategy whose title
+    holds every word of "Space Strategy" (and "2023")."""
+    [row] = [row for row in register() if row["doc_id"] == EU_SPACE]
+    assert (row["nation_code"], row["year"], row["published"], row["kind"]) == ("EU", 2023, "2023-03", "space_strategy")
+    assert row["title"] == "European Union Space Strategy for Security and Defence, JOIN(2023) 9 final"
+    assert default_names().code("European Union") == "EU"
+
+
+@pytest.mark.parametrize("case", GENERIC_SPACE_STRATEGY)
+def test_a_generic_space_strategy_of_no_known_nation_is_not_matched_by_title(tmp_path, case):
+    """Red team: a "Space Strategy" of 2023 that names no nation used to be taken for the EU's 2023 strategy, by
+    title and year alone. A match by title now needs the document's nation to be the entry's."""
+    name, template = GENERIC_SPACE_STRATEGY[case]
+    path = tmp_path / name
+    path.write_text(template.format(body=NO_NATION), encoding="utf-8")
+    document = read_document(path, name, register(), lexicon(), default_names())
+    assert document.status == "loaded"
+    assert (document.doc_id, document.in_register, document.match_method) == (
+        "unregistered-space-strategy",
+        False,
+        "not in register",
+    )
+    assert (document.nation_code, document.year, document.kind) == (None, 2023, "space_strategy")
+
+
+@pytest.mark.parametrize("case", GENERIC_SPACE_STRATEGY)
+def test_a_space_strategy_whose_text_names_the_european_union_most_is_the_eu_entry(tmp_path, case):
+    name, template = GENERIC_SPACE_STRATEGY[case]
+    path = tmp_path / name
+    path.write_text(template.format(body=EU_NAMED), encoding="utf-8")
+    document = read_document(path, name, register(), lexicon(), default_names())
+    assert (document.doc_id, document.in_register, document.match_method) == (EU_SPACE, True, "title and year")
+    assert (document.nation_code, document.year, document.kind) == ("EU", 2023, "space_strategy")
+
+
+def test_a_space_strategy_of_a_nation_without_that_entry_is_not_matched(tmp_path):
+    path = tmp_path / "space-strategy.txt"
+    path.write_text(
+        "Space Strategy 2023\n\nBrazil will protect its satellites; Brazil and the European Union will cooperate.\n"
+    )
+    document = read_document(path, "space-strategy.txt", register(), lexicon(), default_names())
+    assert (document.doc_id, document.in_register, document.nation_code) == (
+        "unregistered-space-strategy",
+        False,
+        "BRA",
+    )
+
+
+def test_title_matching_needs_a_known_nation_and_file_name_matching_does_not():
+    rows, names = register(), default_names()
+    unknown = match_register("space-strategy", "Space Strategy", "2023-03", rows, names, NO_NATION)
+    assert unknown == RegisterMatch(None, "not in register", None, None, 2023, "space_strategy")
+    named = match_register("strategy", "European Union Space Strategy", "2023-03", rows, names, NO_NATION)
+    assert (named.doc_id, named.method) == (EU_SPACE, "title and year")
+    by_file = match_register(EU_SPACE, "Space Strategy", None, rows, names, NO_NATION)
+    assert (by_file.doc_id, by_file.method, by_file.nation_code) == (EU_SPACE, "file name", "EU")
 
 
 def test_a_document_outside_the_register_is_loaded_with_what_can_be_inferred(strategy_build):

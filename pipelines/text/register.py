@@ -2,14 +2,15 @@
 
 Rules, in order:
 1. file name: a file named <doc_id>.<ext> (as `milspace fetch-docs` saves them) is that document;
-2. title and year: the content words of the document's title (stop words left out) against each register title,
-   scored by the overlap coefficient |A and B| / min(|A|, |B|); the document's year (a year in its title, else its
-   date) must be within one year of the register's when both are known. The best score of at least 0.6 wins,
-   then the closer year. A register entry of another nation than the document's is never a match: the document's
-   nation is the one its title names, else the one its opening text names most often (a US strategy names China
-   and Russia, but names the United States more).
+2. title and year, when the nation agrees: the content words of the document's title (stop words left out) against
+   each register title, scored by the overlap coefficient |A and B| / min(|A|, |B|); the document's year (a year in
+   its title, else its date) must be within one year of the register's when both are known. The best score of at
+   least 0.6 wins, then the closer year. The document's nation (or issuing body: EU, NATO ...) is the one its title
+   names, else the one its opening text names most often (a US strategy names China and Russia, but names the
+   United States more); only register entries of that nation can match. A document whose nation is unknown is
+   never matched by title: "Space Strategy" (2023) alone would otherwise be taken for the EU's 2023 strategy.
 A document that matches nothing is still loaded, flagged `in_register = false`, with what can be inferred: the
-year as above, the nation whose name appears in its title (if one does), and a kind from title words.
+year as above, the nation as above (if one is found), and a kind from title words.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def match_register(
             continue
         overlap = len(words & theirs) / min(len(words), len(theirs))
         distance = abs(year - int(row["year"])) if year is not None else 0
-        if overlap < MIN_OVERLAP or distance > 1 or (nation is not None and nation != row["nation_code"]):
+        # Only an entry of the document's own nation; a document of unknown nation (None) matches none.
+        if overlap < MIN_OVERLAP or distance > 1 or nation != row["nation_code"]:
             continue
         if best is None or (overlap, -distance) > (best[0], -best[1]):
             best = (overlap, distance, row)
