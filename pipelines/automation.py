@@ -23,13 +23,12 @@ import time
 import dagster as dg
 
 from pipelines.paths import Layout, default_root
-from pipelines.published import inbox_files
+from pipelines.published import SETTLE_SECONDS, inbox_files
 
 BUILD_JOB = "build_all"
 #: The scheduled build: Mondays at 06:00 UTC, unless $MILSPACE_BUILD_CRON says otherwise.
 BUILD_CRON = os.environ.get("MILSPACE_BUILD_CRON", "0 6 * * 1")
 SENSOR_SECONDS = int(os.environ.get("MILSPACE_SENSOR_SECONDS", "30"))
-SETTLE_SECONDS = 10
 #: Run configuration of every automatic build: the whole pipeline from an empty working copy.
 FULL_BUILD = {"resources": {"milspace": {"config": {"fresh": True}}}}
 

@@ -22,7 +22,7 @@ import time
 import warnings
 from pathlib import Path
 
-from pipelines.errors import MilspaceError
+from pipelines.errors import MilspaceError, expected_error_names
 from pipelines.lock import BuildLocked
 from pipelines.paths import Layout, default_root
 
@@ -43,11 +43,20 @@ def _user_message(error) -> tuple[str, bool]:
         chain.append(error)
         error = error.cause or getattr(error, "context", None)
     for item in reversed(chain):
-        if item.cls_name in ("InputFileError", "WarehouseError", "MilspaceError"):
+        if item.cls_name in expected_error_names():
             message = item.message.strip()
             return message.split(": ", 1)[1] if message.startswith("pipelines.errors.") else message, True
     last = chain[-1]
     return f"{last.cls_name}: {last.message.strip()}", False
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The identity of a published file (inode, modification time), to tell whether a build replaced it."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns
 
 
 def _write_log(layout: Layout, run_id: str, text: str) -> Path:
@@ -81,6 +90,7 @@ def _build(layout: Layout, out) -> int:
     steps = len(job.graph.node_defs)  # one step per asset and per asset check
     job = job.with_logger_defs({"progress": progress_logger(steps, out)})
     print(f"milspace build: {layout.root}", file=out)
+    before = _stamp(layout.warehouse)
     result = job.execute_in_process(
         run_config={
             "loggers": {"progress": {}},
@@ -119,7 +129,14 @@ def _build(layout: Layout, out) -> int:
             preview = check.metadata.get("first_violations")
             if preview is not None and preview.value != "none":
                 print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
-        print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
+        if _stamp(layout.warehouse) == before:
+            print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
+        else:  # the warehouse was replaced, then publishing the report failed
+            print(
+                f"  The warehouse was published ({layout.warehouse}), but the report in {layout.reports} was not "
+                "fully updated: fix the cause above and run `milspace report` (or build again).",
+                file=out,
+            )
         return EXIT_FAILED
 
     with read_only(layout.warehouse) as con:
@@ -129,15 +146,23 @@ def _build(layout: Layout, out) -> int:
         ).fetchone()
         tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
         inbox = con.execute(
-            "SELECT path, status, detected_format, rows_loaded, error FROM marts.sources "
+            "SELECT path, status, detected_format, rows_loaded, error, set_aside_to, skipped FROM marts.sources "
             "WHERE origin = 'inbox' AND coalesce(detected_format, '') NOT LIKE 'strategy document%' ORDER BY path"
         ).fetchall()
         documents = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'loaded'), count(*) FILTER (WHERE status <> 'loaded'), "
-            "list([path, error] ORDER BY path) FILTER (WHERE status <> 'loaded') "
+            "list([path, error, set_aside_to] ORDER BY path) FILTER (WHERE status <> 'loaded') "
             "FROM marts.sources WHERE detected_format LIKE 'strategy document%'"
         ).fetchone()
     print(f"\nBuilt in {seconds:.1f} s.", file=out)
+    for materialization in result.asset_materializations_for_node("warehouse"):
+        moved = materialization.metadata.get("stale_log_moved_to")
+        if moved is not None:
+            print(
+                f"  Note: a write-ahead log left beside the warehouse by a read-write session that ended without "
+                f"saving was moved to {moved.value}; it was not applied to this build.",
+                file=out,
+            )
     print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
     print(f"  Report:    {layout.report_index}", file=out)
     if quarantined:
@@ -151,16 +176,19 @@ def _build(layout: Layout, out) -> int:
     if earlier:
         print(f"  Quarantine history: {earlier} rows rejected by earlier builds only (is_current = false)", file=out)
     if inbox:
-        unreadable = [(path, error) for path, status, _, _, error in inbox if status == "unreadable"]
-        lines = sum(rows for _, status, _, rows, _ in inbox if status == "loaded")
+        not_read = [(status, error, moved) for _, status, _, _, error, moved, _ in inbox if status not in READ]
+        lines = sum(row[3] for row in inbox if row[1] == "loaded")
         print(
-            f"  Inbox: {len(inbox) - len(unreadable)} of {len(inbox)} file(s) read, {lines:,} budget lines "
+            f"  Inbox: {len(inbox) - len(not_read)} of {len(inbox)} file(s) read, {lines:,} budget lines "
             "(marts.budget_lines; files in marts.sources)",
             file=out,
         )
-        for path, error in unreadable:
-            print(f"    not read: {error}", file=out)
-            _say_where_it_went(layout, path, out)
+        for status, error, moved in not_read:
+            print(f"    {NOT_READ[status]}: {error}", file=out)
+            _say_where_it_went(moved, out)
+        for path, _, _, _, _, _, skipped in inbox:
+            if skipped:
+                print(f"    {path}: left out by its reader: {skipped}", file=out)
     loaded_documents, rejected_documents, document_errors = documents
     if loaded_documents or rejected_documents:
         print(
@@ -168,9 +196,9 @@ def _build(layout: Layout, out) -> int:
             f"{rejected_documents} rejected",
             file=out,
         )
-        for path, error in document_errors or []:
+        for _, error, moved in document_errors or []:
             print(f"    not read: {error}", file=out)
-            _say_where_it_went(layout, path, out)
+            _say_where_it_went(moved, out)
     for check in failed_checks:
         violations = check.metadata.get("violations")
         count = f": {violations.value} rows" if violations is not None else ""
@@ -185,15 +213,15 @@ def _build(layout: Layout, out) -> int:
     return EXIT_OK
 
 
-def _say_where_it_went(layout: Layout, path: str, out) -> None:
-    """Name the place an unreadable inbox file was moved to, if it was."""
-    from pipelines.published import REJECTED_FOLDER
+#: Statuses of an inbox file that was read, and how the others are introduced in the build's output.
+READ = ("loaded", "companion")
+NOT_READ = {"unreadable": "not read", "changed": "left for the next build", "skipped": "not read"}
 
-    shown = Path(path)
-    moved = layout.data_raw / "inbox" / REJECTED_FOLDER / shown.name
-    if shown.parent.as_posix() == "data_raw/inbox" and moved.is_file():
-        where = layout.display(moved)
-        print(f"      moved to {where} (the reason is in {where}.reason.txt)", file=out)
+
+def _say_where_it_went(moved: str | None, out) -> None:
+    """Name the place an unreadable inbox file was moved to, if it was."""
+    if moved:
+        print(f"      moved to {moved} (the reason is in {moved}.reason.txt)", file=out)
 
 
 # --- inspect -------------------------------------------------------------------------------------------------

@@ -37,3 +37,17 @@ class InputFileError(MilspaceError):
 
 class WarehouseError(MilspaceError):
     """The warehouse cannot be opened, built or published."""
+
+
+class ReportError(MilspaceError):
+    """The report site cannot be drawn or published where it must go."""
+
+
+def expected_error_names() -> set[str]:
+    """The class names of every milspace error: raised on purpose, with a message written for the user."""
+    found, todo = set(), [MilspaceError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return found

@@ -21,7 +21,15 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.paths import Layout
-from pipelines.published import UNREADABLE_RULE, CheckedFile, LineStream, combined, set_aside
+from pipelines.published import (
+    UNREADABLE_RULE,
+    CheckedFile,
+    LineStream,
+    changed_while_read,
+    combined,
+    set_aside,
+    unchanged_since,
+)
 from pipelines.sources.described_csv import empty_rejected
 from pipelines.sources.registry import measure_table
 from pipelines.warehouse import Warehouse
@@ -79,7 +87,7 @@ def load_inbox(
     loaded = [f for f in files if f.status == "loaded"]
     lines, rejected, reconciliations = combined([f for f in loaded if not f.streamed])
     warehouse.load_staging(run_id, "published_lines", lines, fresh=fresh)
-    streams = [LineStream(f, layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
+    streams = [LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
     spool = warehouse.spool(run_id)
     parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
     for number, stream in enumerate(streams):
@@ -87,10 +95,14 @@ def load_inbox(
         for index, batch in enumerate(stream):  # one batch in memory at a time
             written.append(spool / f"{number:04d}-{index:06d}.parquet")
             stream.reader.stored(batch).write_parquet(written[-1], compression="lz4", statistics=False)
-        if stream.error is None:
+        if stream.error is None and not unchanged_since(stream.path, stream.file.stamp):
+            stream.changed = True  # written to or replaced while it was loaded: none of its lines, left in the inbox
+            warn(changed_while_read(stream.file).error)
+        elif stream.error is None:
             parts[stream.reader.TABLE].extend(written)
         else:  # failed part-way: none of its lines are loaded, and it is set aside
-            moved = set_aside(layout, stream.file.file, stream.error, run_id)
+            stream.set_aside_to = set_aside(layout, stream.file.file, stream.error, run_id, stream.path)
+            moved = stream.set_aside_to
             warn(f"{stream.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
     for table, table_parts in parts.items():
         warehouse.load_staging_files(run_id, table, table_parts, fresh=fresh)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
+import stat
+import time
+import traceback
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +22,21 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.errors import InputFileError
+from pipelines.errors import InputFileError, MilspaceError
 from pipelines.paths import Layout
 from pipelines.quality import Checked, apply_contract, bind_references
-from pipelines.schemas import BudgetLine
+from pipelines.schemas import NOT_NEGATIVE_RULE, BudgetLine
 from pipelines.sources.budget_lines import NationNames, ReadResult, empty_lines, empty_reconciliations
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 from pipelines.sources.probe import Probe
-from pipelines.sources.registry import UnknownFormat, all_measures, companion, read_file, readers
+from pipelines.sources.registry import (
+    UnknownFormat,
+    all_measures,
+    companion,
+    never_negative_measures,
+    read_file,
+    readers,
+)
 from pipelines.text.extract import looks_like_document
 
 #: Files in the inbox that are never read: notes, hidden files, and the folder of rejected files.
@@ -34,6 +45,16 @@ IGNORED = (".", "_", "README")
 REJECTED_FOLDER = "rejected"
 #: The quarantine rule of a file that could not be read at all.
 UNREADABLE_RULE = "a readable published file (a format milspace reads, not damaged)"
+#: Status of an inbox file that changed while it was read, or was still being written: left for the next build.
+CHANGED = "changed"
+#: Status of an inbox entry that is not read: a symbolic link, a special file, or a second copy of a file.
+SKIPPED = "skipped"
+#: A file modified less than this many seconds ago may still be being copied in: the build (and the sensor) wait
+#: until it has stopped changing.
+SETTLE_SECONDS = 10
+#: How long a build waits, at most, for the inbox's files to stop changing ($MILSPACE_SETTLE_WAIT_SECONDS); a file
+#: still changing then is left in the inbox for the next build.
+SETTLE_WAIT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,15 @@ class CheckedFile:
     origin: str = "inbox"
     #: Lines taken out after loading because another line of the same sheet states the same figure (quarantined).
     copies: int = 0
+    #: The file on disk (its name may not be printable as `file` shows it); None when only `file` is known.
+    path: Path | None = None
+    #: The file's identity when it was fingerprinted (inode, size, modification and change times), to tell
+    #: whether it was replaced or written to while it was read.
+    stamp: tuple[int, ...] | None = None
+    #: Where the file was moved when it could not be read (data_raw/inbox/rejected/...), as shown to users.
+    set_aside_to: str | None = None
+    #: Sheets and columns the reader left out, each with the reason (`ReadResult.skipped`).
+    skipped: tuple[str, ...] = ()
 
     @property
     def rows_loaded(self) -> int:
@@ -85,17 +115,78 @@ class CheckedFile:
             "rows_rejected": self.rows_rejected,
             "error": self.error,
             "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "skipped": "; ".join(self.skipped) or None,
+            "set_aside_to": self.set_aside_to,
         }
 
+    @property
+    def on_disk(self) -> Path:
+        return self.path if self.path is not None else Path(self.file)
 
-def _fingerprint(path: Path) -> tuple[str, int]:
+
+def stamp_of(found: os.stat_result) -> tuple[int, ...]:
+    """A file's identity: replaced (another inode), written to (size, modification or change time) or not. The
+    change time cannot be set back by a user, so a rewrite that restores the size and modification time shows."""
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    sha256: str
+    bytes: int
+    stamp: tuple[int, ...]
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """The sha256 of a regular file's bytes, read from one opened handle, and its identity; OSError if it cannot
+    be read or is not a regular file (a FIFO or a device would never end)."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
+    with path.open("rb", buffering=0) as handle:
+        before = os.fstat(handle.fileno())
+        if not stat.S_ISREG(before.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
-    return digest.hexdigest(), size
+        after = os.fstat(handle.fileno())
+    if stamp_of(after) != stamp_of(before) or size != before.st_size:
+        raise FileChanged(path)
+    return Fingerprint(digest.hexdigest(), size, stamp_of(before))
+
+
+class FileChanged(OSError):
+    """A file was written to, or replaced, while it was being read."""
+
+    def __init__(self, path: Path):
+        super().__init__(errno.EAGAIN, "it changed while it was being read")
+        self.path = path
+
+
+def unchanged_since(path: Path, stamp: tuple[int, ...] | None) -> bool:
+    """Whether the file at `path` is still the one fingerprinted (same inode, size and times)."""
+    try:
+        return stamp is None or stamp_of(os.stat(path)) == stamp
+    except OSError:
+        return False
+
+
+def changed_while_read(checked: CheckedFile) -> CheckedFile:
+    """The file, recorded as not read because it changed between its fingerprint and the end of its reading:
+    left in the inbox (not set aside) for the next build, which reads the new content whole."""
+    return dataclasses.replace(
+        checked,
+        status=CHANGED,
+        lines=empty_lines(),
+        rejected=empty_rejected(),
+        reconciliations=empty_reconciliations(),
+        streamed=False,
+        streamed_rows=0,
+        error=(
+            f"{checked.file} changed while it was being read (it was replaced or written to): nothing of it was "
+            "loaded, and it stays in the inbox for the next build"
+        ),
+    )
 
 
 def check_file(
@@ -104,11 +195,22 @@ def check_file(
     names: NationNames,
     nation_codes: Collection[str],
 ) -> CheckedFile:
-    """Detect, read and check one file. Unreadable files come back with status 'unreadable' and the error."""
+    """Detect, read and check one file. Unreadable files come back with status 'unreadable' and the error; a
+    file that changed while it was read, with status 'changed'."""
     try:
-        sha, size = _fingerprint(path)
+        found = fingerprint(path)
+    except FileChanged:
+        return changed_while_read(CheckedFile(shown, "", 0, CHANGED, path=path))
     except OSError as exc:
-        return CheckedFile(shown, "", 0, "unreadable", error=f"Cannot read file {shown}: {exc.strerror}")
+        return CheckedFile(shown, "", 0, "unreadable", path=path, error=f"Cannot read file {shown}: {exc.strerror}")
+    checked = dataclasses.replace(_check(path, shown, names, nation_codes, found.sha256, found.bytes), path=path)
+    checked = dataclasses.replace(checked, stamp=found.stamp)
+    if not unchanged_since(path, found.stamp):
+        return changed_while_read(checked)
+    return checked
+
+
+def _check(path: Path, shown: str, names: NationNames, nation_codes: Collection[str], sha: str, size: int):
     probe = Probe(path, shown)
     try:
         paired = companion(probe)
@@ -159,12 +261,22 @@ def check_file(
         rejected=checked.rejected,
         reconciliations=result.reconciliations,
         notes=result.notes,
+        skipped=tuple(getattr(result, "skipped", ())),
     )
 
 
 def contract(nation_codes: Collection[str]) -> pa.DataFrameSchema:
-    """The BudgetLine contract, with the known nations and every reader's measures."""
-    return bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
+    """The BudgetLine contract, with the known nations, every reader's measures, and the measures that cannot be
+    negative (a negative total or share is quarantined; a rescission in a budget line is kept)."""
+    schema = bind_references(BudgetLine, {"nations": nation_codes, "measures": list(all_measures())})
+    signed = sorted(never_negative_measures())
+
+    def not_negative(data) -> pl.LazyFrame:
+        value = pl.col(data.key)
+        return data.lazyframe.select(value.is_null() | (value >= 0) | ~pl.col("measure").is_in(signed))
+
+    check = pa.Check(not_negative, name="not_negative", error=NOT_NEGATIVE_RULE)
+    return schema.update_column("value", checks=[*schema.columns["value"].checks, check])
 
 
 def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Checked:
@@ -192,6 +304,8 @@ class LineStream:
         self.reader = next(r for r in readers() if r.FORMAT == file.source_format)
         self.schema = contract(nation_codes)
         self.rows_loaded, self.rows_read, self.error = 0, 0, None
+        #: Set by the loader: the file changed while it was loaded, or where it was moved when it failed.
+        self.changed, self.set_aside_to = False, None
         self._rejected: list[pl.DataFrame] = []
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
@@ -214,21 +328,82 @@ class LineStream:
 
     def checked(self) -> CheckedFile:
         """The file as loaded: its lines counted and its rejected rows (or unreadable, with the error)."""
+        if self.changed:
+            return changed_while_read(self.file)
         if self.error is not None:
-            return dataclasses.replace(self.file, status="unreadable", error=self.error, streamed_rows=0)
+            return dataclasses.replace(
+                self.file, status="unreadable", error=self.error, streamed_rows=0, set_aside_to=self.set_aside_to
+            )
         rejected = pl.concat(self._rejected) if self._rejected else empty_rejected()
         return dataclasses.replace(self.file, rejected=rejected, streamed_rows=self.rows_loaded)
 
 
 def _files(folder: Path) -> list[Path]:
+    """The regular files of a folder, in name order (not its subfolders, symbolic links or special files)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(IGNORED))
+    return sorted((p for p in folder.iterdir() if not p.name.startswith(IGNORED) and _regular(p)), key=lambda p: p.name)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 written as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def inbox_files(layout: Layout) -> list[Path]:
-    """The files of data_raw/inbox/ to read, in name order (subfolders and notes are not read)."""
+    """The files of data_raw/inbox/ to read, in name order: regular files only (subfolders, notes, symbolic links
+    and special files are not read; `inbox_entries` says why)."""
     return _files(layout.data_raw / "inbox")
+
+
+def inbox_entries(layout: Layout) -> tuple[list[Path], list[CheckedFile]]:
+    """The inbox's regular files to read, and a record of each other entry that is not read and why: a symbolic
+    link (followed, it could bring a file from anywhere, or one already read, into the marts), a FIFO, a device
+    or a socket (reading one would never end). Subfolders (such as rejected/) and notes are passed over silently."""
+    inbox = layout.data_raw / "inbox"
+    if not inbox.is_dir():
+        return [], []
+    files, skipped = [], []
+    for path in sorted(inbox.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(IGNORED):
+            continue
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue  # removed while we looked
+        if stat.S_ISREG(mode):
+            files.append(path)
+        elif stat.S_ISDIR(mode):
+            continue
+        else:
+            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file (a FIFO, device or socket)"
+            shown = printable(layout.display(path) if not stat.S_ISLNK(mode) else _display_link(layout, path))
+            skipped.append(
+                CheckedFile(
+                    shown,
+                    "",
+                    0,
+                    SKIPPED,
+                    path=path,
+                    error=f"{shown} is {kind}: milspace reads only regular files in the inbox. Copy the file itself "
+                    "into data_raw/inbox/ to have it read.",
+                )
+            )
+    return files, skipped
+
+
+def _display_link(layout: Layout, path: Path) -> str:
+    try:
+        return str(path.parent.resolve().relative_to(layout.root.resolve()) / path.name)
+    except ValueError:
+        return str(path)
 
 
 def starter_line_files(layout: Layout) -> list[Path]:
@@ -237,12 +412,79 @@ def starter_line_files(layout: Layout) -> list[Path]:
     return [p for p in _files(layout.starter_lines) if p.suffix.lower() in (".csv", ".parquet")]
 
 
+def settle_wait_seconds() -> float:
+    raw = os.environ.get("MILSPACE_SETTLE_WAIT_SECONDS", "").strip()
+    if not raw:
+        return SETTLE_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:
+        raise MilspaceError(
+            f"MILSPACE_SETTLE_WAIT_SECONDS={raw!r} is not a number of seconds from 0 to 86400 (how long a build "
+            "waits for inbox files that are still being copied in)"
+        )
+    return seconds
+
+
+def wait_until_settled(paths: list[Path], progress=None, *, quiet: float = 2.0) -> set[Path]:
+    """Wait until every file modified less than SETTLE_SECONDS ago (or dated in the future) has kept its size and
+    times for `quiet` seconds, at most `settle_wait_seconds()`; the files still changing then."""
+    deadline = time.monotonic() + settle_wait_seconds()
+    young = {}
+    for path in paths:
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        age = time.time() - found.st_mtime
+        if age < SETTLE_SECONDS:  # also a modification time in the future (a negative age)
+            young[path] = stamp_of(found)
+    if young and progress is not None:
+        progress(f"waiting for {len(young)} inbox file(s) modified in the last {SETTLE_SECONDS} s to stop changing")
+    quiet_since = {path: time.monotonic() for path in young}
+    while young:
+        now = time.monotonic()
+        for path in list(young):
+            try:
+                current = stamp_of(os.stat(path))
+            except OSError:
+                del young[path]  # gone: nothing to read
+                continue
+            if current != young[path]:
+                young[path], quiet_since[path] = current, now
+            elif now - quiet_since[path] >= quiet:
+                del young[path]
+        if not young or now >= deadline:
+            break
+        time.sleep(0.25)
+    return set(young)
+
+
 def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str], progress=None) -> list[CheckedFile]:
-    """The starter extracts and every inbox file, checked. `progress(text)` is told about each file as it is read."""
+    """The starter extracts and every inbox file, checked, each file once. `progress(text)` is told about each file
+    as it is read. Any failure to read one file is that file's (recorded as unreadable, with the reason), never
+    the build's; a file still being written, or written to while it is read, is left for the next build; a symbolic
+    link or special file is not read; a second copy of a file already read (a hard link, or the same bytes) is
+    recorded as skipped, naming the first."""
     results = []
-    sources = [(p, "starter") for p in starter_line_files(layout)] + [(p, "inbox") for p in inbox_files(layout)]
+    inbox, others = inbox_entries(layout)
+    still_changing = wait_until_settled(inbox, progress)
+    sources = [(p, "starter") for p in starter_line_files(layout)] + [(p, "inbox") for p in inbox]
+    seen: dict[object, str] = {}
     for path, origin in sources:
-        checked = dataclasses.replace(check_file(path, layout.display(path), names, nation_codes), origin=origin)
+        shown = printable(layout.display(path))
+        if path in still_changing:
+            checked = changed_while_read(CheckedFile(shown, "", 0, CHANGED, path=path))
+            checked = dataclasses.replace(
+                checked,
+                error=f"{shown} was still being written after the build waited for it: it stays in the inbox "
+                "for the next build",
+            )
+        else:
+            checked = _checked_once(layout, path, shown, names, nation_codes, seen)
+        checked = dataclasses.replace(checked, origin=origin)
         if progress is not None:
             progress(
                 f"{checked.file}: {checked.status}"
@@ -254,7 +496,55 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
                 )
             )
         results.append(checked)
-    return results
+    return results + [dataclasses.replace(f, origin="inbox") for f in others]
+
+
+def _checked_once(layout: Layout, path: Path, shown: str, names, nation_codes, seen: dict) -> CheckedFile:
+    """check_file, or a skipped record when the same file (inode) or the same bytes (sha256) were read already;
+    an unexpected exception is the file's error (with its traceback in data_marts/logs/), not the build's."""
+    try:
+        found = os.stat(path)
+        first = seen.get(("inode", found.st_dev, found.st_ino))
+        if first is None:
+            checked = check_file(path, shown, names, nation_codes)
+            first = seen.get(("sha256", checked.sha256)) if checked.sha256 else None
+        else:
+            checked = CheckedFile(shown, "", found.st_size, SKIPPED, path=path)
+    except Exception as exc:  # noqa: BLE001 (one file's failure, whatever it is, must not stop the build)
+        return _unexpected(layout, path, shown, exc)
+    if first is not None:
+        return CheckedFile(
+            shown,
+            checked.sha256,
+            checked.bytes,
+            SKIPPED,
+            path=path,
+            error=f"{shown} is the same file as {first}, which was read: its figures are counted once",
+        )
+    seen[("inode", found.st_dev, found.st_ino)] = shown
+    if checked.sha256:
+        seen[("sha256", checked.sha256)] = shown
+    return checked
+
+
+def _unexpected(layout: Layout, path: Path, shown: str, exc: BaseException) -> CheckedFile:
+    details = "".join(traceback.format_exception(exc))
+    log = None
+    try:
+        layout.logs.mkdir(parents=True, exist_ok=True)
+        log = layout.logs / f"read-{hashlib.sha256(shown.encode()).hexdigest()[:12]}.log"
+        log.write_text(f"{shown}\n\n{details}", encoding="utf-8")
+    except OSError:
+        pass
+    where = f"; details in {layout.display(log)}" if log else ""
+    return CheckedFile(
+        shown,
+        "",
+        0,
+        "unreadable",
+        path=path,
+        error=f"Cannot read file {shown}: an unexpected {type(exc).__name__} in its reader ({exc}){where}",
+    )
 
 
 def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -268,17 +558,16 @@ def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
     return lines, rejected, reconciliations
 
 
-def set_aside(layout: Layout, shown: str, reason: str, run_id: str) -> str | None:
+def set_aside(layout: Layout, shown: str, reason: str, run_id: str, path: Path | None = None) -> str | None:
     """Move an inbox file that could not be read to data_raw/inbox/rejected/, with `<name>.reason.txt` beside it,
-    so the next build does not trip on it again. Returns where it went (as shown to users), or None if the file
-    is not in the inbox or could not be moved (the reason is still in marts.sources and marts.quarantine)."""
-    path = layout.root / shown
+    so the next build does not trip on it again. A file rejected earlier under the same name is kept: the new one
+    is named `<stem> (2)<suffix>` (3, 4 ...). Returns where it went (as shown to users), or None if the file is not
+    in the inbox or could not be moved (the reason is still in marts.sources and marts.quarantine)."""
+    path = path if path is not None else layout.root / shown
     inbox = layout.data_raw / "inbox"
-    if path.parent.resolve() != inbox.resolve() or not path.is_file():
+    if path.parent.resolve() != inbox.resolve() or not _regular(path):
         return None
     folder = inbox / REJECTED_FOLDER
-    target = folder / path.name
-    note = folder / f"{path.name}.reason.txt"
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (
         f"{shown} could not be read by milspace build {run_id} ({when}) and was moved here.\n\n"
@@ -288,10 +577,23 @@ def set_aside(layout: Layout, shown: str, reason: str, run_id: str) -> str | Non
     )
     try:
         folder.mkdir(exist_ok=True)
+        target = _free_name(folder, path.name)
+        note = folder / f"{target.name}.reason.txt"
         temporary = note.with_name(f".{note.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
         os.replace(path, target)  # same folder tree: an atomic rename, never a half-copied file
         os.replace(temporary, note)
     except OSError:
         return None
-    return layout.display(target)
+    return printable(layout.display(target))
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`folder/name`, or `folder/<stem> (N)<suffix>` with the smallest N from 2 that names no file (nor note)."""
+    target = folder / name
+    number = 2
+    stem, suffix = Path(name).stem, Path(name).suffix
+    while target.exists() or (folder / f"{target.name}.reason.txt").exists():
+        target = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return target

@@ -77,6 +77,10 @@ class _Provenance(pa.DataFrameModel):
     source_row: int = pa.Field(ge=2, description="Row in the file, the header being row 1.")
 
 
+#: A figure no source states as negative: totals, shares, per-capita figures and counts (each reader's
+#: NEVER_NEGATIVE measures). Budget lines (a rescission is negative) and changes are exempt.
+NOT_NEGATIVE_RULE = "a total, share, per-capita figure or count is not negative (budget lines and changes may be)"
+
 SECONDARY_RULE = "a row cites a primary source, or says it is secondary and why (secondary_reason)"
 
 

@@ -71,6 +71,20 @@ def _release(path: Path) -> None:
         held.close()
 
 
+#: Where a build moves what it must not publish beside the warehouse (a stale write-ahead log), under data_marts/.
+SET_ASIDE_FOLDER = "set_aside"
+#: Report sites being drawn are folders under reports/ named with this prefix (see Warehouse.staged_report).
+STAGED_SITE_PREFIX = ".site-"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing did: row counts by table, and where a stale write-ahead log was moved (or None)."""
+
+    counts: dict[str, int]
+    stale_log: Path | None = None
+
+
 @dataclass(frozen=True)
 class Warehouse:
     layout: Layout
@@ -91,6 +105,7 @@ class Warehouse:
         for old in path.parent.iterdir():
             if not old.name.startswith(path.stem):
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        sweep_staged_sites(self.layout.reports, builds_too=True)
         if not fresh and self.published.exists():
             shutil.copyfile(self.published, path)
         with connect(path) as con:
@@ -298,8 +313,13 @@ class Warehouse:
         with self.working(run_id, fresh=fresh) as con:
             return con.execute(sql).pl()
 
-    def publish(self, run_id: str) -> dict[str, int]:
-        """Atomically replace the published warehouse with this run's working copy; row counts by table."""
+    def publish(self, run_id: str) -> Published:
+        """Atomically replace the published warehouse with this run's working copy; row counts by table.
+
+        A write-ahead log beside the published file (`warehouse.duckdb.wal`, left by an analyst's read-write session
+        that was killed) would be replayed by DuckDB onto the new file the next time it is opened: it is moved to
+        data_marts/set_aside/ first, then the new file is renamed into place. A reader between the two renames sees
+        the previous build without the dead session's unsaved changes, never the new build with them."""
         path = self.working_path(run_id)
         if not path.exists():
             raise WarehouseError(f"Nothing to publish: this run has no working copy at {path}")
@@ -316,6 +336,7 @@ class Warehouse:
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
         self.published.parent.mkdir(parents=True, exist_ok=True)
+        stale = self._set_aside_stale_log()
         os.replace(path, self.published)
         for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
             shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
@@ -324,11 +345,35 @@ class Warehouse:
             os.fsync(directory)
         finally:
             os.close(directory)
-        return counts
+        return Published(counts, stale)
+
+    def _set_aside_stale_log(self) -> Path | None:
+        """Move the published warehouse's write-ahead log, if any, to data_marts/set_aside/ (kept, not deleted:
+        it holds what a dead read-write session wrote); where it went, or None."""
+        wal = Path(f"{self.published}.wal")
+        if not wal.exists():
+            return None
+        folder = self.layout.data_marts / SET_ASIDE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder / f"{wal.name}.{stamp}"
+        try:
+            os.replace(wal, target)
+        except OSError as exc:
+            raise WarehouseError(
+                f"A write-ahead log was left beside the published warehouse ({wal}) by a read-write session that "
+                f"ended without saving; DuckDB would replay it onto the new build, and it could not be moved aside "
+                f"({exc.strerror}). Nothing was published."
+            ) from None
+        return target
 
     def staged_report(self, run_id: str) -> Path:
-        """The folder where this run draws its report site before publishing it with the warehouse."""
-        return self.working_path(run_id).with_name(f"{run_id}-site")
+        """The folder where this run draws its report site before publishing it with the warehouse: inside
+        reports/, so that each of its files is renamed into place on the same file system (a reports/ on another
+        disk than data_marts/ works), and a reports/ that cannot be written stops the build before the warehouse
+        is replaced."""
+        self.working_path(run_id)  # checks the run id
+        return self.layout.reports / f"{STAGED_SITE_PREFIX}{run_id}"
 
     def discard(self, run_id: str) -> None:
         """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
@@ -339,6 +384,33 @@ class Warehouse:
         for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
             shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
         shutil.rmtree(self.staged_report(run_id), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_staged_sites(reports: Path, *, builds_too: bool) -> None:
+    """Remove report sites left half-drawn under reports/ by a killed `milspace report` (`.site-pid<N>-...`, whose
+    process N is gone) and, when the caller holds the build lock (`builds_too`), by a killed build
+    (`.site-<run id>`: no other build can be drawing one)."""
+    if not reports.is_dir():
+        return
+    for folder in reports.glob(f"{STAGED_SITE_PREFIX}*"):
+        name = folder.name[len(STAGED_SITE_PREFIX) :]
+        if name.startswith("pid"):
+            pid = name[3:].split("-", 1)[0]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+        elif not builds_too:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

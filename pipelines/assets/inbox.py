@@ -1,6 +1,8 @@
 """The inbox: every published file dropped into data_raw/inbox/, read by the reader its content matches,
 checked against the BudgetLine contract, and loaded as budget lines."""
 
+import dataclasses
+
 import dagster as dg
 import polars as pl
 
@@ -8,7 +10,7 @@ from pipelines.assets.resource import MilspaceResource
 from pipelines.errors import MilspaceError
 from pipelines.ingest import ValidatedTable
 from pipelines.load_inbox import load_inbox
-from pipelines.published import CheckedFile, read_inbox, set_aside
+from pipelines.published import CHANGED, SKIPPED, CheckedFile, read_inbox, set_aside
 from pipelines.sources.budget_lines import NationNames
 from pipelines.warehouse import header_comment, sql_file
 
@@ -52,9 +54,13 @@ def inbox_budget_lines(
     if shipped is not None:  # a shipped file is part of the build, not a download: it stops the build
         raise MilspaceError(shipped.error or f"Cannot read file {shipped.file}: read as {shipped.status}, not as lines")
     unreadable = [f for f in files if f.status == "unreadable"]
-    for f in unreadable:
-        moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id)
-        context.log.warning(f"{f.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
+    for index, f in enumerate(files):
+        if f.status == "unreadable":
+            moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id, f.path)
+            context.log.warning(f"{f.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
+            files[index] = dataclasses.replace(f, set_aside_to=moved)
+        elif f.status in (CHANGED, SKIPPED):
+            context.log.warning(f.error or f"{f.file}: {f.status}")
     # Files of a streamed format are read when they are loaded (staging/budget_lines), so only there is a count.
     counted = {} if any(f.streamed for f in files) else {"dagster/row_count": sum(f.lines.height for f in files)}
     return dg.Output(

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.assets.marts import mart_names
 from pipelines.assets.resource import MilspaceResource
-from pipelines.report.build import publish_site, render_site
+from pipelines.report.build import check_can_publish, publish_site, render_site
 
 
 @dg.asset(
@@ -35,8 +35,16 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
     never see a half-written file; a failed run leaves the previous warehouse and report as they were."""
     layout = milspace.layout()
     store = milspace.warehouse()
-    counts = store.publish(context.run_id)
-    publish_site(store.staged_report(context.run_id), layout.reports)
+    staged = store.staged_report(context.run_id)
+    check_can_publish(staged, layout.reports)  # before the warehouse is replaced: both are published, or neither
+    published = store.publish(context.run_id)
+    counts = published.counts
+    if published.stale_log is not None:
+        context.log.warning(
+            f"A write-ahead log left beside the warehouse by a read-write session that ended without saving was "
+            f"moved to {layout.display(published.stale_log)}; it was not applied to this build."
+        )
+    publish_site(staged, layout.reports)
     table = "\n".join(["| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in counts.items())])
     return dg.MaterializeResult(
         metadata={
@@ -45,5 +53,6 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
             "bytes": layout.warehouse.stat().st_size,
             "tables": dg.MetadataValue.md(table),
             "quarantined_rows": counts.get("marts.quarantine", 0),
+            **({"stale_log_moved_to": layout.display(published.stale_log)} if published.stale_log else {}),
         }
     )

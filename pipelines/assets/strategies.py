@@ -1,14 +1,16 @@
 """Strategy documents: read every document in data_raw/strategies/ and the inbox, score it with the lexicon, find
 its money mentions, and load the results (rejected documents go to the quarantine with the reason)."""
 
+import dataclasses
 import datetime as dt
+import traceback
 
 import dagster as dg
 import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.ingest import ValidatedTable
-from pipelines.published import CheckedFile, set_aside
+from pipelines.published import CheckedFile, printable, set_aside
 from pipelines.sources.budget_lines import NationNames
 from pipelines.text.documents import (
     DOCUMENT_SCHEMA,
@@ -53,17 +55,23 @@ def strategy_documents_read(
     words = Lexicon.from_rows(lexicon.valid.iter_rows(named=True))
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
     rows = register.valid.to_dicts()
-    paths = document_files(layout.data_raw / "strategies") + [
-        layout.root / f.file for f in inbox if f.status == "document"
+    paths = [(p, printable(layout.display(p))) for p in document_files(layout.data_raw / "strategies")] + [
+        (f.path or layout.root / f.file, f.file) for f in inbox if f.status == "document"
     ]
     documents = []
-    for path in paths:
-        read = read_document(path, layout.display(path), rows, words, names)
+    for path, shown in paths:
+        try:
+            read = read_document(path, shown, rows, words, names)
+        except Exception as exc:  # noqa: BLE001 (one document's failure, whatever it is, must not stop the build)
+            error = f"Cannot read file {shown}: an unexpected {type(exc).__name__} while reading it ({exc})"
+            context.log.error(f"{error}\n{''.join(traceback.format_exception(exc))}")
+            read = DocumentRead(shown, "", 0, "rejected", error=error)
         context.log.info(f"{read.file}: {read.status}" + (f" as {read.doc_id}" if read.doc_id else f" ({read.error})"))
         if read.status != "loaded":
-            moved = set_aside(layout, read.file, read.error or "", context.run_id)  # inbox files only
+            moved = set_aside(layout, read.file, read.error or "", context.run_id, path)  # inbox files only
             if moved:
                 context.log.warning(f"{read.error} Moved to {moved}.")
+                read = dataclasses.replace(read, set_aside_to=moved)
         documents.append(read)
     loaded = [d for d in documents if d.status == "loaded"]
     return dg.Output(
@@ -136,6 +144,7 @@ def staging_documents(
             "rows_rejected": 0 if d.status == "loaded" else 1,
             "error": d.error,
             "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "set_aside_to": d.set_aside_to,
         }
         for d in documents
     ]

@@ -23,11 +23,12 @@ from pathlib import Path
 import polars as pl
 import vl_convert
 
+from pipelines.errors import ReportError
 from pipelines.paths import Layout
 from pipelines.report import draw
 from pipelines.report.page import VEGA_SCRIPT, vega_bundle
 from pipelines.report.site import Export, build_site
-from pipelines.warehouse import read_only
+from pipelines.warehouse import STAGED_SITE_PREFIX, read_only, sweep_staged_sites
 
 VL_CONVERT = vl_convert.__version__
 
@@ -116,11 +117,17 @@ def render_site(layout: Layout, *, source: Path | None = None, target: Path | No
         if workers is not None:
             workers.close()
     publish_now = target is None
-    folder = target or Path(tempfile.mkdtemp(prefix=".site-", dir=_ensure(layout.reports)))
+    if target is None:
+        sweep_staged_sites(layout.reports, builds_too=False)
+    prefix = f"{STAGED_SITE_PREFIX}pid{os.getpid()}-"
+    folder = target or Path(tempfile.mkdtemp(prefix=prefix, dir=_writable(layout.reports)))
     if folder.exists():
         shutil.rmtree(folder)
-    for sub in ("nations", "data", "assets"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    try:
+        for sub in SITE_PARTS:
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"Cannot write the report site into {folder.parent}: {exc.strerror}") from None
     (folder / VEGA_SCRIPT).write_text(_bundle(cache), encoding="utf-8")
     for path, page in site.pages.items():
         (folder / path).write_text(page, encoding="utf-8")
@@ -131,6 +138,30 @@ def render_site(layout: Layout, *, source: Path | None = None, target: Path | No
         publish_site(folder, layout.reports)
         folder = layout.reports
     return ReportResult(path=folder, pages=len(site.pages), charts=site.charts, bytes=size)
+
+
+def _writable(path: Path) -> Path:
+    try:
+        return _ensure(path)
+    except OSError as exc:
+        raise ReportError(f"Cannot write the report site into {path}: {exc.strerror}") from None
+
+
+def check_can_publish(staged: Path, reports: Path) -> None:
+    """Raise ReportError unless every folder the staged site's files will be renamed into can be written, so
+    that the warehouse is never replaced by a build whose report cannot follow it."""
+    folders = {reports} | {reports / p.parent.relative_to(staged) for p in staged.rglob("*") if p.is_file()}
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists():
+            existing = existing.parent
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise ReportError(
+                f"Cannot publish the report into {folder}: {existing} is not a folder this build can write. "
+                "Make it writable (or remove what is in the way) and build again."
+            )
+        if existing.stat().st_dev != staged.stat().st_dev:
+            raise ReportError(f"Cannot publish the report into {folder}: it is not on the file system of {staged}")
 
 
 def _ensure(path: Path) -> Path:

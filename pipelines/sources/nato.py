@@ -108,6 +108,9 @@ MEASURES = {
     "defence_expenditure_share_by_category": "Share of a main category (category: equipment, personnel, "
     "infrastructure, other) in total defence expenditure, percent",
 }
+#: Measures that cannot be negative (all but the real changes): a negative figure breaks the BudgetLine
+#: contract (NOT_NEGATIVE_RULE).
+NEVER_NEGATIVE = frozenset(m for m in MEASURES if "_change_" not in m)
 
 #: A sheet's title: "Table 2 : Defence expenditure", "Table 8a : Distribution of defence expenditure ...".
 TITLE = re.compile(r"^\s*Table\s+\d+[a-z]?\s*:\s*(?P<subject>.+?)\s*$", re.I)

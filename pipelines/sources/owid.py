@@ -36,6 +36,8 @@ MEASURES = {
     "milex_current_usd": "Military expenditure, current US dollars",
     "milex_per_capita_usd": "Military expenditure per capita, US dollars",
 }
+#: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
+NEVER_NEGATIVE = frozenset(MEASURES)
 
 #: Indicator column titles -> (measure, unit, currency, unit factor, price basis).
 INDICATORS = [

@@ -33,6 +33,12 @@ def all_measures() -> dict[str, str]:
     return measures
 
 
+def never_negative_measures() -> frozenset[str]:
+    """Measures no source states as a negative figure (totals, shares, per-capita figures, counts), from each
+    reader's NEVER_NEGATIVE; budget lines (a rescission is negative) and changes are not among them."""
+    return frozenset().union(*(getattr(reader, "NEVER_NEGATIVE", frozenset()) for reader in readers()))
+
+
 def measure_table() -> list[dict[str, str]]:
     """One row per measure: its description and the formats whose readers emit it."""
     formats: dict[str, list[str]] = {}

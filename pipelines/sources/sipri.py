@@ -191,6 +191,8 @@ MEASURES = {
     "milex_per_capita_usd": "Military expenditure per person, US$ at current prices",
     "milex_share_of_government_spending": "Military expenditure as a share of general government expenditure, percent",
 }
+#: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
+NEVER_NEGATIVE = frozenset(MEASURES)
 
 HISTORICAL_STATES = frozenset({"SUN", "DDR", "CSK", "YUG", "YAR"})
 AGGREGATES = frozenset({"EU"})

@@ -100,6 +100,8 @@ MEASURES = {
     "arms_imports_tiv": "Arms imports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
     "arms_exports_tiv": "Arms exports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
 }
+#: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
+NEVER_NEGATIVE = frozenset(MEASURES)
 
 #: Cells that mean "no figure" and still make a line (an empty cell makes none).
 MISSING_MARKERS = ("..",)

@@ -81,6 +81,8 @@ class DocumentRead:
     tokens: int | None = None
     lexicon_version: str | None = None
     notes: tuple[str, ...] = ()
+    #: Where an inbox document that could not be read was moved (data_raw/inbox/rejected/...).
+    set_aside_to: str | None = None
     hits: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=HIT_SCHEMA))
     money: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MONEY_SCHEMA))
 
@@ -163,5 +165,9 @@ def document_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name not in skipped and not p.name.endswith(".part")
+        if not p.is_symlink()  # a link could bring a private file from anywhere into the marts
+        and p.is_file()
+        and not p.name.startswith(".")
+        and p.name not in skipped
+        and not p.name.endswith(".part")
     )

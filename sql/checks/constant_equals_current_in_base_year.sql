@@ -9,4 +9,4 @@ FROM marts.defense_yoy
 WHERE year = constant_base_year
   AND current_usd_millions IS NOT NULL
   AND constant_usd_millions IS NOT NULL
-  AND abs(constant_usd_millions - current_usd_millions) > 0.001 * current_usd_millions
+  AND abs(constant_usd_millions - current_usd_millions) > 0.001 * abs(current_usd_millions)
