@@ -1,4 +1,5 @@
-"""fetch-docs against a local HTTP server in a thread: downloads, manifest, resume, caps, timeouts and no network."""
+"""fetch-docs against a local HTTP server in a thread: downloads, manifest, resume, caps, timeouts, redirects and no
+network."""
 
 from __future__ import annotations
 
@@ -61,6 +62,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "/doc.pdf")
             self.end_headers()
+        elif self.path.startswith("/goto?"):  # a redirect to whatever address follows the question mark
+            self.send_response(302)
+            self.send_header("Location", self.path.partition("?")[2])
+            self.end_headers()
         elif self.path == "/big-unannounced":
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -119,8 +124,7 @@ def no_proxy(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def server():
+def _serve():
     fake = FakeServer()
     thread = threading.Thread(target=fake.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -128,6 +132,17 @@ def server():
     fake.stop.set()
     fake.shutdown()
     fake.server_close()
+
+
+@pytest.fixture
+def server():
+    yield from _serve()
+
+
+@pytest.fixture
+def other_server():
+    """A second server, on another port: another host as far as addresses go."""
+    yield from _serve()
 
 
 @pytest.fixture
@@ -154,6 +169,11 @@ def manifest_rows(target: Path) -> dict[str, dict[str, str]]:
         return {row["doc_id"]: row for row in csv.DictReader(stream)}
 
 
+def listing(folder: Path) -> list[str]:
+    """Every name in the folder, hidden files included."""
+    return sorted(path.name for path in folder.iterdir())
+
+
 def test_download_saves_the_file_and_records_it_in_the_manifest(server, tmp_path):
     [result] = fetch([doc("usa-nds", server.url("/doc.pdf"))], tmp_path)
 
@@ -166,9 +186,10 @@ def test_download_saves_the_file_and_records_it_in_the_manifest(server, tmp_path
     assert not (tmp_path / "usa-nds.part").exists()
     with (tmp_path / MANIFEST).open(newline="", encoding="utf-8") as stream:
         header = next(csv.reader(stream))
-    assert header == ["doc_id", "url", "file", "sha256", "bytes", "content_type", "fetched_at"]
+    assert header == ["doc_id", "url", "final_url", "file", "sha256", "bytes", "content_type", "fetched_at"]
     row = manifest_rows(tmp_path)["usa-nds"]
     assert row["url"] == server.url("/doc.pdf")
+    assert row["final_url"] == server.url("/doc.pdf")
     assert row["file"] == "usa-nds.pdf"
     assert row["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert row["bytes"] == str(len(PDF))
@@ -210,6 +231,59 @@ def test_redirects_are_followed(server, tmp_path):
     assert result.status == "downloaded"
     assert result.path.read_bytes() == PDF
     assert [path for path, _, _ in server.requests] == ["/redirect", "/doc.pdf"]
+    assert result.final_url == server.url("/doc.pdf")
+    assert manifest_rows(tmp_path)["moved"]["final_url"] == server.url("/doc.pdf")
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1:{port}/doc.pdf", "file:///etc/passwd"])
+def test_a_redirect_to_an_address_that_is_not_http_is_refused(server, dead_url, tmp_path, target):
+    address = target.format(port=dead_url("").rsplit(":", 1)[1])
+
+    [result] = fetch([doc("moved", server.url(f"/goto?{address}"))], tmp_path)
+
+    assert result.status == "failed"
+    assert address in result.message
+    assert "not http or https" in result.message
+    assert [path for path, _, _ in server.requests] == [f"/goto?{address}"]
+    assert listing(tmp_path) == []
+
+
+def test_a_redirect_to_another_host_records_the_final_address(server, other_server, tmp_path):
+    final = other_server.url("/doc.pdf")
+    documents = [doc("moved", server.url(f"/goto?{final}"))]
+    lines: list[str] = []
+
+    [result] = fetch(documents, tmp_path, progress=lines.append)
+
+    assert result.status == "downloaded"
+    assert result.url == server.url(f"/goto?{final}")
+    assert result.final_url == final
+    row = manifest_rows(tmp_path)["moved"]
+    assert row["url"] == server.url(f"/goto?{final}")
+    assert row["final_url"] == final
+    assert final in lines[0]
+    [again] = fetch(documents, tmp_path)
+    assert again.status == "present"
+    assert again.final_url == final
+
+
+def test_a_manifest_written_before_final_url_is_still_read(server, tmp_path):
+    (tmp_path / "old.pdf").write_bytes(PDF)
+    digest = hashlib.sha256(PDF).hexdigest()
+    (tmp_path / MANIFEST).write_text(
+        "doc_id,url,file,sha256,bytes,content_type,fetched_at\n"
+        f"old,{server.url('/doc.pdf')},old.pdf,{digest},{len(PDF)},application/pdf,2024-01-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+
+    results = fetch([doc("old", server.url("/doc.pdf")), doc("new", server.url("/page.html"))], tmp_path)
+
+    assert [result.status for result in results] == ["present", "downloaded"]
+    assert server.hits("/doc.pdf") == 0
+    rows = manifest_rows(tmp_path)
+    assert rows["old"]["sha256"] == digest
+    assert rows["old"]["final_url"] == ""  # not known for a download recorded before the column existed
+    assert rows["new"]["final_url"] == server.url("/page.html")
 
 
 def test_a_second_run_finds_the_file_present_and_makes_no_request(server, tmp_path):

@@ -5,8 +5,9 @@ Rules:
   ``announcement_page`` row is downloaded like a document (it is an HTML page about the document) and its message
   says so. Only http and https addresses are fetched; any other scheme fails without a request.
 - How: standard library only (urllib.request), with a User-Agent naming milspace; redirects are followed (urllib's
-  own limit of 10); ``timeout`` seconds bound the connection and every read. Proxies come from the usual
-  environment variables.
+  own limit of 10) only to http and https addresses: a redirect anywhere else (ftp, file ...) fails, naming the
+  address, and is not followed. ``timeout`` seconds bound the connection and every read. Proxies come from the
+  usual environment variables.
 - File name: ``<doc_id><ext>``, the extension from the Content-Type (application/pdf .pdf, text/html .html,
   text/plain .txt, text/markdown .md) or, failing that, from the first bytes (``%PDF-`` .pdf, ``<html`` or
   ``<!doctype html`` .html). Content that is none of these fails and is not kept.
@@ -17,16 +18,18 @@ Rules:
   the file over, a 416 answer (nothing left to send) drops the ``.part`` and asks again for the whole document.
   A download that breaks off, or ends short of its Content-Length, keeps its ``.part`` for the next run. The
   ``.part`` becomes the final file by a rename only when complete.
-- Manifest: ``manifest.csv`` in the target folder, one row per document (doc_id, url, file, sha256, bytes,
-  content_type as the server sent it, fetched_at in UTC), rewritten atomically after each download; rows of
-  documents not in this run are kept. A document whose manifest row has the same address, and whose file exists
-  with the recorded sha256, is "present" and not downloaded again. When a new download gets another extension,
-  the file the manifest named before is removed.
+- Manifest: ``manifest.csv`` in the target folder, one row per document (doc_id, url as in the register,
+  final_url after redirects, file, sha256, bytes, content_type as the server sent it, fetched_at in UTC),
+  rewritten atomically after each download; rows of documents not in this run are kept. A manifest written
+  before the final_url column is read, its rows with an empty final_url. A document whose manifest row has the
+  same address, and whose file exists with the recorded sha256, is "present" and not downloaded again. When a
+  new download gets another extension, the file the manifest named before is removed.
 - No network: a failure before the server answered (DNS, refused, unreachable, timeout, reset) names the host
   and the reason. When the first two downloads attempted both fail that way, the rest are not attempted (failed,
   "not attempted: no network ..."), documents already present still count as present, and a last progress line
   says how many documents the build can go on with.
-- HTTP errors fail with the status code. ``progress`` gets one line per document, ``[i/n] doc_id: message``.
+- HTTP errors fail with the status code. ``progress`` gets one line per document, ``[i/n] doc_id: message``; a
+  download that was redirected names the final address.
 - Limit: the timeout bounds each network operation, not the whole download, so a server that trickles bytes is
   only stopped by the size cap.
 """
@@ -53,7 +56,8 @@ from pipelines import __version__
 from pipelines.errors import InputFileError, MilspaceError
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("doc_id", "url", "file", "sha256", "bytes", "content_type", "fetched_at")
+MANIFEST_COLUMNS = ("doc_id", "url", "final_url", "file", "sha256", "bytes", "content_type", "fetched_at")
+_MANIFEST_COLUMNS_BEFORE_FINAL_URL = tuple(column for column in MANIFEST_COLUMNS if column != "final_url")
 USER_AGENT = f"milspace/{__version__} (strategy document fetcher; Python urllib)"
 ACCEPT = "application/pdf, text/html;q=0.9, text/plain;q=0.8, text/markdown;q=0.8, */*;q=0.5"
 EXTENSIONS = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt", "text/markdown": ".md"}
@@ -72,6 +76,7 @@ class FetchResult:
     sha256: str | None
     bytes: int | None
     message: str
+    final_url: str | None = None  # the address the document came from, after redirects
 
 
 class _Failure(Exception):
@@ -94,7 +99,8 @@ def fetch_documents(
     """Fetch every register row into `target` (see the module docstring for the rules); one result per row."""
     _check_doc_ids(documents)
     target.mkdir(parents=True, exist_ok=True)
-    run = _Run(target, _read_manifest(target / MANIFEST), opener or urllib.request.build_opener(), timeout, max_bytes)
+    opener = opener or urllib.request.build_opener(_HttpOnlyRedirects())
+    run = _Run(target, _read_manifest(target / MANIFEST), opener, timeout, max_bytes)
     results = []
     for number, document in enumerate(documents, start=1):
         result = run.fetch(document)
@@ -164,22 +170,24 @@ class _Run:
         if not path.is_file() or _sha256(path) != row["sha256"]:
             return None
         message = f"already present as {path.name}, its sha256 matches the manifest{note}"
-        return FetchResult(doc_id, url, "present", path, row["sha256"], path.stat().st_size, message)
+        size = path.stat().st_size
+        return FetchResult(doc_id, url, "present", path, row["sha256"], size, message, row["final_url"] or None)
 
     def _attempt(self, doc_id: str, url: str, note: str) -> FetchResult:
         try:
-            path, content_type = self._download(doc_id, url)
+            path, content_type, final_url = self._download(doc_id, url)
         except _Failure as failure:
             self.connection_failures.append(failure.connection)
             self.first_failure = self.first_failure or failure.message
             return FetchResult(doc_id, url, "failed", None, None, None, f"failed: {failure.message}")
         self.connection_failures.append(False)
         digest, size = _sha256(path), path.stat().st_size
-        self._record(doc_id, url, path, digest, size, content_type)
-        message = f"downloaded {size:,} bytes from {_host(url)} to {path.name}{note}"
-        return FetchResult(doc_id, url, "downloaded", path, digest, size, message)
+        self._record(doc_id, url, final_url, path, digest, size, content_type)
+        redirected = f", redirected to {final_url}" if final_url != url else ""
+        message = f"downloaded {size:,} bytes from {_host(url)} to {path.name}{redirected}{note}"
+        return FetchResult(doc_id, url, "downloaded", path, digest, size, message, final_url)
 
-    def _download(self, doc_id: str, url: str) -> tuple[Path, str]:
+    def _download(self, doc_id: str, url: str) -> tuple[Path, str, str]:
         part = self.target / f"{doc_id}.part"
         offset = part.stat().st_size if part.exists() else 0
         try:
@@ -191,6 +199,7 @@ class _Run:
             offset = 0
             response = self._open(url, offset)
         with response:
+            final_url = getattr(response, "url", None) or url
             offset = self._resume_offset(response, part, offset)
             expected = _expected_total(response, offset)
             if expected is not None and expected > self.max_bytes:
@@ -206,7 +215,7 @@ class _Run:
                 f"the connection to {_host(url)} closed after {received:,} of {expected:,} bytes; "
                 "run fetch-docs again to resume"
             )
-        return self._finish(part, doc_id, content_type), content_type
+        return self._finish(part, doc_id, content_type), content_type, final_url
 
     def _open(self, url: str, offset: int) -> HTTPResponse:
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
@@ -277,14 +286,15 @@ class _Run:
         os.replace(part, final)
         return final
 
-    def _record(self, doc_id: str, url: str, path: Path, digest: str, size: int, content_type: str) -> None:
+    def _record(
+        self, doc_id: str, url: str, final_url: str, path: Path, digest: str, size: int, content_type: str
+    ) -> None:
         previous = self.manifest.get(doc_id)
         if previous is not None and previous["file"] != path.name:
             (self.target / previous["file"]).unlink(missing_ok=True)
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.manifest[doc_id] = dict(
-            zip(MANIFEST_COLUMNS, (doc_id, url, path.name, digest, str(size), content_type, fetched_at), strict=True)
-        )
+        values = (doc_id, url, final_url, path.name, digest, str(size), content_type, fetched_at)
+        self.manifest[doc_id] = dict(zip(MANIFEST_COLUMNS, values, strict=True))
         _write_manifest(self.target / MANIFEST, self.manifest)
 
     def _reason(self, err: object) -> str:
@@ -299,6 +309,24 @@ class _Run:
         if isinstance(err, ssl.SSLError):
             return f"the secure connection failed ({err.reason or err})"
         return str(err) or type(err).__name__
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, refusing every hop to an address that is not http or https (urllib would follow ftp)."""
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        location = headers.get("Location") or headers.get("URI")
+        if location is not None:
+            address = urllib.parse.urljoin(req.full_url, location.strip())
+            if urllib.parse.urlsplit(address).scheme.lower() not in ("http", "https"):
+                fp.close()
+                raise _Failure(
+                    f"the server at {_host(req.full_url)} redirected to {address}; that address is not http or "
+                    "https, so the redirect was not followed"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _expected_total(response: HTTPResponse, offset: int) -> int | None:
@@ -338,14 +366,16 @@ def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
     try:
         with path.open(newline="", encoding="utf-8") as stream:
             reader = csv.DictReader(stream)
-            if tuple(reader.fieldnames or ()) != MANIFEST_COLUMNS:
+            header = tuple(reader.fieldnames or ())
+            if header not in (MANIFEST_COLUMNS, _MANIFEST_COLUMNS_BEFORE_FINAL_URL):
                 raise InputFileError(str(path), f"the header must be {','.join(MANIFEST_COLUMNS)}{fix}")
             rows = list(reader)
     except (UnicodeDecodeError, csv.Error) as err:
         raise InputFileError(str(path), f"it is not a readable CSV file ({err}){fix}") from None
     for number, row in enumerate(rows, start=2):
         if None in row or None in row.values():
-            raise InputFileError(str(path), f"the row does not have {len(MANIFEST_COLUMNS)} fields{fix}", row=number)
+            raise InputFileError(str(path), f"the row does not have {len(header)} fields{fix}", row=number)
+        row.setdefault("final_url", "")  # a manifest written before the column: not known
         if not row["file"] or Path(row["file"]).name != row["file"]:
             raise InputFileError(str(path), f"{row['file']!r} is not a file name{fix}", row=number, column="file")
     return {row["doc_id"]: row for row in rows}
