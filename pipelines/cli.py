@@ -4,7 +4,7 @@
     milspace sql "QUERY" [--format table|csv|json]
     milspace report
     milspace inspect PATH [--output FILE.csv|FILE.parquet]
-    milspace fetch-docs [--timeout SECONDS] [--max-mb MB]
+    milspace fetch-docs [--timeout SECONDS] [--deadline SECONDS] [--max-mb MB]
 
 Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
 unchanged); 2 the command line was wrong.
@@ -351,7 +351,7 @@ def _indented_table(columns: list[str], rows: list[tuple], out) -> None:
 # --- fetch-docs ------------------------------------------------------------------------------------------------
 
 
-def fetch_docs(layout: Layout, *, timeout: float, max_megabytes: float, out=None) -> int:
+def fetch_docs(layout: Layout, *, timeout: float, max_megabytes: float, deadline: float = 300.0, out=None) -> int:
     """Download the register's documents into data_raw/strategies/; exit 1 if any could not be fetched."""
     from pipelines.text.fetch import fetch_documents
 
@@ -366,6 +366,7 @@ def fetch_docs(layout: Layout, *, timeout: float, max_megabytes: float, out=None
         rows,
         layout.strategies,
         timeout=timeout,
+        deadline=deadline,
         max_bytes=int(max_megabytes * 1024 * 1024),
         progress=lambda line: print(line, file=out, flush=True),
     )
@@ -486,6 +487,9 @@ def parser() -> argparse.ArgumentParser:
         "fetch-docs", help="download the strategy register's documents into data_raw/strategies/ (resumable)"
     )
     fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait to connect or read (default 30)")
+    fetch.add_argument(
+        "--deadline", type=float, default=300.0, help="most seconds one document may take in all (default 300)"
+    )
     fetch.add_argument("--max-mb", type=float, default=50.0, help="largest document to download, MB (default 50)")
     look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
     look.add_argument("path", type=Path, help="the file to read")
@@ -506,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "inspect":
             return inspect(layout, args.path, args.output)
         if args.command == "fetch-docs":
-            return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb)
+            return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)
     except BuildLocked as exc:  # its own code, so a scheduler can tell "try later" from "broken"
         print(f"milspace {args.command}: {exc}", file=sys.stderr)

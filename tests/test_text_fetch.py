@@ -1,4 +1,5 @@
-"""fetch-docs against a local HTTP server in a thread: downloads, manifest, resume, caps, timeouts and no network."""
+"""fetch-docs against a local HTTP server in a thread: downloads, manifest, resume, caps, timeouts, deadlines,
+redirects and no network."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import socket
 import threading
 import time
 import urllib.error
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from pipelines import cli
 from pipelines.errors import InputFileError, MilspaceError
 from pipelines.paths import REPO_ROOT
 from pipelines.text.fetch import MANIFEST, NOT_ATTEMPTED, fetch_documents
@@ -38,6 +41,24 @@ BODIES = {
     "/big": ("application/pdf", BIG),
 }
 NO_RANGE = {"/whole.pdf"}
+# a second version of PDF, of the same length, as a changed document on the same address would be
+PDF_B = b"%PDF-1.4\n" + bytes(reversed(range(256))) * 8 + b"\n%%EOF\n"
+TRICKLE_EVERY = 0.3  # seconds between two bytes of a trickling server
+TRICKLE_FOR = 10.0  # and it gives up after this long, so that a client with no deadline does not hang the tests
+
+
+@dataclass
+class Resource:
+    """A document at /res/<name> with what the test wants of its server (changed between runs by the test)."""
+
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    cut_at: int | None = None  # send only this many bytes of the answer's body, then close the connection
+    length: int | None = None  # the Content-Length to announce, when not the true one
+    ranges: bool = True  # answers Range requests with 206
+    honours_if_range: bool = False  # a correct server; the default is the naive one that sends 206 whatever changed
+    offset_error: int = 0  # a 206 that starts this many bytes before the byte asked for
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -49,6 +70,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         with self.server.lock:
             self.server.requests.append((self.path, self.headers.get("Range"), self.headers.get("User-Agent")))
+            self.server.if_ranges.append(self.headers.get("If-Range"))
         try:
             self._answer()
         except (BrokenPipeError, ConnectionResetError):
@@ -61,6 +83,20 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "/doc.pdf")
             self.end_headers()
+        elif self.path.startswith("/goto?"):  # a redirect to whatever address follows the question mark
+            self.send_response(302)
+            self.send_header("Location", self.path.partition("?")[2])
+            self.end_headers()
+        elif self.path.startswith("/res/"):
+            self._resource(self.server.resources[self.path.removeprefix("/res/")])
+        elif self.path == "/trickle-body":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(PDF)))
+            self.end_headers()
+            self._trickle(PDF)
+        elif self.path == "/trickle-head":
+            self._trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/pdf\r\nX-Padding: " + b"x" * 1000)
         elif self.path == "/big-unannounced":
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -70,16 +106,43 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             self.server.stop.wait(3 * TIMEOUT + 1)
             self._send("application/pdf", PDF)
-        elif self.path == "/drops.pdf" and self.headers.get("Range") is None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.send_header("Content-Length", str(len(PDF)))
-            self.end_headers()
-            self.wfile.write(PDF[:700])  # then the connection closes, short of Content-Length
-        elif self.path == "/drops.pdf":
-            self._send("application/pdf", PDF)
         else:
             self.send_error(404, "Not Found")
+
+    def _trickle(self, data):
+        """One byte every TRICKLE_EVERY seconds, for at most TRICKLE_FOR seconds: never slow enough for a timeout."""
+        ends = time.monotonic() + TRICKLE_FOR
+        for byte in data:
+            if time.monotonic() > ends:
+                return
+            self.wfile.write(bytes([byte]))
+            if self.server.stop.wait(TRICKLE_EVERY):
+                return
+
+    def _resource(self, resource: Resource):
+        requested = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
+        start = int(requested.group(1)) if requested and resource.ranges else None
+        validator = self.headers.get("If-Range")
+        if start is not None and resource.honours_if_range and validator not in (None, resource.etag):
+            if validator != resource.last_modified:
+                start = None
+        if start is not None and start >= len(resource.body):
+            self.send_error(416, "Range Not Satisfiable")
+            return
+        if start is not None:
+            start -= resource.offset_error
+        body = resource.body[start or 0 :]
+        self.send_response(200 if start is None else 206)
+        self.send_header("Content-Type", "application/pdf")
+        if resource.etag:
+            self.send_header("ETag", resource.etag)
+        if resource.last_modified:
+            self.send_header("Last-Modified", resource.last_modified)
+        if start is not None:
+            self.send_header("Content-Range", f"bytes {start}-{len(resource.body) - 1}/{len(resource.body)}")
+        self.send_header("Content-Length", str(resource.length or len(body)))
+        self.end_headers()
+        self.wfile.write(body if resource.cut_at is None else body[: resource.cut_at])
 
     def _send(self, content_type, body):
         requested = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
@@ -105,6 +168,8 @@ class FakeServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.requests: list[tuple[str, str | None, str | None]] = []
+        self.if_ranges: list[str | None] = []  # the If-Range header of each request
+        self.resources: dict[str, Resource] = {}
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -119,8 +184,7 @@ def no_proxy(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def server():
+def _serve():
     fake = FakeServer()
     thread = threading.Thread(target=fake.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -128,6 +192,17 @@ def server():
     fake.stop.set()
     fake.shutdown()
     fake.server_close()
+
+
+@pytest.fixture
+def server():
+    yield from _serve()
+
+
+@pytest.fixture
+def other_server():
+    """A second server, on another port: another host as far as addresses go."""
+    yield from _serve()
 
 
 @pytest.fixture
@@ -154,6 +229,11 @@ def manifest_rows(target: Path) -> dict[str, dict[str, str]]:
         return {row["doc_id"]: row for row in csv.DictReader(stream)}
 
 
+def listing(folder: Path) -> list[str]:
+    """Every name in the folder, hidden files included."""
+    return sorted(path.name for path in folder.iterdir())
+
+
 def test_download_saves_the_file_and_records_it_in_the_manifest(server, tmp_path):
     [result] = fetch([doc("usa-nds", server.url("/doc.pdf"))], tmp_path)
 
@@ -166,9 +246,10 @@ def test_download_saves_the_file_and_records_it_in_the_manifest(server, tmp_path
     assert not (tmp_path / "usa-nds.part").exists()
     with (tmp_path / MANIFEST).open(newline="", encoding="utf-8") as stream:
         header = next(csv.reader(stream))
-    assert header == ["doc_id", "url", "file", "sha256", "bytes", "content_type", "fetched_at"]
+    assert header == ["doc_id", "url", "final_url", "file", "sha256", "bytes", "content_type", "fetched_at"]
     row = manifest_rows(tmp_path)["usa-nds"]
     assert row["url"] == server.url("/doc.pdf")
+    assert row["final_url"] == server.url("/doc.pdf")
     assert row["file"] == "usa-nds.pdf"
     assert row["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert row["bytes"] == str(len(PDF))
@@ -210,6 +291,59 @@ def test_redirects_are_followed(server, tmp_path):
     assert result.status == "downloaded"
     assert result.path.read_bytes() == PDF
     assert [path for path, _, _ in server.requests] == ["/redirect", "/doc.pdf"]
+    assert result.final_url == server.url("/doc.pdf")
+    assert manifest_rows(tmp_path)["moved"]["final_url"] == server.url("/doc.pdf")
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1:{port}/doc.pdf", "file:///etc/passwd"])
+def test_a_redirect_to_an_address_that_is_not_http_is_refused(server, dead_url, tmp_path, target):
+    address = target.format(port=dead_url("").rsplit(":", 1)[1])
+
+    [result] = fetch([doc("moved", server.url(f"/goto?{address}"))], tmp_path)
+
+    assert result.status == "failed"
+    assert address in result.message
+    assert "not http or https" in result.message
+    assert [path for path, _, _ in server.requests] == [f"/goto?{address}"]
+    assert listing(tmp_path) == []
+
+
+def test_a_redirect_to_another_host_records_the_final_address(server, other_server, tmp_path):
+    final = other_server.url("/doc.pdf")
+    documents = [doc("moved", server.url(f"/goto?{final}"))]
+    lines: list[str] = []
+
+    [result] = fetch(documents, tmp_path, progress=lines.append)
+
+    assert result.status == "downloaded"
+    assert result.url == server.url(f"/goto?{final}")
+    assert result.final_url == final
+    row = manifest_rows(tmp_path)["moved"]
+    assert row["url"] == server.url(f"/goto?{final}")
+    assert row["final_url"] == final
+    assert final in lines[0]
+    [again] = fetch(documents, tmp_path)
+    assert again.status == "present"
+    assert again.final_url == final
+
+
+def test_a_manifest_written_before_final_url_is_still_read(server, tmp_path):
+    (tmp_path / "old.pdf").write_bytes(PDF)
+    digest = hashlib.sha256(PDF).hexdigest()
+    (tmp_path / MANIFEST).write_text(
+        "doc_id,url,file,sha256,bytes,content_type,fetched_at\n"
+        f"old,{server.url('/doc.pdf')},old.pdf,{digest},{len(PDF)},application/pdf,2024-01-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+
+    results = fetch([doc("old", server.url("/doc.pdf")), doc("new", server.url("/page.html"))], tmp_path)
+
+    assert [result.status for result in results] == ["present", "downloaded"]
+    assert server.hits("/doc.pdf") == 0
+    rows = manifest_rows(tmp_path)
+    assert rows["old"]["sha256"] == digest
+    assert rows["old"]["final_url"] == ""  # not known for a download recorded before the column existed
+    assert rows["new"]["final_url"] == server.url("/page.html")
 
 
 def test_a_second_run_finds_the_file_present_and_makes_no_request(server, tmp_path):
@@ -248,54 +382,137 @@ def test_a_new_address_with_another_type_replaces_the_old_file(server, tmp_path)
     assert manifest_rows(tmp_path)["deu-nss"]["file"] == "deu-nss.html"
 
 
-def test_a_part_file_is_resumed_with_a_range_request(server, tmp_path):
-    half = len(PDF) // 2
-    (tmp_path / "usa-nds.part").write_bytes(PDF[:half])
-
-    [result] = fetch([doc("usa-nds", server.url("/ranged.pdf"))], tmp_path)
-
-    assert result.status == "downloaded"
-    assert server.requests == [("/ranged.pdf", f"bytes={half}-", server.requests[0][2])]
-    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
-    assert result.sha256 == hashlib.sha256(PDF).hexdigest()
-    assert not (tmp_path / "usa-nds.part").exists()
+LAST_MODIFIED = "Tue, 01 Oct 2024 09:00:00 GMT"
+VALIDATORS = {"etag": {"etag": '"v1"'}, "last_modified": {"last_modified": LAST_MODIFIED}}
 
 
-def test_a_server_that_ignores_the_range_starts_the_file_over(server, tmp_path):
-    (tmp_path / "usa-nds.part").write_bytes(b"stale bytes from somewhere else")
-
-    [result] = fetch([doc("usa-nds", server.url("/whole.pdf"))], tmp_path)
-
-    assert server.requests[0][1] == "bytes=31-"
-    assert result.status == "downloaded"
-    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
-
-
-def test_a_complete_part_file_answered_416_is_fetched_whole(server, tmp_path):
-    (tmp_path / "usa-nds.part").write_bytes(PDF)
-
-    [result] = fetch([doc("usa-nds", server.url("/ranged.pdf"))], tmp_path)
-
-    assert [range_ for _, range_, _ in server.requests] == [f"bytes={len(PDF)}-", None]
-    assert result.status == "downloaded"
-    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
-
-
-def test_a_download_cut_short_keeps_its_part_and_the_next_run_resumes(server, tmp_path):
-    documents = [doc("cut", server.url("/drops.pdf"))]
+@pytest.mark.parametrize("validator", ["etag", "last_modified"])
+def test_a_download_cut_short_resumes_when_the_server_proves_it_is_the_same_document(server, tmp_path, validator):
+    server.resources["doc"] = Resource(PDF, cut_at=700, **VALIDATORS[validator])
+    documents = [doc("cut", server.url("/res/doc"))]
 
     [first] = fetch(documents, tmp_path)
 
     assert first.status == "failed"
-    assert "700" in first.message and "resume" in first.message
+    assert "700" in first.message and "again to resume" in first.message
     assert (tmp_path / "cut.part").read_bytes() == PDF[:700]
     assert not (tmp_path / MANIFEST).exists()
 
+    server.resources["doc"].cut_at = None
     [second] = fetch(documents, tmp_path)
 
     assert second.status == "downloaded"
-    assert server.requests[1][1] == "bytes=700-"
+    assert [range_ for _, range_, _ in server.requests] == [None, "bytes=700-"]  # resumed, not started over
+    assert server.if_ranges[1] == next(iter(VALIDATORS[validator].values()))
     assert (tmp_path / "cut.pdf").read_bytes() == PDF
+    assert second.sha256 == hashlib.sha256(PDF).hexdigest() == manifest_rows(tmp_path)["cut"]["sha256"]
+    assert listing(tmp_path) == ["cut.pdf", MANIFEST]
+
+
+def test_a_download_cut_short_without_a_validator_keeps_nothing_and_starts_over(server, tmp_path):
+    server.resources["doc"] = Resource(PDF, cut_at=700)
+    documents = [doc("cut", server.url("/res/doc"))]
+
+    [first] = fetch(documents, tmp_path)
+
+    assert first.status == "failed"
+    assert "700" in first.message
+    assert "nothing was kept" in first.message and "again to resume" not in first.message
+    assert listing(tmp_path) == []
+
+    server.resources["doc"].cut_at = None
+    [second] = fetch(documents, tmp_path)
+
+    assert second.status == "downloaded"
+    assert [range_ for _, range_, _ in server.requests] == [None, None]
+    assert (tmp_path / "cut.pdf").read_bytes() == PDF
+
+
+def test_a_part_file_with_no_recorded_validator_is_fetched_whole(server, tmp_path):
+    (tmp_path / "usa-nds.part").write_bytes(PDF[: len(PDF) // 2])  # as an older milspace, or a person, left it
+
+    [result] = fetch([doc("usa-nds", server.url("/ranged.pdf"))], tmp_path)
+
+    assert result.status == "downloaded"
+    assert server.requests == [("/ranged.pdf", None, server.requests[0][2])]
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
+    assert listing(tmp_path) == [MANIFEST, "usa-nds.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param({"etag": '"a"'}, {"etag": '"b"'}, id="another-etag"),
+        pytest.param({"etag": '"a"'}, {}, id="no-etag-on-the-206"),
+        pytest.param({"etag": 'W/"a"'}, {"etag": 'W/"a"'}, id="weak-etag"),
+        pytest.param({"last_modified": LAST_MODIFIED}, {"last_modified": "Wed, 02 Oct 2024 09:00:00 GMT"}, id="date"),
+        pytest.param({}, {}, id="no-validator"),
+    ],
+)
+def test_a_changed_document_is_never_spliced_onto_the_partial_one(server, tmp_path, first, second):
+    server.resources["doc"] = Resource(PDF, cut_at=len(PDF) // 2, **first)
+    documents = [doc("nds", server.url("/res/doc"))]
+    fetch(documents, tmp_path)
+    # the document changed; the naive server answers the resume request with 206 whatever If-Range says
+    server.resources["doc"] = Resource(PDF_B, **second)
+
+    [result] = fetch(documents, tmp_path)
+
+    saved = (tmp_path / "nds.pdf").read_bytes()
+    assert saved == PDF_B
+    assert result.status == "downloaded"
+    assert result.sha256 == hashlib.sha256(saved).hexdigest() == manifest_rows(tmp_path)["nds"]["sha256"]
+    assert listing(tmp_path) == [MANIFEST, "nds.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        pytest.param(Resource(PDF, etag='"a"', ranges=False), PDF, id="ignores-ranges"),
+        pytest.param(Resource(PDF_B, etag='"b"', honours_if_range=True), PDF_B, id="honours-if-range"),
+    ],
+)
+def test_a_200_answer_to_a_resume_request_starts_the_file_over(server, tmp_path, second, expected):
+    server.resources["doc"] = Resource(PDF, etag='"a"', cut_at=700)
+    documents = [doc("nds", server.url("/res/doc"))]
+    fetch(documents, tmp_path)
+    server.resources["doc"] = second
+
+    [result] = fetch(documents, tmp_path)
+
+    assert [range_ for _, range_, _ in server.requests] == [None, "bytes=700-"]
+    assert server.if_ranges[1] == '"a"'
+    assert result.status == "downloaded"
+    assert (tmp_path / "nds.pdf").read_bytes() == expected
+    assert listing(tmp_path) == [MANIFEST, "nds.pdf"]
+
+
+def test_a_206_starting_at_another_byte_starts_the_file_over(server, tmp_path):
+    server.resources["doc"] = Resource(PDF, etag='"a"', cut_at=700)
+    documents = [doc("nds", server.url("/res/doc"))]
+    fetch(documents, tmp_path)
+    server.resources["doc"] = Resource(PDF, etag='"a"', offset_error=100)
+
+    [result] = fetch(documents, tmp_path)
+
+    assert [range_ for _, range_, _ in server.requests] == [None, "bytes=700-", None]
+    assert result.status == "downloaded"
+    assert (tmp_path / "nds.pdf").read_bytes() == PDF
+
+
+def test_a_complete_part_file_answered_416_is_fetched_whole(server, tmp_path):
+    # every byte arrives, but fewer than announced: the .part holds the whole document
+    server.resources["doc"] = Resource(PDF, etag='"a"', length=len(PDF) + 10)
+    documents = [doc("usa-nds", server.url("/res/doc"))]
+    [first] = fetch(documents, tmp_path)
+    assert first.status == "failed"
+    server.resources["doc"] = Resource(PDF, etag='"a"')
+
+    [result] = fetch(documents, tmp_path)
+
+    assert [range_ for _, range_, _ in server.requests] == [None, f"bytes={len(PDF)}-", None]
+    assert result.status == "downloaded"
+    assert (tmp_path / "usa-nds.pdf").read_bytes() == PDF
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-unannounced"])
@@ -330,6 +547,38 @@ def test_a_server_slower_than_the_timeout_fails_quickly_naming_the_host(server, 
     assert result.status == "failed"
     assert f"127.0.0.1:{server.server_address[1]}" in result.message
     assert f"no answer within {TIMEOUT:g} s" in result.message
+
+
+@pytest.mark.parametrize("path", ["/trickle-body", "/trickle-head"])
+def test_a_server_trickling_bytes_is_stopped_by_the_deadline(server, tmp_path, path):
+    started = time.monotonic()
+
+    [result] = fetch([doc("slow", server.url(path))], tmp_path, timeout=1.0, deadline=2.0)
+
+    assert time.monotonic() - started < 2.0 + 1.0  # the deadline, and some slack; the server trickles for 10 s
+    assert result.status == "failed"
+    assert "deadline of 2 s" in result.message
+    assert f"127.0.0.1:{server.server_address[1]}" in result.message
+    assert listing(tmp_path) == []  # no validator, so nothing worth keeping for a resume
+
+
+def test_fetch_docs_passes_its_deadline_option_on(tmp_path, monkeypatch):
+    (tmp_path / "data_raw" / "starter").mkdir(parents=True)
+    (tmp_path / "data_raw" / "starter" / "strategy_documents.csv").write_text(
+        "doc_id,official_url,url_kind\n", encoding="utf-8"
+    )
+    seen: list[dict] = []
+
+    def fetch_documents(rows, target, **options):
+        seen.append(options)
+        return []
+
+    monkeypatch.setattr("pipelines.text.fetch.fetch_documents", fetch_documents)
+
+    assert cli.main(["--root", str(tmp_path), "fetch-docs", "--deadline", "7.5"]) == 0
+    assert cli.main(["--root", str(tmp_path), "fetch-docs"]) == 0
+
+    assert [options["deadline"] for options in seen] == [7.5, 300.0]
 
 
 def test_an_http_error_fails_with_its_status_code(server, tmp_path):
