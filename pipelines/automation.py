@@ -74,33 +74,74 @@ def _sha256(path) -> str:
 
 
 def look_at_inbox(layout: Layout, cursor: str | None, now: float | None = None) -> tuple[list[str], str]:
-    """The inbox files that are new or changed since `cursor`, and the new cursor.
+    """The inbox files that are new or changed since the files of `cursor`, and the new cursor.
 
-    The cursor maps each file name to [size, mtime_ns, sha256]; a file whose size and modification time are
-    unchanged is not hashed again. A file modified less than SETTLE_SECONDS ago is left for the next look (it
-    may still be being written); a file whose content is unchanged is not news, whatever its time stamp."""
+    The cursor maps each file name to [size, mtime_ns, sha256, ctime_ns, inode]. A file is hashed again whenever
+    any of its size, modification time, change time or inode differs: the change time cannot be set back by a
+    user, so a rewrite that keeps the size and restores the modification time is still seen, and a file is never
+    trusted by its time stamp alone. A file modified less than SETTLE_SECONDS ago (or dated in the future) counts
+    once it has kept its size and times from one look to the next; until then it is left for the next look. A
+    file whose content is unchanged is not news, whatever its time stamps."""
     now = time.time() if now is None else now
-    seen: dict[str, list] = json.loads(cursor).get("files", {}) if cursor else {}
+    state = json.loads(cursor) if cursor else {}
+    seen: dict[str, list] = state.get("files", {})
+    watched: dict[str, list] = state.get("settling", {})
     current: dict[str, list] = {}
+    settling: dict[str, list] = {}
     changed: list[str] = []
     for path in inbox_files(layout):
         try:
-            stat = path.stat()
-            if now - stat.st_mtime < SETTLE_SECONDS:
-                if path.name in seen:
-                    current[path.name] = seen[path.name]
-                continue
+            found = path.stat()
+            key = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
             before = seen.get(path.name)
-            if before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
+            if before and len(before) == 5 and [before[0], before[1], before[3], before[4]] == key:
                 sha = before[2]
+            elif now - found.st_mtime < SETTLE_SECONDS and watched.get(path.name) != key:
+                settling[path.name] = key  # young, or dated in the future, and not yet seen still: next look
+                if before:
+                    current[path.name] = before
+                continue
             else:
                 sha = _sha256(path)
         except OSError:  # removed or replaced while we looked: the next look sees what is there
             continue
-        current[path.name] = [stat.st_size, stat.st_mtime_ns, sha]
+        current[path.name] = [found.st_size, found.st_mtime_ns, sha, found.st_ctime_ns, found.st_ino]
         if before is None or before[2] != sha:
             changed.append(path.name)
-    return changed, json.dumps({"files": current}, sort_keys=True)
+    return changed, json.dumps({"files": current, "settling": settling}, sort_keys=True)
+
+
+#: A build the sensor started that failed is requested again after this long (its change is not forgotten).
+RETRY_SECONDS = 3600
+
+
+def next_request(cursor: str | None, looked: str, run_status, now: float) -> tuple[str | None, str, list[str]]:
+    """The sensor's decision: (a run key to request, or None; the cursor to keep; the files that are news).
+
+    `looked` is what `look_at_inbox` found. The cursor keeps the files of the last build the sensor saw succeed
+    ("files") apart from what a requested build is reading ("pending"): it advances only when that build
+    succeeded. A failed build's change stays news, and is requested again after RETRY_SECONDS or as soon as the
+    inbox changes again. `run_status(key)` says what became of a requested run: "success", "failure", "running" or
+    None (not started yet)."""
+    state = json.loads(cursor) if cursor else {}
+    seen = json.loads(looked)
+    confirmed, pending = state.get("files", {}), state.get("pending")
+    files, settling = seen["files"], seen.get("settling", {})
+    if pending is not None:
+        status = run_status(pending["run_key"])
+        if status == "success":
+            confirmed, pending = pending["files"], None
+        elif status in (None, "running") or (pending["files"] == files and now - pending["at"] < RETRY_SECONDS):
+            return None, json.dumps({**state, "settling": settling}, sort_keys=True), []
+        else:  # failed, and the inbox changed since or it is time to try again
+            pending = None
+    news = sorted(name for name, entry in files.items() if name not in confirmed or confirmed[name][2] != entry[2])
+    if not news:
+        return None, json.dumps({"files": files, "settling": settling}, sort_keys=True), []
+    content = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+    key = f"inbox-{content}-{int(now)}"
+    kept = {"files": confirmed, "settling": settling, "pending": {"run_key": key, "files": files, "at": now}}
+    return key, json.dumps(kept, sort_keys=True), news
 
 
 def inbox_sensor(job) -> dg.SensorDefinition:
@@ -117,13 +158,26 @@ def inbox_sensor(job) -> dg.SensorDefinition:
     )
     def _sensor(context: dg.SensorEvaluationContext):
         layout = Layout(default_root())
-        changed, cursor = look_at_inbox(layout, context.cursor)
+        state = json.loads(context.cursor) if context.cursor else {}
+        _, looked = look_at_inbox(layout, json.dumps({k: state[k] for k in ("files", "settling") if k in state}))
+
+        def run_status(key: str) -> str | None:
+            runs = context.instance.get_runs(filters=dg.RunsFilter(tags={"dagster/run_key": key}), limit=1)
+            if not runs:
+                return None
+            if runs[0].status == dg.DagsterRunStatus.SUCCESS:
+                return "success"
+            return "failure" if runs[0].is_finished else "running"
+
+        key, cursor, changed = next_request(context.cursor, looked, run_status, time.time())
         context.update_cursor(cursor)
-        if not changed:
+        if key is None:
+            pending = json.loads(cursor).get("pending")
+            if pending is not None:
+                return dg.SkipReason(f"Waiting for the build requested as {pending['run_key']} (or its retry)")
             return dg.SkipReason("No new or changed file in data_raw/inbox/")
-        state = hashlib.sha256(cursor.encode()).hexdigest()[:16]
         return dg.RunRequest(
-            run_key=f"inbox-{state}-{int(time.time())}",
+            run_key=key,
             run_config=FULL_BUILD,
             tags={"milspace/trigger": "inbox", "milspace/changed": ", ".join(changed)[:200]},
         )

@@ -50,6 +50,20 @@ def _user_message(error) -> tuple[str, bool]:
     return f"{last.cls_name}: {last.message.strip()}", False
 
 
+def _say_what_was_set_aside(layout: Layout, since: float, out) -> None:
+    """Name what this build moved to data_marts/set_aside/ (a stale write-ahead log, a damaged warehouse), with
+    the reason written beside it."""
+    from pipelines.warehouse import SET_ASIDE_FOLDER
+
+    folder = layout.data_marts / SET_ASIDE_FOLDER
+    notes = sorted(folder.glob("*.reason.txt")) if folder.is_dir() else []
+    for note in notes:
+        if note.stat().st_mtime >= since:
+            moved = layout.display(note.with_name(note.name.removesuffix(".reason.txt")))
+            reason = note.read_text(encoding="utf-8").strip()
+            print(f"  Set aside: {moved}: {reason}", file=out)
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     """The identity of a published file (inode, modification time), to tell whether a build replaced it."""
     try:
@@ -91,6 +105,7 @@ def _build(layout: Layout, out) -> int:
     job = job.with_logger_defs({"progress": progress_logger(steps, out)})
     print(f"milspace build: {layout.root}", file=out)
     before = _stamp(layout.warehouse)
+    started_at = time.time()
     result = job.execute_in_process(
         run_config={
             "loggers": {"progress": {}},
@@ -129,6 +144,7 @@ def _build(layout: Layout, out) -> int:
             preview = check.metadata.get("first_violations")
             if preview is not None and preview.value != "none":
                 print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
+        _say_what_was_set_aside(layout, started_at, out)
         if _stamp(layout.warehouse) == before:
             print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
         else:  # the warehouse was replaced, then publishing the report failed
@@ -155,14 +171,7 @@ def _build(layout: Layout, out) -> int:
             "FROM marts.sources WHERE detected_format LIKE 'strategy document%'"
         ).fetchone()
     print(f"\nBuilt in {seconds:.1f} s.", file=out)
-    for materialization in result.asset_materializations_for_node("warehouse"):
-        moved = materialization.metadata.get("stale_log_moved_to")
-        if moved is not None:
-            print(
-                f"  Note: a write-ahead log left beside the warehouse by a read-write session that ended without "
-                f"saving was moved to {moved.value}; it was not applied to this build.",
-                file=out,
-            )
+    _say_what_was_set_aside(layout, started_at, out)
     print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
     print(f"  Report:    {layout.report_index}", file=out)
     if quarantined:

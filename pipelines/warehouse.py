@@ -85,6 +85,18 @@ class Published:
     stale_log: Path | None = None
 
 
+def _open_problem(path: Path) -> str | None:
+    """Why a DuckDB file cannot be opened read-only (damaged, not DuckDB, locked by a writer), or None."""
+    try:
+        with connect() as con:
+            quoted = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS probe (READ_ONLY)")
+            con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'probe'").fetchone()
+    except duckdb.Error as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
 @dataclass(frozen=True)
 class Warehouse:
     layout: Layout
@@ -106,27 +118,64 @@ class Warehouse:
             if not old.name.startswith(path.stem):
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         sweep_staged_sites(self.layout.reports, builds_too=True)
-        if not fresh and self.published.exists():
-            shutil.copyfile(self.published, path)
+        start = self._last_good()
+        if not fresh and start is not None:
+            shutil.copyfile(start, path)
         with connect(path) as con:
             for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            self._carry_quarantine(con)
+            self._carry_quarantine(con, start)
 
-    def _carry_quarantine(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Copy the published warehouse's marts.quarantine into staging.quarantine_history, so that the new
+    @property
+    def previous(self) -> Path:
+        """The build published before the current one (a hard link: no copy), kept so that a published file
+        found damaged can be recovered without a person."""
+        return self.published.with_name(f"{self.published.stem}.previous{self.published.suffix}")
+
+    def _last_good(self) -> Path | None:
+        """The published warehouse if it opens; if it is damaged, it is moved to data_marts/set_aside/ and the
+        previous build is used (its quarantine history is carried on); None when there is neither. A published
+        file held by another process's read-write session is an error naming that process: no build can replace
+        it while it is held."""
+        if not self.published.exists():
+            return None
+        problem = _open_problem(self.published)
+        if problem is None:
+            return self.published
+        if "lock" in problem.lower():
+            raise WarehouseError(
+                f"The published warehouse {self.published} is held by another process's read-write session, so "
+                f"this build cannot read its quarantine history nor replace it ({problem}). Close that session "
+                "(for example an analyst's `duckdb` shell opened without -readonly) and build again; the published "
+                "warehouse is unchanged."
+            )
+        folder = self.layout.data_marts / SET_ASIDE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        damaged = folder / f"{self.published.name}.damaged.{stamp}"
+        os.replace(self.published, damaged)
+        usable = self.previous.exists() and _open_problem(self.previous) is None
+        note = f"The published warehouse could not be opened ({problem}): it was moved here, and the build that " + (
+            f"replaced it carried on the quarantine history of the build before it ({self.previous.name})."
+            if usable
+            else "replaced it started its quarantine history afresh (no earlier build could be opened)."
+        )
+        Path(f"{damaged}.reason.txt").write_text(note + "\n", encoding="utf-8")
+        return self.previous if usable else None
+
+    def _carry_quarantine(self, con: duckdb.DuckDBPyConnection, start: Path | None) -> None:
+        """Copy the last good warehouse's marts.quarantine into staging.quarantine_history, so that the new
         marts.quarantine keeps every row earlier builds rejected (a fresh build starts from an empty file)."""
         con.execute("DROP TABLE IF EXISTS staging.quarantine_history")
         con.execute(sql_file("staging", "quarantine_history").read_text(encoding="utf-8"))
-        if not self.published.exists():
+        if start is None:
             return
-        quoted = str(self.published).replace("'", "''")
+        quoted = str(start).replace("'", "''")
         try:
             con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
         except duckdb.Error as exc:
             raise WarehouseError(
-                f"Cannot open the published warehouse {self.published} to carry its quarantine history into this "
-                f"build ({exc}). Move the file aside (its quarantine history stays in it) and build again."
+                f"Cannot open the published warehouse {start} to carry its quarantine history into this build ({exc})."
             ) from None
         try:
             columns = {
@@ -337,6 +386,11 @@ class Warehouse:
             os.fsync(handle.fileno())
         self.published.parent.mkdir(parents=True, exist_ok=True)
         stale = self._set_aside_stale_log()
+        if self.published.exists():  # keep the build being replaced, as the last good one
+            link = self.previous.with_name(f".{self.previous.name}.{run_id}")
+            link.unlink(missing_ok=True)
+            os.link(self.published, link)
+            os.replace(link, self.previous)
         os.replace(path, self.published)
         for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
             shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
@@ -359,6 +413,12 @@ class Warehouse:
         target = folder / f"{wal.name}.{stamp}"
         try:
             os.replace(wal, target)
+            Path(f"{target}.reason.txt").write_text(
+                "A write-ahead log left beside the published warehouse by a read-write session that ended without "
+                "saving (a killed `duckdb` shell, for example). DuckDB would have replayed it onto the newly "
+                "published build, so it was moved here instead; it was not applied.\n",
+                encoding="utf-8",
+            )
         except OSError as exc:
             raise WarehouseError(
                 f"A write-ahead log was left beside the published warehouse ({wal}) by a read-write session that "

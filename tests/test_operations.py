@@ -387,7 +387,70 @@ def test_the_sensor_requests_a_full_build_with_the_changed_files(tmp_path, monke
         again = sensor.evaluate_tick(
             dg.build_sensor_context(instance=instance, cursor=result.cursor, repository_def=defs.get_repository_def())
         )
-        assert again.run_requests == [] and "No new or changed file" in again.skip_message
+        assert again.run_requests == [] and "Waiting for the build requested as" in again.skip_message
+        job = defs.resolve_job_def(automation.BUILD_JOB)
+        instance.create_run_for_job(
+            job, status=dg.DagsterRunStatus.SUCCESS, tags={"dagster/run_key": request.run_key}
+        )  # the requested build succeeded: the cursor moves on
+        done = sensor.evaluate_tick(
+            dg.build_sensor_context(instance=instance, cursor=again.cursor, repository_def=defs.get_repository_def())
+        )
+        assert done.run_requests == [] and "No new or changed file" in done.skip_message
+        assert "pending" not in json.loads(done.cursor)
+
+
+def _status(statuses: dict[str, str]):
+    return lambda key: statuses.get(key)
+
+
+def test_the_sensor_advances_only_when_the_build_it_started_succeeded(tmp_path):
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir()
+    _drop(inbox / "a.csv", b"one")
+    statuses: dict[str, str] = {}
+    _, looked = look_at_inbox(layout, None)
+    key, cursor, news = automation.next_request(None, looked, _status(statuses), now=1000.0)
+    assert key and news == ["a.csv"]
+    statuses[key] = "failure"  # the build failed: the change is not forgotten ...
+    retry, cursor, _ = automation.next_request(cursor, looked, _status(statuses), now=1010.0)
+    assert retry is None  # ... not retried at once for the same content ...
+    later = 1000.0 + automation.RETRY_SECONDS + 1
+    retry, cursor, news = automation.next_request(cursor, looked, _status(statuses), now=later)
+    assert retry and retry != key and news == ["a.csv"]  # ... but after RETRY_SECONDS
+    statuses[retry] = "failure"
+    _drop(inbox / "b.csv", b"two")  # or at once when the inbox changes again
+    _, looked = look_at_inbox(layout, cursor)
+    third, cursor, news = automation.next_request(cursor, looked, _status(statuses), now=later + 5)
+    assert third and news == ["a.csv", "b.csv"]
+    statuses[third] = "success"
+    after, cursor, news = automation.next_request(cursor, looked, _status(statuses), now=later + 10)
+    assert after is None and news == [] and sorted(json.loads(cursor)["files"]) == ["a.csv", "b.csv"]
+
+
+def test_the_sensor_sees_a_rewrite_that_keeps_size_and_modification_time(tmp_path):
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir()
+    _drop(inbox / "a.csv", b"one")
+    _, cursor = look_at_inbox(layout, None)
+    stamp = (inbox / "a.csv").stat()
+    (inbox / "a.csv").write_bytes(b"two")  # same size ...
+    os.utime(inbox / "a.csv", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # ... and modification time put back
+    changed, _ = look_at_inbox(layout, cursor)
+    assert changed == ["a.csv"]
+
+
+def test_the_sensor_counts_a_file_dated_in_the_future_once_it_stays_still(tmp_path):
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir()
+    (inbox / "future.csv").write_bytes(b"x")
+    os.utime(inbox / "future.csv", (4102444800, 4102444800))  # 2100
+    changed, cursor = look_at_inbox(layout, None)
+    assert changed == []
+    changed, cursor = look_at_inbox(layout, cursor)
+    assert changed == ["future.csv"]
 
 
 def test_the_schedule_cron_is_set_in_one_place(monkeypatch):

@@ -67,9 +67,53 @@ def test_a_stale_write_ahead_log_is_moved_aside_and_not_replayed_onto_the_new_bu
     assert second.exit_code == 0, second.output
     assert not Path(f"{layout.warehouse}.wal").exists()
     assert table_checksums(layout) == before  # every mart back, every row there
-    moved = list((layout.data_marts / "set_aside").glob("warehouse.duckdb.wal.*"))
+    moved = [p for p in (layout.data_marts / "set_aside").glob("warehouse.duckdb.wal.*") if p.suffix != ".txt"]
     assert len(moved) == 1 and moved[0].stat().st_size > 0
     assert "write-ahead log" in second.output and moved[0].name in second.output
+
+
+def test_a_damaged_published_warehouse_is_recovered_from_the_build_before_it_without_a_person(tmp_path):
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "budget.csv").write_text("not;a;budget\n1;2;3\n", encoding="utf-8")
+    assert run_build(layout).exit_code == 0  # quarantines the unreadable file
+    assert run_build(layout).exit_code == 0  # keeps that build as warehouse.previous.duckdb
+    history = query(layout, "SELECT count(*) FROM marts.quarantine WHERE file = 'data_raw/inbox/budget.csv'")
+    assert history == [(1,)]
+    with layout.warehouse.open("r+b") as handle:  # damaged in place (a disk error, a bad copy)
+        handle.write(b"\0" * 8192)
+    run = run_build(layout)
+    assert run.exit_code == 0, run.output
+    assert "Set aside: data_marts/set_aside/warehouse.duckdb.damaged." in run.output
+    assert query(layout, "SELECT count(*) FROM marts.quarantine WHERE file = 'data_raw/inbox/budget.csv'") == history
+    assert query(layout, "SELECT count(*) > 0 FROM marts.defense_yoy") == [(True,)]
+
+
+def test_a_read_write_session_holding_the_warehouse_is_named_and_nothing_is_replaced(tmp_path):
+    layout = make_root(tmp_path)
+    assert run_build(layout).exit_code == 0
+    before = layout.warehouse.stat()
+    holder = subprocess.Popen(
+        [
+            PYTHON,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(layout.warehouse)!r}); print('open', flush=True)"
+            "; time.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        run = run_build(layout)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.exit_code == 1
+    assert f"PID {holder.pid}" in run.output and "Close that session" in run.output
+    after = layout.warehouse.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_report_folder_that_cannot_be_written_stops_the_build_before_the_warehouse_is_replaced(tmp_path):

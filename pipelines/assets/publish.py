@@ -43,7 +43,7 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
         context.log.warning(
             f"A write-ahead log left beside the warehouse by a read-write session that ended without saving was "
             f"moved to {layout.display(published.stale_log)}; it was not applied to this build."
-        )
+        )  # the command line names it too, from the note beside it
     publish_site(staged, layout.reports)
     table = "\n".join(["| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in counts.items())])
     return dg.MaterializeResult(
