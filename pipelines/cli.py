@@ -88,10 +88,33 @@ def build(layout: Layout, *, out=None) -> int:
     with warnings.catch_warnings(), build_lock(layout):
         # Dagster's preview and deprecation notices are for developers, not for the person running a build.
         warnings.simplefilter("ignore")
-        return _build(layout, out)
+        for attempt in range(SET_ASIDE_ROUNDS + 1):
+            code, blamed = _build(layout, out, may_retry=attempt < SET_ASIDE_ROUNDS)
+            if not blamed:
+                return code
+            _set_aside_blamed(layout, blamed, out)
+        return code  # not reached: the last attempt never blames
 
 
-def _build(layout: Layout, out) -> int:
+#: How many times a build sets aside the inbox files that broke a blocking check and builds again without them.
+SET_ASIDE_ROUNDS = 2
+
+
+def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], out) -> None:
+    from pipelines.published import set_aside
+
+    for file, checks in sorted(blamed.items()):
+        reason = (
+            f"with its figures the blocking check(s) {', '.join(checks)} failed (see sql/checks/), so nothing could "
+            "be published; the build set it aside and published without it"
+        )
+        moved = set_aside(layout, file, reason, "(set aside after a failed check)")
+        where = f"moved to {moved}" if moved else "it could not be moved aside"
+        print(f"  {file} broke the blocking check(s) {', '.join(checks)}: {where}.", file=out)
+    print("  Building again without it.\n", file=out)
+
+
+def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[str, list[str]]]:
     import dagster as dg
 
     from pipelines.definitions import BUILD_JOB, defs
@@ -123,6 +146,7 @@ def _build(layout: Layout, out) -> int:
     if not result.success:
         Warehouse(layout).discard(result.run_id)
         print(f"\nBuild FAILED after {seconds:.1f} s.", file=out)
+        blamed = _blamed_inbox_files(result, failed_checks) if may_retry else {}
         for event in result.all_events:
             if event.is_step_failure:
                 if event.event_specific_data.error.cls_name == "DagsterAssetCheckFailedError":
@@ -153,7 +177,7 @@ def _build(layout: Layout, out) -> int:
                 "fully updated: fix the cause above and run `milspace report` (or build again).",
                 file=out,
             )
-        return EXIT_FAILED
+        return EXIT_FAILED, blamed
 
     with read_only(layout.warehouse) as con:
         quarantined, files, earlier = con.execute(
@@ -219,7 +243,27 @@ def _build(layout: Layout, out) -> int:
         preview = check.metadata.get("first_violations")
         if preview is not None and preview.value != "none":
             print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
-    return EXIT_OK
+    return EXIT_OK, {}
+
+
+def _blamed_inbox_files(result, failed_checks) -> dict[str, list[str]]:
+    """The inbox files named by the rows of failed blocking checks, with those checks, when the only failures of
+    the run are blocking checks (any other failure is not an inbox file's doing: nothing is blamed)."""
+    import dagster as dg
+
+    from pipelines.assets.checks import INBOX_FILES
+
+    for event in result.all_events:
+        if event.is_step_failure and event.event_specific_data.error.cls_name != "DagsterAssetCheckFailedError":
+            return {}
+    blamed: dict[str, list[str]] = {}
+    for check in failed_checks:
+        if check.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        named = check.metadata.get(INBOX_FILES)
+        for file in named.value if named is not None else []:
+            blamed.setdefault(file, []).append(check.check_name)
+    return blamed
 
 
 #: Statuses of an inbox file that was read, and how the others are introduced in the build's output.

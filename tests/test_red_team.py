@@ -429,3 +429,53 @@ def test_a_negative_base_year_figure_never_stops_every_build(tmp_path):
     )
     assert rows[0][0] >= 4
     assert query(layout, "SELECT count(*) FROM marts.budget_lines WHERE value < 0 AND entity_code = 'POL'") == [(0,)]
+
+
+def test_a_blocking_check_broken_by_one_inbox_file_sets_it_aside_and_the_rest_publishes(tmp_path, monkeypatch):
+    """The mechanism, end to end: a blocking check whose violating rows name an inbox file (here the check is made
+    to find a violation while that file is in the inbox, as a mistyped file would make it) sets that file aside,
+    and the build publishes without it."""
+    from pipelines.warehouse import Warehouse
+
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir(parents=True)
+    shutil.copyfile(shared_file(GOOD), inbox / "owid.csv")
+    shutil.copyfile(shared_file(WORLD_BANK), inbox / "wb mistyped.csv")
+    query_working = Warehouse.query
+
+    def check_broken_by_the_file(self, run_id, sql, **kwargs):
+        found = query_working(self, run_id, sql, **kwargs)
+        if "-- check: space_share_plausible" in sql and (inbox / "wb mistyped.csv").exists():
+            bad = {"nation_iso3": "USA", "fiscal_year": 2023, "files": "data_raw/inbox/wb mistyped.csv"}
+            return pl.concat([found, pl.DataFrame([bad])], how="diagonal_relaxed")
+        return found
+
+    monkeypatch.setattr(Warehouse, "query", check_broken_by_the_file)
+    run = run_build(layout)
+    assert run.exit_code == 0, run.output
+    assert "data_raw/inbox/wb mistyped.csv broke the blocking check(s) space_share_plausible: moved to" in run.output
+    assert "Building again without it." in run.output
+    note = (inbox / "rejected" / "wb mistyped.csv.reason.txt").read_text(encoding="utf-8")
+    assert "space_share_plausible" in note
+    published = query(layout, "SELECT path, status FROM marts.sources WHERE origin = 'inbox' ORDER BY path")
+    assert published == [("data_raw/inbox/owid.csv", "loaded")]
+
+
+def test_a_blocking_check_that_names_no_inbox_file_still_stops_the_build(tmp_path, monkeypatch):
+    from pipelines.warehouse import Warehouse
+
+    layout = make_root(tmp_path)
+    query_working = Warehouse.query
+
+    def check_broken(self, run_id, sql, **kwargs):
+        found = query_working(self, run_id, sql, **kwargs)
+        if "-- check: space_share_plausible" in sql:
+            return pl.concat([found, pl.DataFrame([{"nation_iso3": "USA"}])], how="diagonal_relaxed")
+        return found
+
+    monkeypatch.setattr(Warehouse, "query", check_broken)
+    run = run_build(layout)
+    assert run.exit_code == 1
+    assert "check space_share_plausible on marts/space_share failed (error)" in run.output
+    assert "Building again" not in run.output and not layout.warehouse.exists()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.paths import SQL_DIR
@@ -54,6 +55,7 @@ def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
             context.run.run_id, spec.path.read_text(encoding="utf-8"), fresh=milspace.fresh
         )
         preview = violations.head(PREVIEW_ROWS)
+        inbox = _inbox_files_named(violations, milspace, context.run.run_id) if violations.height else []
         return dg.AssetCheckResult(
             passed=violations.height == 0,
             severity=severity,
@@ -61,10 +63,28 @@ def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
                 "violations": violations.height,
                 "sql": dg.MetadataValue.path(str(spec.path)),
                 "first_violations": dg.MetadataValue.md(_markdown(preview)) if preview.height else "none",
+                INBOX_FILES: dg.MetadataValue.json(inbox),
             },
         )
 
     return _run
+
+
+#: Metadata of a check result: the inbox files its violating rows name (by path, in any text column), so that a
+#: blocking check broken by one inbox file sets that file aside instead of stopping every build (pipelines/cli.py).
+INBOX_FILES = "inbox_files"
+
+
+def _inbox_files_named(violations: pl.DataFrame, milspace: MilspaceResource, run_id: str) -> list[str]:
+    """The inbox files (as staging.sources names them) that appear in any text cell of the violating rows."""
+    loaded = milspace.warehouse().query(
+        run_id, "SELECT file FROM staging.sources WHERE origin = 'inbox' AND status = 'loaded'", fresh=milspace.fresh
+    )
+    texts = [c for c, dtype in violations.schema.items() if dtype == pl.String]
+    if not texts or loaded.is_empty():
+        return []
+    cells = violations.select(pl.concat_str([pl.col(c).fill_null("") for c in texts], separator="\n")).to_series()
+    return sorted(f for f in loaded.get_column("file") if cells.str.contains(f, literal=True).any())
 
 
 def _markdown(frame) -> str:
