@@ -508,6 +508,102 @@ def test_an_error_value_in_a_starter_number_column_is_quarantined_as_one(tmp_pat
     ]
 
 
+# --- delimiters: a DoD exhibit exported with tabs or semicolons, a table no reader reads -----------------------------
+
+R1 = "dod/fy2019_exhibits/R-1.xlsx"
+#: What identifies one DoD line figure, and what it says.
+LINE_KEY = ["row", "source_column"]
+LINE_FIGURES = ["period", "measure", "phase", "funding_type", "value", "missing_marker", "unit_factor"]
+
+
+def exhibit_csv(xlsx: Path, out: Path) -> Path:
+    """A comma-delimited export of an exhibit's data sheet (banner and header rows included), as Excel writes one."""
+    workbook = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    rows = [["" if v is None else str(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    workbook.close()
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return out
+
+
+def redelimit(source: Path, out: Path, delimiter: str) -> Path:
+    """The same records written with another delimiter (quotes where a field needs them, as before)."""
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(csv_rows(source))
+    return out
+
+
+@pytest.fixture(scope="module")
+def r1_exports(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("r1_exports")
+    comma = exhibit_csv(shared_file(R1), folder / "R-1.csv")
+    return {
+        ",": comma,
+        "\t": redelimit(comma, folder / "R-1 tab.txt", "\t"),
+        ";": redelimit(comma, folder / "R-1 semicolon.csv", ";"),
+    }
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";"], ids=["tab", "semicolon"])
+def test_a_dod_exhibit_exported_with_tabs_or_semicolons_reads_as_its_comma_export(r1_exports, codes, delimiter):
+    """Red team: the tab-delimited R-1 was taken for a (Portuguese) strategy document and its 14,994 lines vanished."""
+    original = check(r1_exports[","], codes)
+    assert original.status == "loaded" and original.lines.height == 14_994, original.error
+    checked = check(r1_exports[delimiter], codes)
+    assert checked.status == "loaded", (checked.status, checked.error, checked.notes)
+    assert checked.source_format == "dod_exhibits" and checked.source == original.source
+    assert checked.edition == original.edition == "FY2019 President's Budget"
+    assert checked.rejected.height == 0
+    columns = LINE_KEY + LINE_FIGURES
+    assert checked.lines.select(columns).sort(LINE_KEY).equals(original.lines.select(columns).sort(LINE_KEY))
+    name = {"\t": "tab", ";": "semicolon"}[delimiter]
+    assert any(f"Read as {name}-delimited text" in note for note in checked.notes)
+
+
+def test_a_tab_delimited_table_is_never_taken_for_a_document(r1_exports):
+    from pipelines.text.extract import looks_like_document
+
+    head = r1_exports["\t"].read_bytes()[: probe.HEAD_BYTES]
+    assert not looks_like_document(head)
+    table = probe.delimited_table(head.decode("utf-8"))
+    assert table is not None and table.delimiter == "\t" and table.fields == 24
+    assert table.header[:3] == ("Account", "Account Title", "Organization")
+
+
+def test_figures_with_separators_in_a_semicolon_exhibit_are_rejected_not_guessed(r1_exports, tmp_path, codes):
+    """'11.936' in a semicolon file may be 11,936 (German thousands) or 11.936: never read as either."""
+    rows = csv_rows(r1_exports[","])
+    header = [" ".join(cell.split()) for cell in rows[1]]
+    column = header.index("FY 2019 Total")
+    rows[2][column] = "11.585"  # In-House Laboratory Independent Research, 11,585 thousand dollars
+    path = tmp_path / "R-1 semicolon.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    checked = check(path, codes)
+    assert checked.status == "loaded"
+    rejected = checked.rejected.row(0, named=True)
+    assert checked.rejected.height == 1 and (rejected["row"], rejected["value"]) == (3, "11.585")
+    assert rejected["column"] == "FY 2019 Total" and "semicolon-delimited" in rejected["rule"]
+    assert checked.lines.filter((pl.col("row") == 3) & (pl.col("source_column") == "FY 2019 Total")).is_empty()
+
+
+def test_a_semicolon_table_no_reader_reads_is_refused_naming_its_delimiter(tmp_path, codes):
+    """Red team: a semicolon-delimited file was refused as "text starting 'Entity;Code;...'": say it is a table."""
+    owid = tmp_path / "owid semicolon.csv"
+    redelimit(shared_file(OWID), owid, ";")
+    checked = check(owid, codes)
+    assert checked.status == "unreadable"
+    one_paragraph(checked.error, "data_raw/inbox/owid semicolon.csv")
+    assert "not a format milspace reads" in checked.error
+    assert (
+        "it looks like semicolon-delimited text (5 fields a record) with header ['Entity', 'Code', 'Year', "
+        "'Military expenditure (% of GDP)'"
+    ) in checked.error
+    german = check(shared_file("national/germany/hh_2014.csv"), codes, "hh_2014.csv")  # a real one
+    assert german.status == "unreadable"
+    assert "semicolon-delimited text (14 fields a record) with header ['einzelplan', 'einzelplan-text'" in german.error
+
+
 # --- one build with all of it -------------------------------------------------------------------------------------
 
 SPACE_FORCE_FY2023_REQUEST = {
