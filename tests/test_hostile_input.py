@@ -37,7 +37,7 @@ from pipelines.sources.budget_lines import default_names
 from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.sources.datapackage import load_package
 from pipelines.sources.described_csv import LENGTH_RULE, read_described_csv
-from pipelines.sources.registry import readers
+from pipelines.sources.registry import read_file, readers
 from tests.conftest import make_root, query, run_build, shared_file
 from tests.source_helpers import nation_codes
 
@@ -602,6 +602,107 @@ def test_a_semicolon_table_no_reader_reads_is_refused_naming_its_delimiter(tmp_p
     german = check(shared_file("national/germany/hh_2014.csv"), codes, "hh_2014.csv")  # a real one
     assert german.status == "unreadable"
     assert "semicolon-delimited text (14 fields a record) with header ['einzelplan', 'einzelplan-text'" in german.error
+
+
+# --- SIPRI: a renamed sheet, year headers shifted by a cell -----------------------------------------------------
+
+SIPRI_PARTIAL = "sipri/SIPRI-Milex-data-2017-2025.xlsx"
+#: What a SIPRI line says, apart from where it was read.
+SIPRI_FIGURES = ["entity_code", "period", "measure", "price_basis", "unit_factor", "value", "missing_marker", "phase",
+                 "period_type", "is_estimate", "is_highly_uncertain"]  # fmt: skip
+
+
+def sipri_copy(path: Path, edit) -> Path:
+    """The real partial SIPRI export (the April 2025 release, 2017-2024), changed by `edit` with openpyxl."""
+    workbook = openpyxl.load_workbook(shared_file(SIPRI_PARTIAL))
+    edit(workbook)
+    workbook.save(path)
+    return path
+
+
+def shift_header(sheet: str, row: int, first_column: int, by: int):
+    """An edit moving the header cells of `row` from `first_column` on by `by` cells (+1: right, -1: left)."""
+
+    def edit(workbook) -> None:
+        worksheet = workbook[sheet]
+        columns = range(first_column, worksheet.max_column + 1)
+        values = [worksheet.cell(row, column).value for column in columns]
+        for column in columns:
+            worksheet.cell(row, column).value = None
+        for column, value in zip(columns, values, strict=True):
+            worksheet.cell(row, column + by).value = value
+
+    return edit
+
+
+@pytest.fixture(scope="module")
+def sipri_original(codes, tmp_path_factory) -> pl.DataFrame:
+    """The lines of the partial export saved by openpyxl unchanged (a save rounds the last bit of a few floats)."""
+    path = sipri_copy(tmp_path_factory.mktemp("sipri") / "sipri.xlsx", lambda workbook: None)
+    checked = check(path, codes, "original")
+    assert checked.status == "loaded" and checked.rejected.height == 0
+    return checked.lines
+
+
+@pytest.mark.parametrize("name", ["Sheet7", "Current USD (renamed)"])
+def test_a_renamed_sipri_sheet_reads_the_same_figures_by_its_title(tmp_path, codes, sipri_original, name):
+    """Red team: the Current US$ sheet renamed dropped its 361 figures with only a note."""
+    path = sipri_copy(tmp_path / "sipri.xlsx", lambda workbook: setattr(workbook["Current US$"], "title", name))
+    checked = check(path, codes)
+    assert checked.status == "loaded" and checked.rejected.height == 0
+    renamed = checked.lines.filter(pl.col("sheet") == name).select(SIPRI_FIGURES).sort(SIPRI_FIGURES)
+    original = sipri_original.filter(pl.col("sheet") == "Current US$").select(SIPRI_FIGURES).sort(SIPRI_FIGURES)
+    assert renamed["value"].is_not_null().sum() == 361 and renamed.equals(original)
+    assert checked.lines.height == sipri_original.height and checked.edition == "April 2025 release"
+
+
+def test_a_renamed_sipri_sheet_whose_title_says_nothing_is_reported_as_skipped(tmp_path):
+    def edit(workbook) -> None:
+        worksheet = workbook["Current US$"]
+        worksheet.title = "Sheet7"
+        for row in range(1, 6):  # the title and legend rows
+            worksheet.cell(row, 1).value = None
+
+    result = read_file(sipri_copy(tmp_path / "sipri.xlsx", edit), "sipri.xlsx")
+    assert result.skipped == (
+        "sheet 'Front page' skipped: front matter, not a data table (no 'Country' or 'Region' header)",
+        "sheet 'Sheet7' skipped: its title row does not say what it measures, and its name is not one of SIPRI's "
+        "sheet names (361 figures under the 8 year columns of its header, row 6, not read)",
+    )
+    assert "Sheet7" not in set(result.lines["sheet"])
+
+
+def test_a_sipri_sheet_whose_name_names_another_measure_is_refused(tmp_path, codes):
+    """Named "Share of GDP (2)", the Current US$ sheet used to be read as shares of GDP (x 100)."""
+    rename = lambda workbook: setattr(workbook["Current US$"], "title", "Share of GDP (2)")  # noqa: E731
+    checked = check(sipri_copy(tmp_path / "sipri.xlsx", rename), codes)
+    assert checked.status == "unreadable"
+    one_paragraph(checked.error, "data_raw/inbox/sipri.xlsx, sheet 'Share of GDP (2)'")
+    assert "its title text says it holds Current US$" in checked.error and "its name says Share of GDP" in checked.error
+
+
+SHIFTS = {
+    "Current US$ years one cell right": (shift_header("Current US$", 6, 3, 1), "Current US$", "C"),
+    "Current US$ years one cell left": (shift_header("Current US$", 6, 3, -1), "Current US$", "J"),
+    "Regional totals years one cell right": (shift_header("Regional totals", 14, 2, 1), "Regional totals", "B"),
+    "Constant US$ years one cell right": (shift_header("Constant (2024) US$", 6, 4, 1), "Constant (2024) US$", "D"),
+    "local currency, every header after Country one cell right": (
+        shift_header("Local currency calendar years", 7, 2, 1),
+        "Local currency calendar years",
+        "D",  # the Notes header, over the 2017 figures
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHIFTS)
+def test_year_headers_shifted_by_a_cell_are_refused_naming_sheet_row_and_column(tmp_path, codes, case):
+    """Red team: year headers moved one cell right re-dated every figure of the sheet, silently."""
+    edit, sheet, column = SHIFTS[case]
+    checked = check(sipri_copy(tmp_path / "sipri.xlsx", edit), codes)
+    assert checked.status == "unreadable" and checked.lines.height == 0
+    row = {"Regional totals": 14, "Local currency calendar years": 7}.get(sheet, 6)
+    one_paragraph(checked.error, f"data_raw/inbox/sipri.xlsx, sheet {sheet!r}, row {row}, column {column!r}")
+    assert "the header row's years do not line up with the data" in checked.error
 
 
 # --- one build with all of it -------------------------------------------------------------------------------------
