@@ -1156,7 +1156,51 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         rejected=rejected_rows(rejected),
         reconciliations=pl.DataFrame(reconciliations, schema=RECONCILIATION_SCHEMA),
         notes=notes,
+        skipped=_skipped(grid, views, others),
     )
+
+
+def _unread_reason(text: str) -> str:
+    """Why a header the layout does not read is skipped."""
+    if _YEAR.search(text) and _CHANGE.search(text):
+        return "a change between two figures (computed from them), not a figure"
+    if len(set(_YEAR.findall(text))) > 1:
+        return "it names two fiscal years, so it is no one year's figure"
+    key = _header_key(text)
+    field = next((f for f, pattern in FIELD_HEADERS.items() if pattern.fullmatch(key)), None)
+    if field is not None:
+        return "it repeats a classification column already read (the first one is read)"
+    return "its header is neither a classification column nor a fiscal-year amount column milspace knows"
+
+
+def _skipped(grid: Grid, views: list[Grid], others: list[str]) -> tuple[str, ...]:
+    """One sentence per sheet or column of the file not read as lines."""
+    where = f" of sheet {grid.sheet!r}" if grid.sheet else ""
+    out = [f"sheet {name!r} skipped: no exhibit header row (Account ... FY amount columns)" for name in others]
+    out += [
+        f"sheet {view.sheet!r} skipped: a per-column view of {grid.sheet!r} (its rows filtered to one column), not "
+        "read as lines; its banner total is reconciled against the lines of that column"
+        for view in views
+    ]
+    out += [f"column {text!r}{where} skipped: {_unread_reason(text)}" for text in grid.layout.unread]
+    if "line_number" in grid.layout.fields:
+        out.append(f"column 'Line Number'{where} skipped: a sort order within the budget activity, not kept")
+    read = set(grid.layout.fields.values()) | set(grid.layout.amounts)
+    header = grid.rows[grid.layout.header_row - 1]
+    filled: dict[int, list[tuple[int, object]]] = {}
+    for number, cells in enumerate(grid.rows[grid.layout.header_row :], start=grid.layout.header_row + 1):
+        for index, value in enumerate(cells):
+            if index not in read and _text(value) is not None and _text(_cell(header, index)) is None:
+                filled.setdefault(index, []).append((number, value))
+    for index, cells in sorted(filled.items()):
+        if all(len([c for c in grid.rows[r - 1] if _text(c) is not None]) == 1 for r, _ in cells):
+            continue  # footnote rows under the data (a single text cell): kept in notes and footnotes
+        row, value = cells[0]
+        out.append(
+            f"column {_column_letter(index)}{where} skipped: its header (row {grid.layout.header_row}) is blank "
+            f"({len(cells)} filled cells under it, e.g. row {row}: {_text(value)[:60]!r})"
+        )
+    return tuple(out)
 
 
 def _notes(
