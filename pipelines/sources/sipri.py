@@ -1190,6 +1190,7 @@ def _skipped_sheet(worksheet, name: str, header: tuple[int, int] | None) -> str:
         return (f"sheet {name!r} skipped: no header row reading 'Country' or 'Region' in its first {TITLE_ROWS} rows "
                 "(not a SIPRI data table)")  # fmt: skip
     index, name_index = header
+    worksheet.reset_dimensions()  # some exports state a wrong sheet size
     rows = worksheet.iter_rows(min_row=index + 1, values_only=True)
     titles = next(rows, ())
     years = [i for i, value in enumerate(titles) if i > name_index and _year_header(value, _plain(value))]
