@@ -37,7 +37,7 @@ from pipelines.sources.budget_lines import default_names
 from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.sources.datapackage import load_package
 from pipelines.sources.described_csv import LENGTH_RULE, read_described_csv
-from pipelines.sources.registry import readers
+from pipelines.sources.registry import read_file, readers
 from tests.conftest import make_root, query, run_build, shared_file
 from tests.source_helpers import nation_codes
 
@@ -506,6 +506,203 @@ def test_an_error_value_in_a_starter_number_column_is_quarantined_as_one(tmp_pat
     assert parsed.rejected.select("row", "column", "rule", "value").rows() == [
         (row, "amount_usd_millions", SPREADSHEET_ERROR_RULE, "#REF!")
     ]
+
+
+# --- delimiters: a DoD exhibit exported with tabs or semicolons, a table no reader reads -----------------------------
+
+R1 = "dod/fy2019_exhibits/R-1.xlsx"
+#: What identifies one DoD line figure, and what it says.
+LINE_KEY = ["row", "source_column"]
+LINE_FIGURES = ["period", "measure", "phase", "funding_type", "value", "missing_marker", "unit_factor"]
+
+
+def exhibit_csv(xlsx: Path, out: Path) -> Path:
+    """A comma-delimited export of an exhibit's data sheet (banner and header rows included), as Excel writes one."""
+    workbook = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    rows = [["" if v is None else str(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    workbook.close()
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return out
+
+
+def redelimit(source: Path, out: Path, delimiter: str) -> Path:
+    """The same records written with another delimiter (quotes where a field needs them, as before)."""
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(csv_rows(source))
+    return out
+
+
+@pytest.fixture(scope="module")
+def r1_exports(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("r1_exports")
+    comma = exhibit_csv(shared_file(R1), folder / "R-1.csv")
+    return {
+        ",": comma,
+        "\t": redelimit(comma, folder / "R-1 tab.txt", "\t"),
+        ";": redelimit(comma, folder / "R-1 semicolon.csv", ";"),
+    }
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";"], ids=["tab", "semicolon"])
+def test_a_dod_exhibit_exported_with_tabs_or_semicolons_reads_as_its_comma_export(r1_exports, codes, delimiter):
+    """Red team: the tab-delimited R-1 was taken for a (Portuguese) strategy document and its 14,994 lines vanished."""
+    original = check(r1_exports[","], codes)
+    assert original.status == "loaded" and original.lines.height == 14_994, original.error
+    checked = check(r1_exports[delimiter], codes)
+    assert checked.status == "loaded", (checked.status, checked.error, checked.notes)
+    assert checked.source_format == "dod_exhibits" and checked.source == original.source
+    assert checked.edition == original.edition == "FY2019 President's Budget"
+    assert checked.rejected.height == 0
+    columns = LINE_KEY + LINE_FIGURES
+    assert checked.lines.select(columns).sort(LINE_KEY).equals(original.lines.select(columns).sort(LINE_KEY))
+    name = {"\t": "tab", ";": "semicolon"}[delimiter]
+    assert any(f"Read as {name}-delimited text" in note for note in checked.notes)
+
+
+def test_a_tab_delimited_table_is_never_taken_for_a_document(r1_exports):
+    from pipelines.text.extract import looks_like_document
+
+    head = r1_exports["\t"].read_bytes()[: probe.HEAD_BYTES]
+    assert not looks_like_document(head)
+    table = probe.delimited_table(head.decode("utf-8"))
+    assert table is not None and table.delimiter == "\t" and table.fields == 24
+    assert table.header[:3] == ("Account", "Account Title", "Organization")
+
+
+def test_figures_with_separators_in_a_semicolon_exhibit_are_rejected_not_guessed(r1_exports, tmp_path, codes):
+    """'11.936' in a semicolon file may be 11,936 (German thousands) or 11.936: never read as either."""
+    rows = csv_rows(r1_exports[","])
+    header = [" ".join(cell.split()) for cell in rows[1]]
+    column = header.index("FY 2019 Total")
+    rows[2][column] = "11.585"  # In-House Laboratory Independent Research, 11,585 thousand dollars
+    path = tmp_path / "R-1 semicolon.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    checked = check(path, codes)
+    assert checked.status == "loaded"
+    rejected = checked.rejected.row(0, named=True)
+    assert checked.rejected.height == 1 and (rejected["row"], rejected["value"]) == (3, "11.585")
+    assert rejected["column"] == "FY 2019 Total" and "semicolon-delimited" in rejected["rule"]
+    assert checked.lines.filter((pl.col("row") == 3) & (pl.col("source_column") == "FY 2019 Total")).is_empty()
+
+
+def test_a_semicolon_table_no_reader_reads_is_refused_naming_its_delimiter(tmp_path, codes):
+    """Red team: a semicolon-delimited file was refused as "text starting 'Entity;Code;...'": say it is a table."""
+    owid = tmp_path / "owid semicolon.csv"
+    redelimit(shared_file(OWID), owid, ";")
+    checked = check(owid, codes)
+    assert checked.status == "unreadable"
+    one_paragraph(checked.error, "data_raw/inbox/owid semicolon.csv")
+    assert "not a format milspace reads" in checked.error
+    assert (
+        "it looks like semicolon-delimited text (5 fields a record) with header ['Entity', 'Code', 'Year', "
+        "'Military expenditure (% of GDP)'"
+    ) in checked.error
+    german = check(shared_file("national/germany/hh_2014.csv"), codes, "hh_2014.csv")  # a real one
+    assert german.status == "unreadable"
+    assert "semicolon-delimited text (14 fields a record) with header ['einzelplan', 'einzelplan-text'" in german.error
+
+
+# --- SIPRI: a renamed sheet, year headers shifted by a cell -----------------------------------------------------
+
+SIPRI_PARTIAL = "sipri/SIPRI-Milex-data-2017-2025.xlsx"
+#: What a SIPRI line says, apart from where it was read.
+SIPRI_FIGURES = ["entity_code", "period", "measure", "price_basis", "unit_factor", "value", "missing_marker", "phase",
+                 "period_type", "is_estimate", "is_highly_uncertain"]  # fmt: skip
+
+
+def sipri_copy(path: Path, edit) -> Path:
+    """The real partial SIPRI export (the April 2025 release, 2017-2024), changed by `edit` with openpyxl."""
+    workbook = openpyxl.load_workbook(shared_file(SIPRI_PARTIAL))
+    edit(workbook)
+    workbook.save(path)
+    return path
+
+
+def shift_header(sheet: str, row: int, first_column: int, by: int):
+    """An edit moving the header cells of `row` from `first_column` on by `by` cells (+1: right, -1: left)."""
+
+    def edit(workbook) -> None:
+        worksheet = workbook[sheet]
+        columns = range(first_column, worksheet.max_column + 1)
+        values = [worksheet.cell(row, column).value for column in columns]
+        for column in columns:
+            worksheet.cell(row, column).value = None
+        for column, value in zip(columns, values, strict=True):
+            worksheet.cell(row, column + by).value = value
+
+    return edit
+
+
+@pytest.fixture(scope="module")
+def sipri_original(codes, tmp_path_factory) -> pl.DataFrame:
+    """The lines of the partial export saved by openpyxl unchanged (a save rounds the last bit of a few floats)."""
+    path = sipri_copy(tmp_path_factory.mktemp("sipri") / "sipri.xlsx", lambda workbook: None)
+    checked = check(path, codes, "original")
+    assert checked.status == "loaded" and checked.rejected.height == 0
+    return checked.lines
+
+
+@pytest.mark.parametrize("name", ["Sheet7", "Current USD (renamed)"])
+def test_a_renamed_sipri_sheet_reads_the_same_figures_by_its_title(tmp_path, codes, sipri_original, name):
+    """Red team: the Current US$ sheet renamed dropped its 361 figures with only a note."""
+    path = sipri_copy(tmp_path / "sipri.xlsx", lambda workbook: setattr(workbook["Current US$"], "title", name))
+    checked = check(path, codes)
+    assert checked.status == "loaded" and checked.rejected.height == 0
+    renamed = checked.lines.filter(pl.col("sheet") == name).select(SIPRI_FIGURES).sort(SIPRI_FIGURES)
+    original = sipri_original.filter(pl.col("sheet") == "Current US$").select(SIPRI_FIGURES).sort(SIPRI_FIGURES)
+    assert renamed["value"].is_not_null().sum() == 361 and renamed.equals(original)
+    assert checked.lines.height == sipri_original.height and checked.edition == "April 2025 release"
+
+
+def test_a_renamed_sipri_sheet_whose_title_says_nothing_is_reported_as_skipped(tmp_path):
+    def edit(workbook) -> None:
+        worksheet = workbook["Current US$"]
+        worksheet.title = "Sheet7"
+        for row in range(1, 6):  # the title and legend rows
+            worksheet.cell(row, 1).value = None
+
+    result = read_file(sipri_copy(tmp_path / "sipri.xlsx", edit), "sipri.xlsx")
+    assert result.skipped == (
+        "sheet 'Front page' skipped: front matter, not a data table (no 'Country' or 'Region' header)",
+        "sheet 'Sheet7' skipped: its title row does not say what it measures, and its name is not one of SIPRI's "
+        "sheet names (361 figures under the 8 year columns of its header, row 6, not read)",
+    )
+    assert "Sheet7" not in set(result.lines["sheet"])
+
+
+def test_a_sipri_sheet_whose_name_names_another_measure_is_refused(tmp_path, codes):
+    """Named "Share of GDP (2)", the Current US$ sheet used to be read as shares of GDP (x 100)."""
+    rename = lambda workbook: setattr(workbook["Current US$"], "title", "Share of GDP (2)")  # noqa: E731
+    checked = check(sipri_copy(tmp_path / "sipri.xlsx", rename), codes)
+    assert checked.status == "unreadable"
+    one_paragraph(checked.error, "data_raw/inbox/sipri.xlsx, sheet 'Share of GDP (2)'")
+    assert "its title text says it holds Current US$" in checked.error and "its name says Share of GDP" in checked.error
+
+
+SHIFTS = {
+    "Current US$ years one cell right": (shift_header("Current US$", 6, 3, 1), "Current US$", "C"),
+    "Current US$ years one cell left": (shift_header("Current US$", 6, 3, -1), "Current US$", "J"),
+    "Regional totals years one cell right": (shift_header("Regional totals", 14, 2, 1), "Regional totals", "B"),
+    "Constant US$ years one cell right": (shift_header("Constant (2024) US$", 6, 4, 1), "Constant (2024) US$", "D"),
+    "local currency, every header after Country one cell right": (
+        shift_header("Local currency calendar years", 7, 2, 1),
+        "Local currency calendar years",
+        "D",  # the Notes header, over the 2017 figures
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHIFTS)
+def test_year_headers_shifted_by_a_cell_are_refused_naming_sheet_row_and_column(tmp_path, codes, case):
+    """Red team: year headers moved one cell right re-dated every figure of the sheet, silently."""
+    edit, sheet, column = SHIFTS[case]
+    checked = check(sipri_copy(tmp_path / "sipri.xlsx", edit), codes)
+    assert checked.status == "unreadable" and checked.lines.height == 0
+    row = {"Regional totals": 14, "Local currency calendar years": 7}.get(sheet, 6)
+    one_paragraph(checked.error, f"data_raw/inbox/sipri.xlsx, sheet {sheet!r}, row {row}, column {column!r}")
+    assert "the header row's years do not line up with the data" in checked.error
 
 
 # --- one build with all of it -------------------------------------------------------------------------------------

@@ -173,4 +173,12 @@ def test_a_text_file_that_is_no_budget_table_is_named_with_what_it_looks_like(tm
     checked = check_file(stray, "minutes.csv", default_names(), codes)
     assert checked.status == "unreadable"
     assert checked.error.startswith("Cannot read file minutes.csv: not a format milspace reads (sipri_milex, ")
-    assert "it looks like text starting 'date,attendees'" in checked.error
+    assert "it looks like comma-delimited text (2 fields a record) with header ['date', 'attendees']" in checked.error
+
+
+def test_a_text_file_that_is_not_a_table_says_how_it_starts(tmp_path, codes):
+    stray = tmp_path / "readings.txt"
+    stray.write_text("1.5 2.7 3.9 4.1\n5.5 6.2 7.7 8.0\n")  # numbers separated by spaces: no delimiter milspace knows
+    checked = check_file(stray, "readings.txt", default_names(), codes)
+    assert checked.status == "unreadable"
+    assert "it looks like text starting '1.5 2.7 3.9 4.1'" in checked.error

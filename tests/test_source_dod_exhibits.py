@@ -376,6 +376,31 @@ def test_notes_explain_what_is_skipped(results):
     assert "14 per-column view sheets" in notes
 
 
+def test_skipped_names_every_sheet_and_column_not_read_as_lines(results):
+    skipped = results["R-1"].skipped
+    views = [s for s in skipped if "a per-column view of 'Exhibit R-1' (its rows filtered to one column)" in s]
+    assert len(views) == 14 and views[0].startswith("sheet 'FY 2017 (Base + OCO)' skipped: ")
+    assert skipped[14:] == (
+        "column 'Line Number' of sheet 'Exhibit R-1' skipped: a sort order within the budget activity, not kept",
+    )
+    assert all("per-column view" in s for s in results["M-1"].skipped)  # M-1 has no Line Number column
+
+
+def test_skipped_names_a_cover_an_unknown_column_and_a_blank_headed_column(fy2026, tmp_path):
+    assert fy2026.skipped == (
+        "sheet 'Cover' skipped: no exhibit header row (Account ... FY amount columns)",
+        "column 'Remarks' of sheet 'Exhibit R-1' skipped: its header is neither a classification column nor a "
+        "fiscal-year amount column milspace knows",
+    )
+    header = [h for h in FY2026_HEADER if h != "Remarks"] + [None]  # figures under a blank header
+    rows = [header, *[[*row[:-1], 7] for row in FY2026_ROWS]]
+    result = read(write_workbook(tmp_path / "r1.xlsx", {"Exhibit R-1": rows}))
+    assert result.skipped == (
+        "column M of sheet 'Exhibit R-1' skipped: its header (row 1) is blank (6 filled cells under it, e.g. row 2: "
+        "'7')",
+    )
+
+
 # --- the CSV export of a data sheet ----------------------------------------------------------------------------------
 def write_csv(xlsx: Path, out: Path, *, separators: bool, banner: bool) -> Path:
     workbook = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)

@@ -164,6 +164,23 @@ def test_phases_follow_the_budget_year_and_start_months_the_fiscal_year_calendar
     assert wrong.height == 0, wrong.select("sheet", "row", "source_column", "period", "phase").head(5)
 
 
+def test_skipped_names_every_sheet_and_column_not_read(results):
+    chapter_1 = results[f"{BOOK_2017}/FY17 PB Green Book Chap 1.xlsx"].skipped
+    change = "it gives the change between two fiscal years' figures, not one fiscal year's figure"
+    total = "it gives a sum over several fiscal years, not one fiscal year's figure"
+    assert chapter_1 == (
+        f"column G ('Change FY 15-16') of sheet '1-1' skipped: {change}",
+        f"column I ('Change FY 16-17') of sheet '1-1' skipped: {change}",
+        f"column N ('Total / FY17-FY21') of sheet '1-11' skipped: {total}",
+        f"column O ('Total / FY17-FY26') of sheet '1-11' skipped: {total}",
+        "sheet '1-12' skipped: Table 1-12 compares past budget submissions (requests and deltas)",
+    )
+    assert results[f"{CHAPTER_6}/FY22 PB Green Book Table 6-14.xlsx"].skipped == (
+        "sheet '6-14' skipped: Table 6-14 names no budget measure milspace reads (DEPARTMENT OF DEFENSE CIVILIAN PAY)",
+    )
+    assert results[f"{BOOK}/FY22 PB Green Book Chap 2.xlsx"].skipped == ()  # endnote sheets are read
+
+
 def test_table_1_1_national_defense_budget_authority(results):
     result = results[CHAPTERS[0]]
     common = {"period": 2022, "phase": "request", "measure": "budget_authority", "price_basis": "current"}

@@ -396,6 +396,26 @@ def test_a_missing_sheet_and_a_sheet_without_title(tmp_path):
     assert any("Cover" in note for note in result.notes)
 
 
+def test_the_real_tables_skip_no_sheet_and_no_column(result):
+    assert result.skipped == ()
+
+
+def test_skipped_names_a_sheet_without_title_and_a_column_under_no_year(tmp_path):
+    personnel = [
+        [None, None, "Table 7 : Military personnel"],
+        [None, None, "Thousands"],
+        [None, None, None, None, "2022", "2023e"],
+        [None, None, None, "France", 200.0, 201.0, 3.5],
+        [None, None, "NATO Total", None, 200.0, 201.0, 3.5],
+    ]
+    result = read_synthetic(tmp_path, {"Cover": [["NATO defence expenditure"]], "TABLE7": personnel})
+    assert result.skipped == (
+        "sheet 'Cover' skipped: no title row such as 'Table 2 : Defence expenditure' (not a NATO table)",
+        "column G of sheet 'TABLE7' skipped: neither the row label nor under a year header (2 filled cells in data "
+        "rows, e.g. row 4: '3.5')",
+    )
+
+
 def test_a_workbook_without_tables_or_without_years_is_a_clear_error(tmp_path):
     no_table = write_workbook(tmp_path / "a.xlsx", {"Sheet": [["hello"]]})
     with pytest.raises(InputFileError, match=r"a\.xlsx.*no sheet has a NATO title row"):

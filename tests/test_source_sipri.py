@@ -499,6 +499,12 @@ def test_a_corrupted_copy_is_a_clear_error(tmp_path):
 # --- synthetic editions ----------------------------------------------------------------------------------------
 
 TITLE = "Military expenditure by country, in millions of US$ at current prices, 2019-2021      © SIPRI 2022"
+#: Titles of the other kinds of sheet (a sheet is told by its title first: a title naming another kind than the
+#: sheet's name is refused).
+GDP_TITLE = "Military expenditure by country as percentage of gross domestic product, 2019-2021 © SIPRI 2022"
+GOVERNMENT_TITLE = "Military expenditure by country as percentage of government spending, 2019-2022 © SIPRI 2022"
+PER_CAPITA_TITLE = "Military expenditure per capita by country, 2019-2021 © SIPRI 2022"
+CONSTANT_TITLE = "Military expenditure by country, in constant (2022) US$ m., 2019-2021 © SIPRI 2022"
 FOOTNOTES = [
     ["Footnotes and special notes"],
     [None],
@@ -538,7 +544,8 @@ def test_header_row_moved_years_of_every_type_and_every_marker(tmp_path):
         ["France", "FRA", "‡5,6", 50000.5, "...", ". .", "kept out"],
         ["Germany", "DEU", "", "xxx", None, " 51000 ", None],
     ]
-    path = build(tmp_path, {"Current US$": current, "Share of GDP": [[TITLE], ["Country", 2019], ["France", 0.02]]})
+    share = [[GDP_TITLE], ["Country", 2019], ["France", 0.02]]
+    path = build(tmp_path, {"Current US$": current, "Share of GDP": share})
     result = read(path)
     lines = result.lines.sort("sheet", "row", "period")
     assert lines.select("row", "source_column", "period", "value", "missing_marker").rows() == [
@@ -557,6 +564,28 @@ def test_header_row_moved_years_of_every_type_and_every_marker(tmp_path):
     assert any("no Footnotes sheet" in note for note in result.notes)
     assert any("Regional totals" in note and "partial export" in note for note in result.notes)
     assert any("1 rows with a name and no figures" in note for note in result.notes)
+    assert result.skipped == (
+        "column B of sheet 'Current US$' skipped: its header (row 5) is blank (2 filled cells, e.g. row 7: 'FRA')",
+        "column G of sheet 'Current US$' skipped: its header (row 5) is blank (1 filled cells, e.g. row 7: 'kept out')",
+    )
+
+
+@pytest.mark.parametrize(
+    ("release", "skipped"),
+    [
+        ("full", ()),
+        ("partial", ()),
+        ("release_2020", ("column B of sheet 'Constant (2018) USD' skipped: its header (row 6) is blank (4 filled "
+                          "cells, e.g. row 51: 'Base year is 1985')",)),
+        ("release_2016", ()),
+    ],
+)  # fmt: skip
+def test_every_release_reports_what_it_skips(request, release, skipped):
+    """Every sheet and column not read is named in `skipped`: the Front page of every release, and the blank-headed
+    column of the 2020 constant sheet with its four notes on national base years."""
+    result = request.getfixturevalue(release)
+    front = "sheet 'Front page' skipped: front matter, not a data table (no 'Country' or 'Region' header)"
+    assert result.skipped == (front, *skipped)
 
 
 def test_footnote_numbers_as_floats_and_ints_resolve(tmp_path):
@@ -618,7 +647,7 @@ def test_sheets_found_by_name_pattern_with_the_base_year_in_the_name(tmp_path):
         "Constant (2022)  US$": [[TITLE.replace("current prices", "constant (2022) prices")], ["US $m."],
                                  ["Country", "", "Notes", 2021, 2022], ["Japan", None, "", 40000.0, 46000.0]],
         "Current US$": [[TITLE], ["Country", "Notes", 2022], ["Japan", "", 46000.0]],
-        "Share of Govt. spending": [[TITLE], ["Country", "Notes", "Reporting year", 2022],
+        "Share of Govt. spending": [[GOVERNMENT_TITLE], ["Country", "Notes", "Reporting year", 2022],
                                     ["Japan", "", "Apr-Mar", 0.025]],
         "Notes on methods": [["not a data sheet"]],
     }  # fmt: skip
@@ -656,7 +685,7 @@ def test_flags_from_indexed_rgb_and_theme_colours(tmp_path):
         ("Current US$", "H3"): Font(color=Color(indexed=8)),  # black
         ("Current US$", "I3"): Font(color=Color(indexed=12)),  # a blue "..." flags nothing
     }
-    result = read(build(tmp_path, {"Current US$": rows, "Per capita": [[TITLE], ["Country", 2019]]}, fonts))
+    result = read(build(tmp_path, {"Current US$": rows, "Per capita": [[PER_CAPITA_TITLE], ["Country", 2019]]}, fonts))
     flags = result.lines.sort("period").select("is_estimate", "is_highly_uncertain").rows()
     assert flags == [(True, False), (False, True), (True, False), (False, True), (True, False), (False, False),
                      (False, False)]  # fmt: skip
@@ -703,7 +732,7 @@ def test_regional_totals_hierarchy_from_bold_rows(tmp_path):
 def test_unknown_names_and_text_figures_are_rejected_with_their_cell(tmp_path):
     rows = [[TITLE], ["Country", "Notes", 2020, 2021], ["Atlantis", "", 1.0, 2.0], ["France", "", "n/a", 3.0],
             [None, None, 4.0, 5.0]]  # fmt: skip
-    result = read(build(tmp_path, {"Current US$": rows, "Share of GDP": [[TITLE], ["Country", 2021]]}))
+    result = read(build(tmp_path, {"Current US$": rows, "Share of GDP": [[GDP_TITLE], ["Country", 2021]]}))
     assert result.rejected.select("sheet", "row", "column", "rule", "value").rows() == [
         ("Current US$", 3, "Country", "nation name known (data_raw/reference/nation_names.csv)", "Atlantis"),
         ("Current US$", 4, "2020", 'a number or a SIPRI missing marker ("...", ". .", "xxx")', "n/a"),
@@ -755,6 +784,75 @@ def test_a_workbook_that_is_not_sipri_is_not_taken_for_it(tmp_path):
     assert not sniffs(summary)  # SIPRI's name, but no kind of sheet SIPRI's database publishes
     headless = build(tmp_path, {"Current US$": [[TITLE], ["Nation", 2019], ["France", 1.0]]})
     assert not sniffs(headless)  # SIPRI's title, but no Country header
+
+
+def test_a_sheet_is_told_by_its_title_and_a_name_saying_otherwise_is_refused(tmp_path):
+    table = [["Country", "Notes", 2021], ["France", "", 0.019]]
+    result = read(build(tmp_path, {"Sheet1": [[GDP_TITLE], *table], "Sheet2": [[TITLE], ["Country", 2021]]}))
+    france = result.lines.filter(pl.col("sheet") == "Sheet1").row(0, named=True)
+    assert (france["measure"], france["value"]) == ("milex_share_of_gdp", 1.9)
+    with pytest.raises(InputFileError, match=r"sheet 'Current US\$'.*its title text says it holds Share of GDP .* but "
+                                             r"its name says Current US\$"):  # fmt: skip
+        read(build(tmp_path, {"Current US$": [[GDP_TITLE], *table]}))
+    mislabelled = {"Constant (2021) US$": [[CONSTANT_TITLE], ["Country", 2021], ["France", 50000.0]]}
+    with pytest.raises(InputFileError, match=r"title text says constant \(2022\) prices but its name says constant "
+                                             r"\(2021\)"):  # fmt: skip
+        read(build(tmp_path, mislabelled))
+
+
+def test_a_sheet_without_a_title_or_a_known_name_is_skipped_and_said(tmp_path):
+    data = [["Country", 2020, 2021], ["France", 1.0, "2.5"], ["Spain", "...", 3.0]]
+    current = [[TITLE], ["Country", 2021], ["France", 1.0]]
+    sheets = {"Current US$": current, "Data": data, "Notes": [["Written by hand"]], "Chart": [[None]]}
+    assert read(build(tmp_path, sheets)).skipped == (
+        "sheet 'Data' skipped: it has no title row above its header, and its name is not one of SIPRI's sheet names "
+        "(3 figures under the 2 year columns of its header, row 1, not read)",
+        "sheet 'Notes' skipped: front matter, not a data table (no 'Country' or 'Region' header)",
+        "sheet 'Chart' skipped: no header row reading 'Country' or 'Region' in its first 25 rows (not a SIPRI data "
+        "table)",
+    )
+
+
+def test_a_year_named_twice_in_a_header_is_refused(tmp_path):
+    rows = [[TITLE], ["Country", "Notes", 2020, 2021, 2021], ["France", "", 1.0, 2.0, 3.0]]
+    with pytest.raises(InputFileError, match=r"row 2, column 'E'.*names '2021' twice \(columns D and E\)"):
+        read(build(tmp_path, {"Current US$": rows}))
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "problem"),
+    [
+        (["Country", "Notes", None, 2020, 2021], "C", "column C holds figures under a blank header (row 3: 1.5), "
+                                                      "beside the year columns"),
+        (["Country", "Notes", 2020, 2021, None], "E", "column E holds figures under a blank header (row 3: '...'), "
+                                                      "beside the year columns"),
+        (["Country", None, "Notes", 2020, 2021], "C", "column C, under the header 'Notes', holds figures in 3 of its "
+                                                      "3 filled cells (row 3: 1.5)"),
+    ],
+)  # fmt: skip
+def test_year_headers_that_do_not_line_up_with_the_data_are_refused(tmp_path, header, column, problem):
+    rows = [
+        [TITLE],
+        header,
+        ["France", "§", 1.5, 2.5, "..."],
+        ["Spain", "", 3.5, 4.5, 5.5],
+        ["Italy", "", "xxx", 6.0, 7.0],
+    ]
+    with pytest.raises(InputFileError) as raised:
+        read(build(tmp_path, {"Current US$": rows}))
+    assert str(raised.value) == (
+        f"Cannot read file x.xlsx, sheet 'Current US$', row 2, column {column!r}: the header row's years do not line "
+        f"up with the data: {problem}; the year headers look shifted by a cell, and milspace will not guess which "
+        "year each figure is for"
+    )
+
+
+def test_an_empty_first_year_beside_a_column_of_numbers_is_refused(tmp_path):
+    # a known header over the numbers: only the empty 2020 column gives the shift away
+    rows = [[TITLE], ["Country", "Notes", 2020, 2021], ["France", 1.5, None, 2.5], ["Spain", 3.5, None, 4.5]]
+    shifted = r"no row has a figure under the first year header \(2020, column C\), while column B before it holds"
+    with pytest.raises(InputFileError, match=rf"column 'C'.*{shifted} numbers \(row 3: 1.5\)"):
+        read(build(tmp_path, {"Current US$": rows}))
 
 
 def test_a_header_word_the_reader_does_not_know_is_refused_naming_file_sheet_and_column(tmp_path):
@@ -818,7 +916,7 @@ def test_the_label_is_kept_when_the_data_show_no_base_year(tmp_path):
     """An export of 2019-2020 from a release priced at 2022: no year of it has constant = current."""
     countries = [("France", 50.0, 52.0, 45.0, 48.0), ("Germany", 55.0, 56.0, 50.0, 52.0), ("Italy", 30, 31, 27, 29)]
     header = ["Country", "Notes", 2019, 2020]
-    constant = [[TITLE], header] + [[name, "", a, b] for name, a, b, _, _ in countries]
+    constant = [[CONSTANT_TITLE], header] + [[name, "", a, b] for name, a, b, _, _ in countries]
     current = [[TITLE], header] + [[name, "", c, d] for name, _, _, c, d in countries]
     result = read(build(tmp_path, {"Constant (2022) US$": constant, "Current US$": current}))
     constant_lines = result.lines.filter(pl.col("measure") == "milex_constant_usd")

@@ -218,6 +218,28 @@ def test_a_zip_with_a_readme_member_reads_the_same(tmp_path, from_zip):
     assert any("README.txt" in note for note in result.notes)
 
 
+def test_skipped_names_zip_members_and_columns_not_read(tmp_path, from_zip, from_csv):
+    assert from_zip.skipped == from_csv.skipped == ()  # the trailing unnamed column holds nothing
+    path = tmp_path / "download.zip"
+    with zipfile.ZipFile(shared_file(ZIP)) as real, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        copy.writestr("README.txt", "Downloaded from data.worldbank.org\n")
+        for name in real.namelist():
+            copy.writestr(name, real.read(name))
+    assert read(path, "wdi.zip").skipped == (
+        "zip member 'README.txt' skipped: not a file of a WDI download (data or metadata CSV)",
+    )
+    lines = shared_file(DATA).read_text(encoding="utf-8-sig").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith('"Country Name"'))
+    lines[header] += '"Remarks"'  # the header's trailing empty field gets a name
+    lines[header + 1] += '"checked"'
+    data = tmp_path / "wdi.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read(data).skipped == (
+        f"column 'Remarks' skipped: its header is not a year nor an id column (1 filled cells, e.g. line "
+        f"{header + 2}: 'checked')",
+    )
+
+
 @pytest.mark.parametrize("relative", [ZIP, DATA])
 def test_a_truncated_copy_is_a_clear_error(tmp_path, relative):
     raw = shared_file(relative).read_bytes()

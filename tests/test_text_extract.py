@@ -731,6 +731,15 @@ def zip_bytes() -> bytes:
         (b"country,year,value\nFrance,2020,1.9\nGermany,2020,1.4\n", False),
         (b"name\tcode\tvalue\nFrance\tFRA\t1.9\nGermany\tDEU\t1.4\n", False),
         (b"Land;Jahr;Wert\nFrankreich;2020;1,9\nDeutschland;2020;1,4\n", False),
+        # a tab export of a DoD exhibit: a sparse banner row, header cells with line breaks, long titles
+        (
+            b"\t\t\tTotal of Displayed Rows\t77446524\t73325858\n"
+            b'Account\tAccount Title\t"Budget\nActivity"\tProgram Element Title\t"FY 2017\n(Base + OCO)"\t'
+            b'"FY 2019\nBase"\n'
+            b"2040A\tResearch, Development, Test & Eval, Army\t01\tDefense Research Sciences\t286086\t276912\n"
+            b"2040A\tResearch, Development, Test & Eval, Army\t01\tUniversity Research Initiatives\t66506\t65283\n",
+            False,
+        ),
         (
             b'\xef\xbb\xbf"Data Source","World Development Indicators",\n\n"Last Updated Date","2026-02-24",\n\n'
             b'"Country Name","Country Code","Indicator Name","Indicator Code","1960","1961","1962",\n',

@@ -164,6 +164,9 @@ class ReadResult:
     rejected: pl.DataFrame = field(default_factory=empty_rejected)
     reconciliations: pl.DataFrame = field(default_factory=empty_reconciliations)
     notes: tuple[str, ...] = ()  # what the reader chose to skip, and why (shown by `milspace inspect`)
+    #: Every sheet or column of the file the reader did not read, one human sentence each naming it and saying why
+    #: ("sheet 'Sheet7' skipped: its title row does not say what it measures"): nothing is dropped unannounced.
+    skipped: tuple[str, ...] = ()
 
 
 # --- nation names ------------------------------------------------------------------------------------------

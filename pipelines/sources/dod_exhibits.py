@@ -135,8 +135,13 @@ line that does not add up (tolerance one thousand dollars, the rounding of each 
 remaining-request column is neither total nor part); per line, a remaining-request column = the request column
 before its deduction + the deduction (`_deduction_checks`); and stated total rows. In the FY 2019 files every check
 passes except two O-1 lines: row 168 (Air Force SAG 012F, FY 2019 OCO 36,098 but Total 0) and row 179 (Air Force
-Classified Programs, Total 1,200,908 = Base 1,164,810 + that 36,098), as published. CSV: read with the csv module
-(exports can have ragged rows); `row` is the record number.
+Classified Programs, Total 1,200,908 = Base 1,164,810 + that 36,098), as published.
+
+Text exports (CSV): read with the csv module (exports can have ragged rows), with a comma, tab or semicolon as
+delimiter, told by the content: the first of CSV_DELIMITERS with which an exhibit header row parses (so a semicolon
+file is read only when its header words are the Comptroller's); `row` is the record number. Semicolon files come from
+locales that swap the decimal and thousands separators: there a figure written with ',' or '.' is rejected
+(AMBIGUOUS_SEPARATOR_RULE), never guessed at.
 """
 
 from __future__ import annotations
@@ -144,6 +149,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 import zipfile
 from collections import Counter
@@ -242,6 +248,14 @@ ORGANIZATIONS = {
 
 #: Cell texts meaning "no figure" (kept as missing_marker); a blank cell is "empty".
 MISSING_MARKERS = ("-", "--", "—", "n/a", "N/A", "NA", "...", ". .")
+#: Delimiters a text export of a data sheet may use, told by which one its header row parses with.
+CSV_DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
+#: Semicolon-delimited text comes from locales that write "," as the decimal separator and "." between thousands:
+#: there "11.936" may be 11,936 or 11.936 thousand dollars. Such a figure is rejected with this rule, never guessed.
+AMBIGUOUS_SEPARATOR_RULE = (
+    "type: number without separators (in a semicolon-delimited file ',' and '.' may each be a decimal or a "
+    "thousands separator)"
+)
 
 # --- header grammar ---------------------------------------------------------------------------------------------
 _YEAR = re.compile(r"\b(?:fy|fiscal year)\s*'?(\d{4}|\d{2})(?!\d)", re.I)
@@ -514,6 +528,7 @@ class Grid:
     sheet: str | None
     rows: list[tuple]
     layout: Layout
+    delimiter: str | None = None  # of a delimited text export; None for a workbook sheet
 
 
 def _workbook_grids(path: Path, shown: str) -> tuple[list[Grid], list[str]]:
@@ -540,33 +555,47 @@ def _workbook_grids(path: Path, shown: str) -> tuple[list[Grid], list[str]]:
     return grids, others
 
 
-def _csv_records(text: str) -> list[tuple]:
+def _csv_records(text: str, delimiter: str = ",", limit: int | None = None) -> list[tuple]:
     try:
-        return [tuple(r) for r in csv.reader(io.StringIO(text))]
+        return [tuple(r) for r in itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), limit)]
     except csv.Error:
         return []
 
 
+def _csv_delimiter(text: str) -> str | None:
+    """The delimiter an exported data sheet uses, told by its content: the first of CSV_DELIMITERS with which an
+    exhibit header row (Account ... FY amount columns) parses in the first rows; None when none does."""
+    return next(
+        (d for d in CSV_DELIMITERS if _find_layout(_csv_records(text, d, HEADER_SEARCH_ROWS)) is not None), None
+    )
+
+
 def _csv_grid(path: Path, shown: str) -> Grid:
     try:
-        records = _csv_records(decode_text(path.read_bytes(), shown).lstrip("\ufeff"))
+        text = decode_text(path.read_bytes(), shown).lstrip("\ufeff")
     except OSError as exc:
         raise InputFileError(shown, f"cannot be opened ({exc.strerror})") from None
-    layout = _find_layout(records)
-    if layout is None:
-        raise InputFileError(shown, "no exhibit header row (Account ... FY amount columns) in its first 25 rows")
-    return Grid(None, records, layout)
+    delimiter = _csv_delimiter(text)
+    if delimiter is None:
+        raise InputFileError(
+            shown,
+            f"no exhibit header row (Account ... FY amount columns) in its first {HEADER_SEARCH_ROWS} rows, with "
+            "any of the delimiters " + ", ".join(CSV_DELIMITERS.values()),
+        )
+    records = _csv_records(text, delimiter)
+    return Grid(None, records, _find_layout(records), delimiter)
 
 
 def sniff(probe: Probe) -> bool:
-    """A workbook sheet or a CSV whose first rows hold an exhibit header: Account ... and FY amount columns."""
+    """A workbook sheet or a delimited text export whose first rows hold an exhibit header: Account ... and FY amount
+    columns."""
     if probe.is_xlsx:
         for sheet in probe.sheet_names[:8]:
             if _find_layout(probe.first_rows(sheet, rows=HEADER_SEARCH_ROWS, columns=80)) is not None:
                 return True
         return False
     if probe.text_lines:
-        return _find_layout(_csv_records((decode_head(probe.head) or "").lstrip("\ufeff"))) is not None
+        return _csv_delimiter((decode_head(probe.head) or "").lstrip("\ufeff")) is not None
     return False
 
 
@@ -829,9 +858,10 @@ def _column_meta(layout: Layout, budget_year: int, footnotes: dict[str, str], gr
     )
 
 
-def _long(wide: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+def _long(wide: pl.DataFrame, meta: pl.DataFrame, ambiguous_separators: bool = False) -> pl.DataFrame:
     """One row per amount cell, with its number (or missing marker) parsed; the figures of a CR adjustment line in a
-    CR-adjusted column are funding_type cr_adjustment; a lineage line is space from its first space year."""
+    CR-adjusted column are funding_type cr_adjustment; a lineage line is space from its first space year. With
+    `ambiguous_separators` (a semicolon-delimited file) a number written with ',' or '.' is not read."""
     keys = meta["column_key"].to_list()
     index = [c for c in wide.columns if c not in keys]
     text = pl.col("raw").str.strip_chars()
@@ -839,8 +869,11 @@ def _long(wide: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
         meta, on="column_key", how="left"
     )
     lineage_space = pl.col("in_lineage") & (pl.col("space_from").is_null() | (pl.col("period") >= pl.col("space_from")))
+    separated = text.str.contains(r"^\(?[-+]?[\d.,]*[.,][\d.,]*\)?$") & text.str.contains(r"\d")
+    ambiguous = pl.lit(ambiguous_separators) & separated.fill_null(False)
     return long.with_columns(
-        value=_number(text),
+        value=pl.when(~ambiguous).then(_number(text)),
+        ambiguous=ambiguous,
         missing_marker=pl.when(text.is_null() | (text == ""))
         .then(pl.lit("empty"))
         .when(text.is_in(list(MISSING_MARKERS)))
@@ -1012,7 +1045,7 @@ def _rejected_cells(long: pl.DataFrame, sheet: str | None, shown: str) -> list[d
             "sheet": sheet,
             "row": r["row"],
             "column": r["source_column"],
-            "rule": figure_rule(r["raw"], "type: number"),
+            "rule": AMBIGUOUS_SEPARATOR_RULE if r["ambiguous"] else figure_rule(r["raw"], "type: number"),
             "value": r["raw"],
         }
         for r in bad.iter_rows(named=True)
@@ -1058,7 +1091,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     source = f"US DoD Comptroller, budget exhibit {exhibit}"
     meta = _column_meta(layout, budget_year, rows.footnotes, grid, shown)
     wide = _space(_flags(rows.wide), budget_year, program_element_lineage())
-    long = _long(wide, meta)
+    long = _long(wide, meta, ambiguous_separators=grid.delimiter == ";")
     rejected = rows.rejected + _rejected_cells(long, grid.sheet, shown)
     long = long.filter(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
     footnotes = pl.concat_str(["column_footnotes", "row_note"], separator="; ", ignore_nulls=True)
@@ -1123,7 +1156,51 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         rejected=rejected_rows(rejected),
         reconciliations=pl.DataFrame(reconciliations, schema=RECONCILIATION_SCHEMA),
         notes=notes,
+        skipped=_skipped(grid, views, others),
     )
+
+
+def _unread_reason(text: str) -> str:
+    """Why a header the layout does not read is skipped."""
+    if _YEAR.search(text) and _CHANGE.search(text):
+        return "a change between two figures (computed from them), not a figure"
+    if len(set(_YEAR.findall(text))) > 1:
+        return "it names two fiscal years, so it is no one year's figure"
+    key = _header_key(text)
+    field = next((f for f, pattern in FIELD_HEADERS.items() if pattern.fullmatch(key)), None)
+    if field is not None:
+        return "it repeats a classification column already read (the first one is read)"
+    return "its header is neither a classification column nor a fiscal-year amount column milspace knows"
+
+
+def _skipped(grid: Grid, views: list[Grid], others: list[str]) -> tuple[str, ...]:
+    """One sentence per sheet or column of the file not read as lines."""
+    where = f" of sheet {grid.sheet!r}" if grid.sheet else ""
+    out = [f"sheet {name!r} skipped: no exhibit header row (Account ... FY amount columns)" for name in others]
+    out += [
+        f"sheet {view.sheet!r} skipped: a per-column view of {grid.sheet!r} (its rows filtered to one column), not "
+        "read as lines; its banner total is reconciled against the lines of that column"
+        for view in views
+    ]
+    out += [f"column {text!r}{where} skipped: {_unread_reason(text)}" for text in grid.layout.unread]
+    if "line_number" in grid.layout.fields:
+        out.append(f"column 'Line Number'{where} skipped: a sort order within the budget activity, not kept")
+    read = set(grid.layout.fields.values()) | set(grid.layout.amounts)
+    header = grid.rows[grid.layout.header_row - 1]
+    filled: dict[int, list[tuple[int, object]]] = {}
+    for number, cells in enumerate(grid.rows[grid.layout.header_row :], start=grid.layout.header_row + 1):
+        for index, value in enumerate(cells):
+            if index not in read and _text(value) is not None and _text(_cell(header, index)) is None:
+                filled.setdefault(index, []).append((number, value))
+    for index, cells in sorted(filled.items()):
+        if all(len([c for c in grid.rows[r - 1] if _text(c) is not None]) == 1 for r, _ in cells):
+            continue  # footnote rows under the data (a single text cell): kept in notes and footnotes
+        row, value = cells[0]
+        out.append(
+            f"column {_column_letter(index)}{where} skipped: its header (row {grid.layout.header_row}) is blank "
+            f"({len(cells)} filled cells under it, e.g. row {row}: {_text(value)[:60]!r})"
+        )
+    return tuple(out)
 
 
 def _notes(
@@ -1140,6 +1217,13 @@ def _notes(
 ) -> tuple[str, ...]:
     layout, where = grid.layout, f"sheet {grid.sheet!r}" if grid.sheet else "the file"
     notes = [f"Exhibit {exhibit} (told by {told_by}); lines read from {where}, header row {layout.header_row}."]
+    if grid.delimiter is not None:
+        ambiguous = "; figures written with ',' or '.' are rejected (decimal or thousands?)"
+        notes.append(
+            f"Read as {CSV_DELIMITERS[grid.delimiter]}-delimited text (the delimiter its header row parses with)"
+            + (ambiguous if grid.delimiter == ";" else "")
+            + "."
+        )
     if layout.banner_row:
         notes.append(
             f"Row {layout.banner_row} is the 'Total of Displayed Rows' banner (SUBTOTAL formulas): not lines; "

@@ -714,6 +714,10 @@ def _layout(grid: list[list], start: int):
     return None
 
 
+#: How `_table` says a sheet of endnotes is read after all (for the footnotes of its table's other sheets).
+ENDNOTES_READ = re.compile("read for the footnotes")
+
+
 def _table(grid: list[list], shown: str, sheet: str) -> Table | str:
     """The table of one sheet, or why the sheet is skipped."""
     found = _title(grid)
@@ -729,7 +733,7 @@ def _table(grid: list[list], shown: str, sheet: str) -> Table | str:
     top = min(layout[2]) if layout else len(grid)
     preamble = " ".join(t for row in grid[title_row + 1 : top] for _, t in _texts(row))
     if layout is None and ENDNOTES.search(preamble):
-        return f"Table {number} endnotes (read for the footnotes of its other sheets)"
+        return f"Table {number} endnotes ({ENDNOTES_READ.pattern} of its other sheets)"
     measure = _measure_kind(title, preamble)
     if measure is None:
         return f"Table {number} names no budget measure milspace reads ({title})"
@@ -1342,6 +1346,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     under = {name: _sheet_footnotes(grid) for name, grid in grids.items()}
     sheets: list[Sheet] = []
     skipped: dict[str, list[str]] = {}
+    unread: list[str] = []  # ReadResult.skipped: one sentence per sheet or column not read
     for name, grid in grids.items():
         number = titles[name][1] if titles[name] else None
         same_table = {s: under[s][0] for s in grids if titles[s] and titles[s][1] == number}
@@ -1349,7 +1354,14 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         table = _table(grid, shown, name)
         if isinstance(table, str):
             skipped.setdefault(table, []).append(name)
+            if not ENDNOTES_READ.search(table):  # an endnotes sheet is read, for its table's footnotes
+                unread.append(f"sheet {name!r} skipped: {table}")
             continue
+        unread += [
+            f"column {_letter(c)} ({header!r}) of sheet {name!r} skipped: it gives {reason}, not one fiscal year's "
+            "figure"
+            for c, (header, reason) in sorted(table.skipped_columns.items())
+        ]
         for kind, c, text in table.remarks:
             sheet.note_column(kind, c, text)
         rows = _rows(grid, table, sheet)
@@ -1386,6 +1398,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                 budget_year,
             ),
         ),
+        skipped=tuple(unread),
     )
 
 

@@ -67,10 +67,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from openpyxl.utils import get_column_letter
 
 from pipelines.errors import InputFileError
 from pipelines.sources.budget_lines import (
@@ -233,6 +234,9 @@ class Table:
     legend: dict[str, str]  # footnote mark -> text
     aggregate_note: str | None  # the notes sentence about what the aggregates include
     unlabelled: tuple[int, ...]  # rows of figures with no label
+    #: Columns of data rows that are neither the label nor a figure column, with what they hold: 0-based index ->
+    #: (filled cells, first (row, value)). None in the 2024 tables; reported in `skipped`, never read.
+    unread: dict[int, tuple[int, tuple[int, object]]] = field(default_factory=dict)
 
 
 def _text(value) -> str:
@@ -328,6 +332,7 @@ def _table(sheet: str, rows: list[tuple[int, tuple]], shown: str) -> Table | Non
             laid_out.append(("data", number, (label, cells, columns)))
 
     last_data = max((n for kind, n, _ in laid_out if kind == "data"), default=0)
+    unread = _unread_columns(rows, data_rows={n: p for kind, n, p in laid_out if kind == "data"})
     heading, data, notes = None, [], []
     for kind, number, payload in laid_out:
         if kind == "text" and (number > last_data or NOTE.match(payload)):
@@ -339,7 +344,24 @@ def _table(sheet: str, rows: list[tuple[int, tuple]], shown: str) -> Table | Non
             data.append(DataRow(number, label, cells, row_columns, heading))
     legend, aggregate_note = _legend(notes)
     unlabelled = tuple(n for kind, n, _ in laid_out if kind == "unlabelled")
-    return Table(sheet, subject, unit, tuple(data), legend, aggregate_note, unlabelled)
+    return Table(sheet, subject, unit, tuple(data), legend, aggregate_note, unlabelled, unread)
+
+
+def _unread_columns(rows: list[tuple[int, tuple]], data_rows: dict[int, tuple]) -> dict[int, tuple[int, tuple]]:
+    """Cells of data rows outside their label and figure columns, by column: what a sheet holds that is not read."""
+    unread: dict[int, tuple[int, tuple]] = {}
+    for number, row in rows:
+        if number not in data_rows:
+            continue
+        label, _, columns = data_rows[number]
+        figures = {c.index for c in columns}
+        label_at = next((i for i, v in enumerate(row) if isinstance(v, str) and v.strip() == label), None)
+        for index, value in enumerate(row):
+            if index in figures or index == label_at or _blank(value):
+                continue
+            count, first = unread.get(index, (0, (number, value)))
+            unread[index] = (count + 1, first)
+    return unread
 
 
 # --- what a figure is -------------------------------------------------------------------------------------------
@@ -568,6 +590,16 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         for worksheet in workbook.worksheets:
             table = _table(worksheet.title, _sheet_rows(worksheet), shown)
             (tables if table is not None else skipped).append(table or worksheet.title)
+        unread = [
+            f"sheet {name!r} skipped: no title row such as 'Table 2 : Defence expenditure' (not a NATO table)"
+            for name in skipped
+        ]
+        unread += [
+            f"column {get_column_letter(index + 1)} of sheet {table.sheet!r} skipped: neither the row label nor under "
+            f"a year header ({count} filled cells in data rows, e.g. row {row}: {_text(value)[:60]!r})"
+            for table in tables
+            for index, (count, (row, value)) in sorted(table.unread.items())
+        ]
     finally:
         workbook.close()
     if not tables:
@@ -588,6 +620,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         rejected=rejected_rows(reader.rejected),
         reconciliations=reconcile(lines),
         notes=tuple(_notes(tables, skipped)),
+        skipped=tuple(unread),
     )
 
 

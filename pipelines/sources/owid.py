@@ -2,7 +2,8 @@
 
 Detected by the header: the first three columns are exactly Entity, Code, Year. The indicator is the fourth
 column; its title says what it measures (this reader knows the military-expenditure indicators OWID takes from
-SIPRI and the World Bank). Further columns (OWID's world region) are kept as `category` when they are text.
+SIPRI and the World Bank). The column after it (OWID's world region) is kept as `category`; any further column is
+not read and is listed in `ReadResult.skipped`.
 
 Entities: OWID writes ISO 3166-1 alpha-3 codes; its own `OWID_*` codes (OWID_KOS for Kosovo, OWID_WRL for the
 world, ...) are mapped where milspace has a code, and entities without a code (regional aggregates such as
@@ -164,4 +165,9 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         edition=f"grapher export: {title}",
         lines=finalize(lines),
         rejected=rejected_rows(rejected),
+        skipped=tuple(
+            f"column {column!r} skipped: only the first column after Year (the indicator) and the one after it "
+            "(kept as category) are read"
+            for column in raw.columns[5:]
+        ),
     )

@@ -72,6 +72,8 @@ def detect(probe: Probe) -> ModuleType:
         looks = f"a workbook with sheets {probe.sheet_names[:8]}"
     elif probe.is_zip:
         looks = f"a zip holding {probe.members[:8]}"
+    elif probe.table is not None:  # say which delimiter, so a user knows what milspace saw
+        looks = probe.table.describe()
     elif probe.text_lines:
         looks = f"text starting {probe.text_lines[0][:80]!r}"
     else:

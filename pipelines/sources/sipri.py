@@ -3,7 +3,7 @@ and the partial exports of SIPRI's site.
 
 A release holds one sheet per measure, each a block of countries by years:
 
-| sheet (by name, else by title text)     | measure                              | unit in the file            |
+| sheet (by title text, else by name)     | measure                              | unit in the file            |
 |-----------------------------------------|--------------------------------------|-----------------------------|
 | Regional totals                         | milex_constant_usd / _current_usd    | US$ billions                |
 | Local currency financial years          | milex_local_currency (fiscal years)  | local currency units        |
@@ -16,9 +16,13 @@ A release holds one sheet per measure, each a block of countries by years:
 | Footnotes                               | (resolves the Notes markers)         |                             |
 
 The 2016 and 2020 releases name two sheets "Constant (2014) USD" and "Current USD". Any sheet may be missing (a
-partial export may hold only some, even one); other sheets (the Front page) are skipped. A sheet whose name says
-nothing is told by the title text above its header ("... in constant (2023) US$ m.", "... as percentage of gross
-domestic product").
+partial export may hold only some, even one). A sheet is told by its content: the title text above its header ("...
+in constant (2023) US$ m.", "... as percentage of gross domestic product"), and by its name only when that text says
+nothing (a sheet renamed "Sheet7" reads as what its title says). A title and a name that name two different kinds,
+or two different constant-price base years, are refused (InputFileError naming the sheet): neither is guessed right.
+Every sheet that is not read is listed in `ReadResult.skipped`, one sentence each saying why: front matter (the Front
+page), no 'Country' header, or a table whose title and name do not say what it measures (with the number of figures
+left unread); a second footnotes sheet.
 
 Detection, by content and never by file name: a workbook is SIPRI's when one of its sheets has SIPRI's title text
 above its header ("SIPRI", or the opening of every SIPRI title: "Military expenditure by country", "by region", "per
@@ -35,8 +39,16 @@ Layout, found by text and never by position:
   constant-price sheets are current-price columns.
 - The leading columns differ by sheet and release and are found by header text: Currency, "Fiscal Year (Jan-Dec if
   not stated)" (2020, 2025) or "Financial year start" (2016), Notes, Reporting year, Omitted countries.
-  Blank-headed columns are ignored. Any other header word is refused (InputFileError naming the file, sheet, row and
-  column): a column the reader cannot place is never guessed at.
+  Blank-headed columns are not read; one holding anything is listed in `skipped` (the 2020 release's constant
+  sheet: column B, four notes such as "Base year is 1985"). Any other header word is refused (InputFileError naming
+  the file, sheet, row and column): a column the reader cannot place is never guessed at.
+- Year headers that do not line up with the data would re-date every figure, so a sheet whose content shows it is
+  refused (InputFileError naming the file, sheet, header row and column; `_check_columns`): a blank-headed column
+  beside the year columns holding a figure (a number, number text or a missing marker), or one elsewhere holding
+  figures in most of its filled cells; a Currency, Fiscal year, Notes, Reporting year or Omitted countries column
+  holding figures in most of its filled cells (a whole number in Notes is a marker when the Footnotes sheet has it);
+  no figure under the first year header while the column before it holds numbers; a year named twice. No real
+  release has any of these (their blank-headed and leading columns hold no figure at all).
 - A row with a name and no figures is a region or subregion heading (Africa, North Africa ...): skipped; so is a
   heading filled with missing markers (2020, Share of GDP: "South Asia"). The table ends at its last row holding a
   figure, a missing marker or an error value: the legend lines under it (2016 and 2020: "† Figures for these
@@ -264,6 +276,12 @@ SHEETS = (
 #: The order in which title texts are tried: a per-capita sheet's title also says "current US$".
 TITLE_ORDER = tuple(SHEETS[i] for i in (0, 6, 5, 7, 1, 2, 3, 4))
 FOOTNOTES_SHEET = re.compile(r"^footnotes", re.I)
+#: Names of sheets of front matter (SIPRI's "Front page"), skipped as such when they hold no data table.
+FRONT_MATTER = re.compile(
+    r"^(?:front ?page|cover|contents|table of contents|index|notes|read ?me|about|introduction|methodology|sources?"
+    r"|definitions)\b",
+    re.I,
+)
 #: SIPRI's title text: its name, or the opening of every data sheet's title.
 SIPRI_TITLE = re.compile(r"\bsipri\b|\bmilitary expenditure (?:per capita )?by (?:country|region)\b", re.I)
 #: The money scale stated above the header ("US$ b.", "US $m.", "millions of US$"); none stated: whole units.
@@ -382,14 +400,14 @@ def sniff(probe: Probe) -> bool:
 
 def _sipri_sheet(name: str, rows: list[tuple]) -> bool:
     """SIPRI's title text above a header of Country (or Region) and years, on a sheet of a kind SIPRI publishes
-    (told by its name, or else by its title)."""
+    (told by its title, or else by its name)."""
     found = _find_header(rows)
     if found is None:
         return False
     index, name_index = found
     above = _above(rows[:index])
     years = any(_year_header(value, _plain(value)) for value in rows[index][name_index + 1 :])
-    return years and bool(SIPRI_TITLE.search(above)) and _sheet_spec(name, above) is not None
+    return years and bool(SIPRI_TITLE.search(above)) and any(_sheet_kinds(name, above))
 
 
 def _find_header(rows: list[tuple]) -> tuple[int, int] | None:
@@ -406,13 +424,25 @@ def _above(rows: list[tuple]) -> str:
     return " ".join(text for row in rows for text in map(_plain, row[:3]) if text)
 
 
-def _sheet_spec(sheet_name: str, title: str = "") -> SheetSpec | None:
-    """The kind of a sheet, by its name; when the name says nothing, by the title text above its header."""
+def _sheet_kinds(sheet_name: str, title: str = "") -> tuple[SheetSpec | None, SheetSpec | None]:
+    """(the kind the title text above a sheet's header says, the kind its name says), each None when it says none."""
     name = " ".join(sheet_name.split())
-    by_name = next((spec for spec in SHEETS if spec.pattern.search(name)), None)
-    if by_name is not None or not title:
-        return by_name
-    return next((spec for spec in TITLE_ORDER if spec.title.search(title)), None)
+    by_title = next((spec for spec in TITLE_ORDER if spec.title.search(title)), None) if title else None
+    return by_title, next((spec for spec in SHEETS if spec.pattern.search(name)), None)
+
+
+def _sheet_spec(sheet_name: str, title: str, shown: str) -> SheetSpec | None:
+    """The kind of a sheet, by its content: the title text above its header; by its name only when the title says
+    nothing. A title and a name naming two different kinds are refused (InputFileError): neither is guessed right."""
+    by_title, by_name = _sheet_kinds(sheet_name, title)
+    if by_title is not None and by_name is not None and by_title is not by_name:
+        raise InputFileError(
+            shown,
+            f"its title text says it holds {by_title.label} ({title[:100]!r}) but its name says {by_name.label}: "
+            "milspace reads a sheet by its content and will not guess which of the two is right",
+            sheet=sheet_name,
+        )
+    return by_title or by_name
 
 
 # --- one sheet -------------------------------------------------------------------------------------------------
@@ -492,6 +522,7 @@ class Reading:
     without_figures: dict[str, list[str]] = field(default_factory=dict)  # unknown names whose rows hold no figure
     copy_conflicts: list[str] = field(default_factory=list)  # current-price copies that disagree in kind
     fiscal_rows: dict[str, tuple[FiscalStatement, str, set[str]]] = field(default_factory=dict)  # code -> ..., sheets
+    skipped: list[str] = field(default_factory=list)  # sheets and columns not read, one sentence each
 
     def reject(self, sheet: str, row: int, column: str, rule: str, value: str) -> None:
         self.rejected.append({"file": self.shown, "sheet": sheet, "row": row, "column": column, "rule": rule,
@@ -502,13 +533,14 @@ def _read_sheet(reading: Reading, name: str, spec: SheetSpec, grid: list[tuple])
     header = _header(grid, name, reading.shown)
     above = " ".join(_text(cell) for row in grid[: header.row - 1] for cell in row[:3])
     factor = next((f for pattern, f in SCALES if pattern.search(above)), spec.default_factor)
-    base = _base_year(name, above) if spec.basis == "constant" else None
+    base = _base_year(name, above, reading.shown) if spec.basis == "constant" else None
     sheet = Sheet(name, spec, header, factor, base, base)
     reading.sheets.append(sheet)
     body = grid[header.row :]
     # The table ends at its last row with a figure; text under it is the sheet's legend (older releases repeat the
     # symbols' meanings there), never data.
     last = max((i for i, cells in enumerate(body) if _has_figure(cells, header)), default=-1)
+    _check_columns(reading, sheet, grid[header.row - 1], body[: last + 1])
     for offset, cells in enumerate(body[: last + 1]):
         _read_row(reading, sheet, header.row + 1 + offset, cells)
     reading.footer_rows += sum(1 for cells in body[last + 1 :] if any(_text(cell) for cell in cells))
@@ -543,10 +575,110 @@ def _header(grid: list[tuple], sheet: str, shown: str) -> Header:
                 )
         if not years:
             raise InputFileError(shown, "its header row has no year columns", sheet=sheet, row=number)
+        seen: dict[tuple[int, bool], YearColumn] = {}
+        for column in years:
+            twin = seen.setdefault((column.year, column.current_prices), column)
+            if twin is not column:
+                raise InputFileError(
+                    shown,
+                    f"its header row names {column.header!r} twice (columns {get_column_letter(twin.index + 1)} and "
+                    f"{get_column_letter(column.index + 1)}): milspace will not guess which year each column is for",
+                    sheet=sheet,
+                    row=number,
+                    column=get_column_letter(column.index + 1),
+                )
         return Header(number, name_index, texts[name_index], tuple(years), roles, fiscal_default)
     raise InputFileError(
         shown, f"no header row starting with 'Country' (or 'Region') in its first {HEADER_ROWS} rows", sheet=sheet
     )
+
+
+def _is_figure(value, role: str | None = None, markers: frozenset[str] = frozenset()) -> bool:
+    """Whether a cell outside the year columns holds what only a year column should: a number, a number written as
+    text or a SIPRI missing marker. In a Notes column a whole number is a footnote marker ("16") when the Footnotes
+    sheet has it (without a Footnotes sheet, when it is under 1,000), not a figure."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        found = _figure_text(value) if value.strip() else None
+        if found is None:
+            return is_spreadsheet_error(value)
+        number, marker = found
+        if marker is not None:
+            return True
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        return False
+    if role != "notes" or not number.is_integer():
+        return True
+    return str(int(number)) not in markers if markers else not 0 < number < 1000
+
+
+def _check_columns(reading: Reading, sheet: Sheet, header_cells: tuple, body: list[tuple]) -> None:
+    """The columns of a sheet's table that are not read, each reported in `skipped`; and a refusal
+    (InputFileError naming the file, sheet, header row and column) when their content shows that the header row's
+    years do not line up with the data, which would re-date every figure:
+    - a column under a blank header beside the year columns holds a figure, or one elsewhere holds figures in most
+      of its filled cells (SIPRI's own blank-headed columns hold nothing, or notes: "Base year is 1985");
+    - a Currency, Fiscal year, Notes, Reporting year or Omitted countries column holds figures in most of its
+      filled cells (Notes hold footnote markers: a whole number there is one when the Footnotes sheet has it);
+    - no row has a figure under the first year header while the column just before it holds numbers."""
+    header, name = sheet.header, sheet.name
+    years = {column.index for column in header.years}
+    roles = {index: role for role, index in header.roles.items()}
+    first, last = min(years), max(years)
+    markers = frozenset(reading.footnotes)
+    filled: dict[int, list[tuple[int, object]]] = {}
+    for offset, cells in enumerate(body):
+        for index, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            if index != header.name_index and _plain(value):
+                filled.setdefault(index, []).append((header.row + 1 + offset, value))
+
+    def refuse(index: int, problem: str) -> InputFileError:
+        return InputFileError(
+            reading.shown,
+            f"the header row's years do not line up with the data: {problem}; the year headers look shifted by a "
+            "cell, and milspace will not guess which year each figure is for",
+            sheet=name,
+            row=header.row,
+            column=get_column_letter(index + 1),
+        )
+
+    if first not in filled:
+        before = [(row, v) for row, v in filled.get(first - 1, []) if _is_figure(v)]
+        if first - 1 not in years and first - 1 != header.name_index and len(before) >= 2:
+            row, value = before[0]
+            raise refuse(first, f"no row has a figure under the first year header ({header.years[0].header}, column "
+                                f"{get_column_letter(first + 1)}), while column {get_column_letter(first)} before it "
+                                f"holds numbers (row {row}: {value!r})")  # fmt: skip
+    for index in sorted(filled):
+        if index in years:
+            continue
+        cells = filled[index]
+        role = roles.get(index)
+        figures = [(row, value) for row, value in cells if _is_figure(value, role, markers)]
+        letter = get_column_letter(index + 1)
+        most = len(figures) >= 2 and 2 * len(figures) > len(cells)
+        if role is not None:
+            if most:
+                row, value = figures[0]
+                title = _text(_at(header_cells, index))
+                raise refuse(index, f"column {letter}, under the header {title!r}, holds figures in {len(figures)} of "
+                                    f"its {len(cells)} filled cells (row {row}: {value!r})")  # fmt: skip
+            continue
+        example = f"{len(cells)} filled cells, e.g. row {cells[0][0]}: {_plain(cells[0][1])[:60]!r}"
+        if index < header.name_index:
+            reading.skipped.append(f"column {letter} of sheet {name!r} skipped: it is left of the "
+                                   f"{header.name_header!r} column ({example})")  # fmt: skip
+            continue
+        if (figures and index in (first - 1, last + 1)) or most:
+            row, value = figures[0]
+            beside = ", beside the year columns" if index in (first - 1, last + 1) else ""
+            raise refuse(index, f"column {letter} holds figures under a blank header (row {row}: {value!r}){beside}")
+        reading.skipped.append(f"column {letter} of sheet {name!r} skipped: its header (row {header.row}) is blank "
+                               f"({example})")  # fmt: skip
 
 
 def _year_header(value, text: str) -> tuple[int, bool] | None:
@@ -569,10 +701,19 @@ def _role(header: str) -> str | None:
     return next((role for prefix, role in prefixes if text.startswith(prefix)), None)
 
 
-def _base_year(sheet: str, text: str) -> int | None:
-    """The constant-price base year as labelled: in the sheet name ("Constant (2023) US$"), else in its text."""
+def _base_year(sheet: str, text: str, shown: str) -> int | None:
+    """The constant-price base year as labelled: in the text above the header ("in constant (2023) US$ m."), else in
+    the sheet name ("Constant (2023) US$"). The two naming different years are refused (InputFileError)."""
     pattern = re.compile(r"constant\s*\(?\s*(\d{4})", re.I)
-    match = pattern.search(sheet) or pattern.search(text)
+    in_text, in_name = pattern.search(text), pattern.search(sheet)
+    if in_text and in_name and in_text.group(1) != in_name.group(1):
+        raise InputFileError(
+            shown,
+            f"its title text says constant ({in_text.group(1)}) prices but its name says constant ({in_name.group(1)})"
+            ": milspace will not guess which base year its figures are at",
+            sheet=sheet,
+        )
+    match = in_text or in_name
     return int(match.group(1)) if match else None
 
 
@@ -1022,24 +1163,55 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         raise InputFileError(shown, problem) from None
 
 
-def _kinds(workbook) -> list[tuple[str, SheetSpec]]:
-    """The data sheets of a workbook and their kinds, by name or else by title text."""
-    found = []
+def _kinds(workbook, shown: str) -> tuple[list[tuple[str, SheetSpec]], list[str]]:
+    """The data sheets of a workbook and their kinds (by the title text above the header, else by name), and one
+    sentence for each other sheet saying why it is skipped (the Footnotes sheet is read, not skipped)."""
+    found, skipped, footnotes = [], [], None
     for name in workbook.sheetnames:
         if FOOTNOTES_SHEET.search(name.strip()):
+            if footnotes is not None:
+                skipped.append(f"sheet {name!r} skipped: a second footnotes sheet (Notes markers are resolved against "
+                               f"{footnotes!r})")  # fmt: skip
+            footnotes = footnotes or name
             continue
-        spec = _sheet_spec(name)
-        if spec is None:
-            rows = [tuple(r) for r in workbook[name].iter_rows(max_row=TITLE_ROWS, max_col=12, values_only=True)]
-            header = _find_header(rows)
-            spec = _sheet_spec(name, _above(rows[: header[0]])) if header and header[0] else None
+        rows = [tuple(r) for r in workbook[name].iter_rows(max_row=TITLE_ROWS, max_col=12, values_only=True)]
+        header = _find_header(rows)
+        spec = _sheet_spec(name, _above(rows[: header[0]]) if header else "", shown)
         if spec is not None:
             found.append((name, spec))
-    return found
+        else:
+            skipped.append(_skipped_sheet(workbook[name], name, header))
+    return found, skipped
+
+
+def _skipped_sheet(worksheet, name: str, header: tuple[int, int] | None) -> str:
+    """Why a sheet is not read, in one sentence naming it (and how many figures its table holds, when it has one)."""
+    if header is None:
+        if FRONT_MATTER.search(" ".join(name.split())):
+            return f"sheet {name!r} skipped: front matter, not a data table (no 'Country' or 'Region' header)"
+        return (f"sheet {name!r} skipped: no header row reading 'Country' or 'Region' in its first {TITLE_ROWS} rows "
+                "(not a SIPRI data table)")  # fmt: skip
+    index, name_index = header
+    worksheet.reset_dimensions()  # some exports state a wrong sheet size
+    rows = worksheet.iter_rows(min_row=index + 1, values_only=True)
+    titles = next(rows, ())
+    years = [i for i, value in enumerate(titles) if i > name_index and _year_header(value, _plain(value))]
+    found = (_figure(_Value(cells[i]), percent=False) for cells in rows for i in years if i < len(cells))
+    figures = sum(1 for figure in found if figure is not None and figure[0] is not None)
+    said = "its title row does not say what it measures" if index else "it has no title row above its header"
+    return (f"sheet {name!r} skipped: {said}, and its name is not one of SIPRI's sheet names ({figures:,} figures "
+            f"under the {len(years)} year columns of its header, row {index + 1}, not read)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A bare value where a cell is expected."""
+
+    value: object
 
 
 def _read_workbook(workbook, shown: str, names: NationNames) -> ReadResult:
-    found = _kinds(workbook)
+    found, skipped = _kinds(workbook, shown)
     if not found:
         labels = ", ".join(spec.label for spec in SHEETS)
         raise InputFileError(shown, f"a workbook without any SIPRI data sheet ({labels})")
@@ -1047,7 +1219,7 @@ def _read_workbook(workbook, shown: str, names: NationNames) -> ReadResult:
     footnotes = _footnotes(footnote_sheet)
     statements = {m: s for m, text in footnotes.items() if (s := _fiscal_statement(m, text))}
     has_current = any(spec.measure == "milex_current_usd" for _, spec in found)
-    reading = Reading(shown, names, footnotes, statements, _theme_colours(workbook), has_current)
+    reading = Reading(shown, names, footnotes, statements, _theme_colours(workbook), has_current, skipped=skipped)
     for name, spec in found:
         worksheet = workbook[name]
         worksheet.reset_dimensions()  # some exports state a wrong sheet size
@@ -1070,6 +1242,7 @@ def _read_workbook(workbook, shown: str, names: NationNames) -> ReadResult:
         rejected=rejected_rows(reading.rejected),
         reconciliations=_reconciliations(reading, lines),
         notes=_notes(reading, workbook.sheetnames, footnote_sheet is not None, lines, base, edition, how),
+        skipped=tuple(reading.skipped),
     )
 
 

@@ -185,6 +185,7 @@ class Download:
     country_meta: str | None
     indicator_meta: str | None
     notes: tuple[str, ...]
+    skipped: tuple[str, ...] = ()  # zip members not read
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -239,11 +240,15 @@ def _from_zip(path: Path, shown: str) -> Download:
         notes.append(f"Ignored zip members that are not part of a WDI download: {', '.join(ignored)}.")
     country = by_kind.get("country", [None])[0]
     indicator = by_kind.get("indicator", [None])[0]
+    extra = [n for kind in ("country", "indicator") for n in by_kind.get(kind, [])[1:]]
+    skipped = [f"zip member {name!r} skipped: not a file of a WDI download (data or metadata CSV)" for name in ignored]
+    skipped += [f"zip member {name!r} skipped: a second metadata file of the same kind" for name in extra]
     return Download(
         texts[data[0]],
         texts[country] if country else None,
         texts[indicator] if indicator else None,
         tuple(notes),
+        tuple(skipped),
     )
 
 
@@ -499,6 +504,24 @@ def _source_organizations(indicator_meta: str | None) -> list[str]:
 # --- reading -----------------------------------------------------------------------------------------------
 
 
+def _skipped_columns(table: Table, columns: Columns) -> list[str]:
+    """One sentence per column not read: a named header that is neither an id column nor a year, and an unnamed
+    column holding anything (the trailing one every line makes with its last comma holds nothing: nothing lost)."""
+    read = {columns.name, columns.code, columns.indicator, *columns.years}
+    out = []
+    for index, header in enumerate(table.header):
+        if index in read or _norm(header) == "indicator name":
+            continue
+        filled = [(line, fields[index]) for line, fields in table.rows if index < len(fields) and fields[index].strip()]
+        if not header and not filled:
+            continue
+        what = f"{len(filled):,} filled cells, e.g. line {filled[0][0]}: {filled[0][1][:60]!r}" if filled else "empty"
+        name = f"column {header!r}" if header else f"the unnamed column {index + 1}"
+        reason = "its header is not a year nor an id column" if header else "it has no header"
+        out.append(f"{name} skipped: {reason} ({what})")
+    return out
+
+
 def _layout_notes(table: Table, columns: Columns) -> list[str]:
     """What was skipped around the data block."""
     notes = []
@@ -615,4 +638,5 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         lines=finalize(lines),
         rejected=rejected_rows(rejected + bad_values),
         notes=tuple(notes),
+        skipped=(*download.skipped, *_skipped_columns(table, columns)),
     )

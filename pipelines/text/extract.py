@@ -73,6 +73,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from pipelines.errors import InputFileError
+from pipelines.sources.probe import DELIMITERS, delimited_table
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
@@ -160,20 +161,11 @@ def _decode_head(head: bytes) -> str | None:
 
 
 def _delimiter_of_table(text: str) -> str | None:
-    """The delimiter when the first lines are a delimited table: several lines with the same number (>0) of
-    commas, tabs or semicolons, making at least half of the first 20 non-empty lines (a comma or semicolon
-    followed by a space is prose punctuation and does not count)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:20]
-    for delimiter, pattern in ((",", r",(?! )"), ("\t", r"\t"), (";", r";(?! )")):
-        counts = Counter(len(re.findall(pattern, line)) for line in lines)
-        counts.pop(0, None)
-        if not counts:
-            continue
-        fields, lines_with = counts.most_common(1)[0]
-        several = lines_with >= 2 or (len(lines) == 1 and fields >= 2)
-        if several and lines_with >= len(lines) / 2:
-            return delimiter
-    return None
+    """The delimiter when the first records are a delimited table (`probe.delimited_table`: quotes respected, most
+    of the first 20 records with the same number of fields; a comma or semicolon followed by a space is prose
+    punctuation and does not make a table)."""
+    table = delimited_table(text)
+    return table.delimiter if table is not None else None
 
 
 def _mostly_letters(text: str) -> bool:
@@ -199,11 +191,8 @@ def extract(path: Path, shown: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> E
         return _from_markdown(text, shown, notes)
     delimiter = _delimiter_of_table(text)
     if delimiter is not None:
-        raise InputFileError(shown, f"it looks like a {_DELIMITER_NAMES[delimiter]}-delimited table, not a document")
+        raise InputFileError(shown, f"it looks like a {DELIMITERS[delimiter]}-delimited table, not a document")
     return _from_text(text, shown, notes)
-
-
-_DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 
 
 def _read_capped(path: Path, shown: str, max_bytes: int) -> bytes:
