@@ -219,9 +219,16 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
         for status, error, moved in not_read:
             print(f"    {NOT_READ[status]}: {error}", file=out)
             _say_where_it_went(moved, out)
-        for path, _, _, _, _, _, skipped in inbox:
-            if skipped:
-                print(f"    {path}: left out by its reader: {skipped}", file=out)
+        left_out = [(path, skipped) for path, _, _, _, _, _, skipped in inbox if skipped]
+        if left_out:
+            print(
+                f"  Left out by their readers (every sheet and column, with the reason, in marts.sources.skipped): "
+                f"{sum(len(items) for _, items in left_out)} in {len(left_out)} file(s)",
+                file=out,
+            )
+            for path, items in left_out:
+                more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+                print(f"    {path}: {items[0]}{more}", file=out)
     loaded_documents, rejected_documents, document_errors = documents
     if loaded_documents or rejected_documents:
         print(

@@ -115,7 +115,7 @@ class CheckedFile:
             "rows_rejected": self.rows_rejected,
             "error": self.error,
             "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "skipped": "; ".join(self.skipped) or None,
+            "skipped": list(self.skipped) or None,
             "set_aside_to": self.set_aside_to,
         }
 

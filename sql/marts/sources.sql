@@ -33,6 +33,6 @@ SELECT * FROM final ORDER BY origin, path;
 
 COMMENT ON TABLE marts.sources IS 'Every file read: path, sha256, detected source and edition, rows loaded and rejected';
 COMMENT ON COLUMN marts.sources.bytes IS 'File size in bytes';
-COMMENT ON COLUMN marts.sources.skipped IS 'Sheets and columns of the file its reader left out, each with the reason (separated by "; ")';
+COMMENT ON COLUMN marts.sources.skipped IS 'Sheets and columns of the file its reader left out, one sentence each with the reason (a list; unnest(skipped) gives one row each)';
 COMMENT ON COLUMN marts.sources.set_aside_to IS 'Where an unreadable inbox file was moved (data_raw/inbox/rejected/...), beside a note of the reason';
 COMMENT ON COLUMN marts.sources.status IS 'loaded, companion, unreadable, changed (left for the next build) or skipped (not read; error says why)';

@@ -15,9 +15,9 @@ CREATE TABLE IF NOT EXISTS staging.sources (
     rows_rejected BIGINT NOT NULL,
     error VARCHAR,
     read_at TIMESTAMP NOT NULL,
-    skipped VARCHAR,
+    skipped VARCHAR[],
     set_aside_to VARCHAR
 );
 -- Warehouses published before these columns existed get them (a run that is not fresh starts from one).
-ALTER TABLE staging.sources ADD COLUMN IF NOT EXISTS skipped VARCHAR;
+ALTER TABLE staging.sources ADD COLUMN IF NOT EXISTS skipped VARCHAR[];
 ALTER TABLE staging.sources ADD COLUMN IF NOT EXISTS set_aside_to VARCHAR;
