@@ -37,3 +37,7 @@ class InputFileError(MilspaceError):
 
 class WarehouseError(MilspaceError):
     """The warehouse cannot be opened, built or published."""
+
+
+class SettingError(MilspaceError, ValueError):
+    """An environment setting ($MILSPACE_...) that milspace cannot use: names the setting, its value and the fix."""
