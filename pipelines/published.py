@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,10 +89,37 @@ class CheckedFile:
         }
 
 
+#: What a path is, when it is not a regular file (`stat.S_IFMT` of its mode).
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotARegularFile(OSError):
+    """The path is a directory, FIFO, device or socket: reading it could hang, or never end (/dev/zero)."""
+
+
 def _fingerprint(path: Path) -> tuple[str, int]:
+    """The SHA-256 and size of a regular file. Anything else raises NotARegularFile before a byte is read: the
+    file is opened without blocking (a FIFO with no writer would wait forever) and checked on the open handle,
+    so it cannot be swapped for a pipe between the check and the reading."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        kind = stat.S_IFMT(os.fstat(descriptor).st_mode)
+        if kind != stat.S_IFREG:
+            raise NotARegularFile(f"it is {_NOT_REGULAR.get(kind, 'not a regular file')}, not a regular file")
+        os.set_blocking(descriptor, True)
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
+    with handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
@@ -107,6 +135,8 @@ def check_file(
     """Detect, read and check one file. Unreadable files come back with status 'unreadable' and the error."""
     try:
         sha, size = _fingerprint(path)
+    except NotARegularFile as exc:
+        return CheckedFile(shown, "", 0, "unreadable", error=f"Cannot read {shown}: {exc}; give the path of a file")
     except OSError as exc:
         return CheckedFile(shown, "", 0, "unreadable", error=f"Cannot read file {shown}: {exc.strerror}")
     probe = Probe(path, shown)
