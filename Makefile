@@ -37,10 +37,11 @@ dev: $(STAMP)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp pipelines/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m pipelines.definitions
 
-# A read-only DuckDB shell on the published warehouse (never blocks a build).
+# A read-only DuckDB shell on the published warehouse (never blocks a build), in DuckDB's safe mode: it reads the
+# warehouse and no other file, and writes none (the arguments of `milspace sql`'s shell, pipelines/cli.py).
 sql: $(STAMP)
 	@test -f $(WAREHOUSE) || { echo "No warehouse at $(WAREHOUSE): run 'make build' first."; exit 1; }
-	$(BIN)/duckdb -readonly $(WAREHOUSE)
+	$(BIN)/duckdb -readonly -cmd .safe_mode $(WAREHOUSE)
 
 report: $(STAMP)
 	$(BIN)/milspace report

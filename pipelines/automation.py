@@ -22,13 +22,33 @@ import time
 
 import dagster as dg
 
+from pipelines.errors import SettingError
 from pipelines.paths import Layout, default_root
 from pipelines.published import SETTLE_SECONDS, inbox_files
 
 BUILD_JOB = "build_all"
 #: The scheduled build: Mondays at 06:00 UTC, unless $MILSPACE_BUILD_CRON says otherwise.
-BUILD_CRON = os.environ.get("MILSPACE_BUILD_CRON", "0 6 * * 1")
-SENSOR_SECONDS = int(os.environ.get("MILSPACE_SENSOR_SECONDS", "30"))
+BUILD_CRON = os.environ.get("MILSPACE_BUILD_CRON", "").strip() or "0 6 * * 1"
+
+
+def _sensor_seconds() -> int:
+    """$MILSPACE_SENSOR_SECONDS (default 30): a whole number of seconds, at least 1."""
+    text = os.environ.get("MILSPACE_SENSOR_SECONDS", "").strip()
+    if not text:
+        return 30
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise SettingError(
+            f"MILSPACE_SENSOR_SECONDS={text!r} is not a whole number of seconds (how often the inbox sensor looks at "
+            "data_raw/inbox/): set it to one such as 30, or unset it for the default of 30."
+        )
+    return seconds
+
+
+SENSOR_SECONDS = _sensor_seconds()
 #: Run configuration of every automatic build: the whole pipeline from an empty working copy.
 FULL_BUILD = {"resources": {"milspace": {"config": {"fresh": True}}}}
 
@@ -59,9 +79,9 @@ def weekly_schedule(job) -> dg.ScheduleDefinition:
             default_status=dg.DefaultScheduleStatus.RUNNING,
         )
     except dg.DagsterInvalidDefinitionError as exc:
-        raise ValueError(
-            f"MILSPACE_BUILD_CRON={BUILD_CRON!r} is not a cron schedule Dagster accepts (five fields, e.g. "
-            f"'0 6 * * 1' for Mondays at 06:00): {exc}"
+        raise SettingError(
+            f"MILSPACE_BUILD_CRON={BUILD_CRON!r} is not a cron schedule Dagster accepts ({exc}): set it to five "
+            "fields, e.g. '0 6 * * 1' for Mondays at 06:00 UTC, or unset it for that default."
         ) from None
 
 

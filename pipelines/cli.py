@@ -1,13 +1,14 @@
 """The `milspace` command: build the warehouse and report, query the warehouse, redraw the report.
 
     milspace build                      every asset in-process, a progress line per asset
-    milspace sql "QUERY" [--format table|csv|json]
+    milspace sql "QUERY" [--format table|csv|json] [--raw]
     milspace report
-    milspace inspect PATH [--output FILE.csv|FILE.parquet]
+    milspace inspect PATH [--output FILE.csv|FILE.parquet] [--raw]
     milspace fetch-docs [--timeout SECONDS] [--deadline SECONDS] [--max-mb MB]
 
 Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
-unchanged); 2 the command line was wrong.
+unchanged); 2 the command line was wrong; 3 another build of the same root is running; 130 interrupted (Ctrl-C or
+SIGTERM; the published warehouse is unchanged).
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ import csv
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.errors import MilspaceError, expected_error_names
 from pipelines.lock import BuildLocked
 from pipelines.paths import Layout, default_root
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _layout(args: argparse.Namespace) -> Layout:
@@ -36,12 +40,18 @@ def _layout(args: argparse.Namespace) -> Layout:
 # --- build -------------------------------------------------------------------------------------------------
 
 
-def _user_message(error) -> tuple[str, bool]:
-    """The innermost milspace error in a Dagster error chain, as (message, is_expected)."""
+def _error_chain(error) -> list:
+    """A Dagster error and the errors behind it (each one's cause, else the error it was raised while handling)."""
     chain = []
     while error is not None:
         chain.append(error)
         error = error.cause or getattr(error, "context", None)
+    return chain
+
+
+def _user_message(error) -> tuple[str, bool]:
+    """The innermost milspace error in a Dagster error chain, as (message, is_expected)."""
+    chain = _error_chain(error)
     for item in reversed(chain):
         if item.cls_name in expected_error_names():
             message = item.message.strip()
@@ -64,15 +74,6 @@ def _say_what_was_set_aside(layout: Layout, since: float, out) -> None:
             print(f"  Set aside: {moved}: {reason}", file=out)
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """The identity of a published file (inode, modification time), to tell whether a build replaced it."""
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found.st_ino, found.st_mtime_ns
-
-
 def _write_log(layout: Layout, run_id: str, text: str) -> Path:
     layout.logs.mkdir(parents=True, exist_ok=True)
     path = layout.logs / f"build-{run_id}.log"
@@ -80,20 +81,76 @@ def _write_log(layout: Layout, run_id: str, text: str) -> Path:
     return path
 
 
+#: Errors Dagster records for a step stopped by Ctrl-C (or SIGTERM, which a build turns into the same).
+INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a service manager stopping the build, `kill PID`) takes the road of Ctrl-C: KeyboardInterrupt, which
+    Dagster turns into an interrupted step, and the run's working copy is discarded as a failed run's is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _published_state(layout: Layout) -> tuple[int, int, int] | None:
+    """Which file is the published warehouse (device, inode, modification time), to tell whether a run replaced it."""
+    try:
+        info = layout.warehouse.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+def interrupted(result) -> bool:
+    """Whether a Dagster run was interrupted: a step or the run ended by Ctrl-C or SIGTERM. The interruption may be
+    behind another error: DuckDB stops a query on Ctrl-C and raises RuntimeError("Query interrupted") while handling
+    it, which Dagster records as the step's own failure (and goes on with the steps that do not depend on it)."""
+    for event in result.all_events:
+        if event.is_step_failure or event.is_run_failure:
+            chain = _error_chain(getattr(event.event_specific_data, "error", None))
+            if any(error.cls_name in INTERRUPTIONS for error in chain):
+                return True
+    return False
+
+
 def build(layout: Layout, *, out=None) -> int:
     """Run the whole pipeline in-process on `layout`; the exit code."""
     out = out or sys.stdout
     from pipelines.lock import build_lock
 
-    with warnings.catch_warnings(), build_lock(layout):
-        # Dagster's preview and deprecation notices are for developers, not for the person running a build.
-        warnings.simplefilter("ignore")
-        for attempt in range(SET_ASIDE_ROUNDS + 1):
-            code, blamed = _build(layout, out, may_retry=attempt < SET_ASIDE_ROUNDS)
-            if not blamed:
-                return code
-            _set_aside_blamed(layout, blamed, out)
-        return code  # not reached: the last attempt never blames
+    before = _published_state(layout)
+    try:
+        with warnings.catch_warnings(), _terminate_as_interrupt(), build_lock(layout):
+            # Dagster's preview and deprecation notices are for developers, not for the person running a build.
+            warnings.simplefilter("ignore")
+            for attempt in range(SET_ASIDE_ROUNDS + 1):
+                code, blamed = _build(layout, out, may_retry=attempt < SET_ASIDE_ROUNDS)
+                if not blamed:
+                    return code
+                _set_aside_blamed(layout, blamed, out)
+            return code  # not reached: the last attempt never blames
+    except KeyboardInterrupt:
+        out.flush()
+        if _published_state(layout) == before:
+            print("milspace build: interrupted; the published warehouse is unchanged", file=sys.stderr)
+        else:  # stopped after the warehouse step had renamed the new file into place
+            print(
+                f"milspace build: interrupted after this build had published {layout.warehouse}; the report in "
+                f"{layout.reports} may be partly updated: run `milspace report` to redraw it",
+                file=sys.stderr,
+            )
+        return EXIT_INTERRUPTED
 
 
 #: How many times a build sets aside the inbox files that broke a blocking check and builds again without them.
@@ -119,15 +176,17 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
 
     from pipelines.definitions import BUILD_JOB, defs
     from pipelines.progress import progress_logger
+    from pipelines.sources.registry import max_file_megabytes
     from pipelines.warehouse import Warehouse, connect, read_only
 
     connect().close()  # a bad MILSPACE_DUCKDB_MEMORY is said once, before any step runs
+    max_file_megabytes()  # and a bad MILSPACE_MAX_FILE_MB
     started = time.perf_counter()
     job = defs.resolve_job_def(BUILD_JOB)
     steps = len(job.graph.node_defs)  # one step per asset and per asset check
     job = job.with_logger_defs({"progress": progress_logger(steps, out)})
     print(f"milspace build: {layout.root}", file=out)
-    before = _stamp(layout.warehouse)
+    before = _published_state(layout)
     started_at = time.time()
     result = job.execute_in_process(
         run_config={
@@ -138,6 +197,9 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
         raise_on_error=False,
     )
     seconds = time.perf_counter() - started
+    if interrupted(result):  # Ctrl-C or SIGTERM: Dagster stopped the run; nothing of it is kept
+        Warehouse(layout).discard(result.run_id)
+        raise KeyboardInterrupt
     failed_checks = [
         e.event_specific_data
         for e in result.all_events
@@ -169,7 +231,7 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
             if preview is not None and preview.value != "none":
                 print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
         _say_what_was_set_aside(layout, started_at, out)
-        if _stamp(layout.warehouse) == before:
+        if _published_state(layout) == before:
             print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
         else:  # the warehouse was replaced, then publishing the report failed
             print(
@@ -287,12 +349,14 @@ def _say_where_it_went(moved: str | None, out) -> None:
 # --- inspect -------------------------------------------------------------------------------------------------
 
 
-def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None) -> int:
-    """Detect, read and check one published file; print what was found; optionally write the tidy lines."""
+def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool = False, out=None) -> int:
+    """Detect, read and check one published file; print what was found; optionally write the tidy lines (to CSV
+    with spreadsheet formulas defused, unless `raw`)."""
     import dataclasses
 
     import polars as pl
 
+    from pipelines.csv_safety import safe_for_spreadsheets
     from pipelines.published import LineStream, check_file
     from pipelines.sources.budget_lines import NationNames
 
@@ -362,7 +426,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, out=None)
         print(f"  note: {note}", file=out)
     if output is not None:
         if output.suffix.lower() == ".csv":
-            lines.write_csv(output)
+            (lines if raw else safe_for_spreadsheets(lines)).write_csv(output)
         else:
             lines.write_parquet(output)
         print(f"\n  wrote {lines.height:,} lines to {output}", file=out)
@@ -472,26 +536,55 @@ def print_table(columns: list[str], rows: list[tuple], out) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
 
 
-def sql(layout: Layout, query: str, fmt: str = "table", *, out=None) -> int:
-    """Run one read-only query on the published warehouse and print the result."""
+def _refusal(error) -> str | None:
+    """What a query was refused, when DuckDB refused it for going beyond reading the warehouse; else None."""
+    import duckdb
+
+    text = str(error)
+    if isinstance(error, duckdb.PermissionException):
+        return (
+            "the query reads or writes outside the warehouse (COPY, read_csv and other file readers, ATTACH, EXPORT, "
+            "INSTALL and LOAD are off): `milspace sql` reads only the published warehouse. To keep a result, "
+            f'redirect it: milspace sql "..." --format csv > FILE.csv. (DuckDB: {text})'
+        )
+    if "the configuration has been locked" in text:
+        return f"settings cannot be changed in `milspace sql` (DuckDB: {text})"
+    if "attached in read-only mode" in text:
+        return f"the warehouse is read-only: only the build writes it (DuckDB: {text})"
+    return None
+
+
+def sql(layout: Layout, query: str, fmt: str = "table", *, raw: bool = False, out=None) -> int:
+    """Run a query on the published warehouse, in a session that can read nothing else and write nothing, and print
+    the result (as CSV with spreadsheet formulas defused, unless `raw`)."""
     out = out or sys.stdout
     import duckdb
 
+    from pipelines.csv_safety import safe_cell
     from pipelines.warehouse import read_only
 
-    with read_only(layout.warehouse) as con:
+    with read_only(layout.warehouse, analyst=True) as con:
         try:
             cursor = con.execute(query)
         except duckdb.Error as exc:
-            raise MilspaceError(f"SQL error: {exc}") from None
+            refused = _refusal(exc)
+            raise MilspaceError(f"refused: {refused}" if refused else f"SQL error: {exc}") from None
         if cursor.description is None:
             return EXIT_OK
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     if fmt == "csv":
+
+        def cell(value) -> str:  # text defused unless --raw; numbers and dates as they are; NULL empty
+            if value is None:
+                return ""
+            if isinstance(value, str):
+                return value if raw else safe_cell(value)
+            return _cell(value)
+
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else _cell(v) for v in row] for row in rows])
+        writer.writerow([cell(c) for c in columns])
+        writer.writerows([[cell(v) for v in row] for row in rows])
     elif fmt == "json":
         json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=_json_default, indent=2)
         out.write("\n")
@@ -500,14 +593,21 @@ def sql(layout: Layout, query: str, fmt: str = "table", *, out=None) -> int:
     return EXIT_OK
 
 
+#: The DuckDB shell's arguments: the warehouse read-only, in DuckDB's safe mode (external access off, settings locked,
+#: and the dot commands that touch files refused: .output, .once, .read, .import, .open, .shell, .system, .cd,
+#: .log, .excel). Safe mode is turned on by `-cmd .safe_mode`, after the database is opened: the `-safe` flag of
+#: the pinned shell's launcher fails before it starts (its own first -cmd sets a setting, which safe mode locks).
+SHELL_ARGUMENTS = ("-readonly", "-cmd", ".safe_mode")
+
+
 def shell(layout: Layout) -> int:
-    """Replace this process with the DuckDB shell (the version pinned with the library), read-only."""
+    """Replace this process with the DuckDB shell (the version pinned with the library), read-only, in safe mode."""
     duckdb_shell = Path(sys.executable).parent / "duckdb"
     if not duckdb_shell.exists():
         raise MilspaceError(f"The DuckDB shell is not installed beside {sys.executable}: run `make build` first.")
     if not layout.warehouse.exists():
         raise MilspaceError(f"No warehouse at {layout.warehouse}: run `make build` (or `milspace build`) first.")
-    os.execv(duckdb_shell, [str(duckdb_shell), "-readonly", str(layout.warehouse)])
+    os.execv(duckdb_shell, [str(duckdb_shell), *SHELL_ARGUMENTS, str(layout.warehouse)])
     return EXIT_OK  # not reached
 
 
@@ -542,6 +642,12 @@ def parser() -> argparse.ArgumentParser:
         "or, at a terminal, the DuckDB shell opens read-only on the warehouse",
     )
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV: write text cells as they are (by default a cell a spreadsheet would run as a formula, such as "
+        "=HYPERLINK(...), gets a leading apostrophe); for programs, not spreadsheets",
+    )
     commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
     fetch = commands.add_parser(
         "fetch-docs", help="download the strategy register's documents into data_raw/strategies/ (resumable)"
@@ -554,6 +660,12 @@ def parser() -> argparse.ArgumentParser:
     look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
     look.add_argument("path", type=Path, help="the file to read")
     look.add_argument("--output", type=Path, help="write the tidy budget lines to FILE.csv or FILE.parquet")
+    look.add_argument(
+        "--raw",
+        action="store_true",
+        help="FILE.csv: write text cells as they are (by default a cell a spreadsheet would run as a formula gets a "
+        "leading apostrophe); for programs, and for an extract to read back byte for byte",
+    )
     return top
 
 
@@ -566,9 +678,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sql":
             if args.query is None and sys.stdin.isatty():
                 return shell(layout)
-            return sql(layout, args.query if args.query is not None else sys.stdin.read(), args.format)
+            query = args.query if args.query is not None else sys.stdin.read()
+            return sql(layout, query, args.format, raw=args.raw)
         if args.command == "inspect":
-            return inspect(layout, args.path, args.output)
+            return inspect(layout, args.path, args.output, raw=args.raw)
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)
@@ -584,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"milspace {args.command}: interrupted; the published warehouse is unchanged", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -39,6 +39,10 @@ class WarehouseError(MilspaceError):
     """The warehouse cannot be opened, built or published."""
 
 
+class SettingError(MilspaceError, ValueError):
+    """An environment setting ($MILSPACE_...) that milspace cannot use: names the setting, its value and the fix."""
+
+
 class ReportError(MilspaceError):
     """The report site cannot be drawn or published where it must go."""
 

@@ -137,15 +137,39 @@ class Fingerprint:
     stamp: tuple[int, ...]
 
 
+#: What a path is, when it is not a regular file (`stat.S_IFMT` of its mode).
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotARegularFile(OSError):
+    """The path is a directory, FIFO, device or socket: reading it could hang, or never end (/dev/zero)."""
+
+
 def fingerprint(path: Path) -> Fingerprint:
-    """The sha256 of a regular file's bytes, read from one opened handle, and its identity; OSError if it cannot
-    be read or is not a regular file (a FIFO or a device would never end)."""
+    """The sha256 of a regular file's bytes, read from one opened handle, and its identity. Anything but a regular
+    file raises NotARegularFile before a byte is read: the file is opened without blocking (a FIFO with no writer
+    would wait forever) and checked on the open handle, so it cannot be swapped for a pipe between the check and
+    the reading. A file written to while it is hashed raises FileChanged; any other failure, OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        before = os.fstat(descriptor)
+        kind = stat.S_IFMT(before.st_mode)
+        if kind != stat.S_IFREG:
+            raise NotARegularFile(f"it is {_NOT_REGULAR.get(kind, 'not a regular file')}, not a regular file")
+        os.set_blocking(descriptor, True)
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb", buffering=0) as handle:
-        before = os.fstat(handle.fileno())
-        if not stat.S_ISREG(before.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
+    with handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
@@ -201,6 +225,10 @@ def check_file(
         found = fingerprint(path)
     except FileChanged:
         return changed_while_read(CheckedFile(shown, "", 0, CHANGED, path=path))
+    except NotARegularFile as exc:
+        return CheckedFile(
+            shown, "", 0, "unreadable", path=path, error=f"Cannot read {shown}: {exc}; give the path of a file"
+        )
     except OSError as exc:
         return CheckedFile(shown, "", 0, "unreadable", path=path, error=f"Cannot read file {shown}: {exc.strerror}")
     checked = dataclasses.replace(_check(path, shown, names, nation_codes, found.sha256, found.bytes), path=path)

@@ -143,11 +143,12 @@ class Warehouse:
         if problem is None:
             return self.published
         if "lock" in problem.lower():
+            holder = lock_holder(problem) or "another process"
             raise WarehouseError(
-                f"The published warehouse {self.published} is held by another process's read-write session, so "
-                f"this build cannot read its quarantine history nor replace it ({problem}). Close that session "
-                "(for example an analyst's `duckdb` shell opened without -readonly) and build again; the published "
-                "warehouse is unchanged."
+                f"The published warehouse {self.published} is held open for writing by {holder}, so this build can "
+                f"neither read its quarantine history nor replace it ({problem}). Close that session (quit that "
+                "DuckDB shell or program; `milspace sql` and `make sql` open the warehouse read-only and never block "
+                "a build) and build again; the published warehouse is unchanged."
             )
         folder = self.layout.data_marts / SET_ASIDE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
@@ -473,14 +474,23 @@ def sweep_staged_sites(reports: Path, *, builds_too: bool) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: What an analyst's session may not do (`read_only(..., analyst=True)`): touch any file but the warehouse (COPY,
+#: read_csv and every other file reader, ATTACH, EXPORT DATABASE, INSTALL and LOAD), or change a setting. Run after
+#: the warehouse is attached: with external access off, ATTACH of a file is refused.
+ANALYST_RESTRICTIONS = ("SET enable_external_access = false", "SET lock_configuration = true")
+
+
 @contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_only(path: Path, *, analyst: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to a published warehouse; many may be open while a build runs.
 
     The file is attached to a private in-memory database rather than opened with duckdb.connect(path): DuckDB
     shares one database per path within a process, so a connection opened before a build published would keep
     serving the old file to every later connection of the same process. Attached, each connection reads the
-    file that was published when it opened, and a new connection sees the newest build."""
+    file that was published when it opened, and a new connection sees the newest build.
+
+    `analyst`: the connection runs queries someone typed (`milspace sql`), so DuckDB itself refuses anything
+    beyond reading the warehouse (ANALYST_RESTRICTIONS). The build and the report leave it off."""
     if not path.exists():
         raise WarehouseError(f"No warehouse at {path}: run `make build` (or `milspace build`) first.")
     _release(path)  # a run's working copy (the report is drawn from it): its writer lets go, then it is read
@@ -489,10 +499,35 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
         con.execute("USE warehouse")
+        for statement in ANALYST_RESTRICTIONS if analyst else ():
+            con.execute(statement)
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError(f"Cannot open the warehouse {path}: {exc}") from None
+        holder = lock_holder(exc)
+        close = f" It is held open for writing by {holder}: close that session and try again." if holder else ""
+        raise WarehouseError(f"Cannot open the warehouse {path}: {exc}{close}") from None
     try:
         yield con
     finally:
         con.close()
+
+
+_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def lock_holder(error: Exception | str) -> str | None:
+    """The process DuckDB says holds a database file's lock ("Conflicting lock is held in ... (PID 123)"), as
+    "process 123 (its command line)", or None when the error is not a lock conflict. The command line is read from
+    /proc where there is one, and left out where it cannot be read."""
+    found = _HOLDER_PID.search(str(error))
+    if found is None:
+        return None
+    pid = found.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return f"process {pid}"
+    command = " ".join(raw.replace(b"\0", b" ").decode(errors="replace").split())  # one line, however it was typed
+    if len(command) > 300:
+        command = command[:297] + "..."
+    return f"process {pid} ({command})" if command else f"process {pid}"

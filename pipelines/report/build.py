@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
 import vl_convert
 
+from pipelines.csv_safety import safe_for_spreadsheets
 from pipelines.errors import ReportError
 from pipelines.paths import Layout
 from pipelines.report import draw
@@ -38,8 +38,6 @@ IMAGE_THREADS = 2
 #: With this many charts to draw or more, they are drawn in IMAGE_PROCESSES processes (38 charts: 2.8 s, not 5.5 s).
 PROCESSES_FROM = 8
 IMAGE_PROCESSES = 2
-#: A text cell starting with one of these would be run as a formula by a spreadsheet.
-FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -48,15 +46,6 @@ class ReportResult:
     pages: int
     charts: int
     bytes: int
-
-
-def safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as formulas get a leading apostrophe (numbers are untouched)."""
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(FORMULA_START)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items()
-        if dtype == pl.String
-    )
 
 
 def _cached(export: Export, cache: Path) -> tuple[Path, Path]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import math
+import os
 from pathlib import Path
 from types import ModuleType
 
-from pipelines.errors import InputFileError, MilspaceError
+from pipelines.errors import InputFileError, MilspaceError, SettingError
 from pipelines.sources.budget_lines import NationNames, ReadResult, default_names
 from pipelines.sources.probe import Probe
 
@@ -16,8 +18,55 @@ from pipelines.sources.probe import Probe
 READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook", "extracts", "milspace_lines")
 
 
+#: The largest file, in MB, that a reader holding the whole file in memory reads; $MILSPACE_MAX_FILE_MB changes it.
+#: Readers of published tables (workbooks, exhibit CSVs) hold about 90 bytes of memory per byte of file at their
+#: peak: the FY2019 R-1 exhibit as CSV, its lines repeated to 5.2 MB, takes 0.6 GB in `milspace inspect` and 1.9 GB
+#: in a whole build; to 20 MB, 2.0 and 4.5 GB. The cap applies to each file on its own; files of the streamed
+#: budget-lines format (milspace_lines) are read in batches at any size and have none.
+MAX_FILE_MB = 5.0
+MEGABYTE = 1024 * 1024
+
+
 class UnknownFormat(InputFileError):
     """No reader recognises the file's content."""
+
+
+def max_file_megabytes() -> float:
+    """$MILSPACE_MAX_FILE_MB (default MAX_FILE_MB): a number of megabytes above 0, or SettingError."""
+    text = os.environ.get("MILSPACE_MAX_FILE_MB", "").strip()
+    if not text:
+        return MAX_FILE_MB
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise SettingError(
+            f"MILSPACE_MAX_FILE_MB={text!r} is not a size in megabytes (the largest published file read whole into "
+            f"memory): set it to a number above 0, such as 20, or unset it for the default of {MAX_FILE_MB:g}."
+        )
+    return value
+
+
+def check_size(path: Path, shown: str, reader: ModuleType) -> None:
+    """Refuse, before reading it, a file too large for `reader` to hold in memory: InputFileError naming the file,
+    its size and the setting. A reader whose files take less memory for their size than a published table's says
+    how much of the cap a file uses (`cap_share(path)`: milspace extracts)."""
+    setting = max_file_megabytes()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputFileError(shown, f"cannot be opened ({exc.strerror})") from None
+    share = getattr(reader, "cap_share", None)
+    used, counted = share(path, size) if share is not None else (size, "")
+    if used <= setting * MEGABYTE:
+        return
+    raise InputFileError(
+        shown,
+        f"refused: it is {size:,} bytes ({size / MEGABYTE:,.1f} MB){counted}, over the {setting:g} MB cap on a file "
+        f"read whole into memory (MILSPACE_MAX_FILE_MB={setting:g}), which takes many times its size. If this "
+        "machine has the memory, set MILSPACE_MAX_FILE_MB higher and read it again",
+    )
 
 
 def readers() -> list[ModuleType]:
@@ -88,6 +137,7 @@ def read_file(path: Path, shown: str | None = None, names: NationNames | None = 
     probe = Probe(path, shown)
     try:
         reader = detect(probe)
+        check_size(path, shown, reader)
         return reader.read(path, shown, names or default_names())
     except MilspaceError:
         raise
