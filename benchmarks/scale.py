@@ -6,7 +6,7 @@ For each size and format, a seeded file of budget lines (benchmarks/generate.py)
 scratch milspace root whose warehouse was built from the starter data, and two runs are timed, each in its own
 process so that its peak memory is its own:
 
-- pipeline: the code a build runs for the inbox (`pipelines.load_inbox.load_inbox`): detect the file by its
+- pipeline: the code a build runs for the inbox (`pipelines.intake.staging.load_inbox`): detect the file by its
   content, read it in batches, check every batch against the BudgetLine Pandera contract, quarantine the
   rejected rows, load the rest into staging.budget_lines of the run's working copy; then build every mart that
   depends on the budget lines (`sql/marts/*.sql`, in dependency order).
@@ -67,10 +67,10 @@ def dependent_marts() -> list[str]:
 def run_pipeline(root: Path, file: Path) -> dict:
     import polars as pl
 
-    from pipelines.load_inbox import load_inbox
+    from pipelines.intake.inbox import check_file
+    from pipelines.intake.staging import load_inbox
+    from pipelines.nations import NationNames
     from pipelines.paths import Layout
-    from pipelines.published import check_file
-    from pipelines.sources.budget_lines import NationNames
     from pipelines.warehouse import Warehouse
 
     layout = Layout(root)

@@ -23,8 +23,8 @@ import time
 import dagster as dg
 
 from pipelines.errors import SettingError
+from pipelines.intake.inbox import SETTLE_SECONDS, inbox_files
 from pipelines.paths import Layout, default_root
-from pipelines.published import SETTLE_SECONDS, inbox_files
 
 BUILD_JOB = "build_all"
 #: The scheduled build: Mondays at 06:00 UTC, unless $MILSPACE_BUILD_CRON says otherwise.

@@ -158,7 +158,7 @@ SET_ASIDE_ROUNDS = 2
 
 
 def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], out) -> None:
-    from pipelines.published import set_aside
+    from pipelines.intake.inbox import set_aside
 
     for file, checks in sorted(blamed.items()):
         reason = (
@@ -357,8 +357,8 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
     import polars as pl
 
     from pipelines.csv_safety import safe_for_spreadsheets
-    from pipelines.published import LineStream, check_file
-    from pipelines.sources.budget_lines import NationNames
+    from pipelines.intake.inbox import LineStream, check_file
+    from pipelines.nations import NationNames
 
     out = out or sys.stdout
     if output is not None and output.suffix.lower() not in (".csv", ".parquet"):

@@ -4,7 +4,7 @@ One model per starter or reference file (the boundary between a reader and the w
 a rejected row. A row that breaks a rule is not loaded: it is quarantined with the rule it broke.
 
 Two kinds of rule need data the model cannot hold, and are declared here but bound at validation time
-(`pipelines.quality.bind_references`):
+(`pipelines.intake.contract.bind_references`):
 - `references="nations"`: the code must be listed in data_raw/reference/nations.csv;
 - `references="strategy_documents"`: the doc_id must be in the strategy register.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.paths import REPO_ROOT
-from pipelines.quality import apply_contract, bind_references
 from pipelines.schemas import BudgetLine
 from pipelines.sources.budget_lines import ReadResult
 from pipelines.sources.described_csv import ParsedFile, empty_rejected

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
-from pipelines.quality import apply_contract, bind_references
+from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.schemas import SECONDARY_RULE, SpaceBudget, UsBudgetLine
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 

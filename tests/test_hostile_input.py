@@ -28,12 +28,12 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
-from pipelines.ingest import validate_resource
+from pipelines.intake.inbox import check_file
+from pipelines.intake.shipped import validate_resource
+from pipelines.nations import default_names
 from pipelines.paths import REPO_ROOT, Layout
-from pipelines.published import check_file
 from pipelines.schemas import FINITE_RULE, PLAUSIBLE_USD_RULE
 from pipelines.sources import probe
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.sources.datapackage import load_package
 from pipelines.sources.described_csv import LENGTH_RULE, read_described_csv

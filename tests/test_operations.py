@@ -18,8 +18,8 @@ import pytest
 from pipelines import automation
 from pipelines.automation import FULL_BUILD, look_at_inbox
 from pipelines.definitions import defs
+from pipelines.intake.inbox import UNREADABLE_RULE
 from pipelines.paths import SQL_DIR
-from pipelines.published import UNREADABLE_RULE
 from tests.conftest import make_root, query, run_build
 
 #: Columns that say when, and in which run, something happened: the only ones two builds may differ in.

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.published import check_file
-from pipelines.sources.budget_lines import default_names
+from pipelines.intake.inbox import check_file
+from pipelines.nations import default_names
 from tests.conftest import SHARED_DATA
 from tests.source_helpers import nation_codes
 

@@ -267,7 +267,7 @@ def test_a_file_dated_in_the_future_is_read_once_it_has_settled(odd_inbox):
 
 
 def test_an_unexpected_error_in_a_reader_sets_that_file_aside_and_the_others_publish(tmp_path, monkeypatch):
-    from pipelines import published
+    from pipelines.intake import inbox as published
 
     layout = make_root(tmp_path)
     inbox = layout.data_raw / "inbox"
@@ -295,7 +295,7 @@ def test_an_unexpected_error_in_a_reader_sets_that_file_aside_and_the_others_pub
 
 
 def test_a_file_replaced_while_it_is_read_is_left_for_the_next_build_and_never_recorded_half(tmp_path, monkeypatch):
-    from pipelines import published
+    from pipelines.intake import inbox as published
 
     layout = make_root(tmp_path)
     inbox = layout.data_raw / "inbox"
@@ -389,9 +389,9 @@ def negative_sipri(path: Path, nation: str = "Poland", year: int = 2023) -> Path
 
 
 def test_a_negative_total_or_share_is_quarantined_by_the_contract(tmp_path):
-    from pipelines.published import check_file
+    from pipelines.intake.inbox import check_file
+    from pipelines.nations import default_names
     from pipelines.schemas import NOT_NEGATIVE_RULE
-    from pipelines.sources.budget_lines import default_names
     from tests.source_helpers import nation_codes
 
     path = negative_sipri(tmp_path / "sipri.xlsx")
@@ -403,7 +403,7 @@ def test_a_negative_total_or_share_is_quarantined_by_the_contract(tmp_path):
 
 
 def test_a_rescission_in_a_budget_line_is_kept_negative(tmp_path):
-    from pipelines.published import contract
+    from pipelines.intake.inbox import contract
     from tests.source_helpers import nation_codes
 
     schema = contract(nation_codes())

@@ -17,9 +17,9 @@ import pytest
 from benchmarks.generate import BAD_ROWS, budget_lines
 from pipelines import cli
 from pipelines.errors import WarehouseError
-from pipelines.published import LineStream, check_file
+from pipelines.intake.inbox import LineStream, check_file
+from pipelines.nations import default_names
 from pipelines.sources import milspace_lines
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.warehouse import connect
 from tests.conftest import make_root, query, run_build

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
+from pipelines.nations import default_names
 from pipelines.sources import dod_exhibits
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.probe import Probe
 from tests.conftest import shared_file
 from tests.source_helpers import contract_rejections
@@ -791,7 +791,7 @@ def test_every_renumbering_in_the_lineage_table_is_in_the_fy2019_r1(results):
 
 
 def test_the_lineage_table_meets_its_contract():
-    from pipelines.ingest import validate_resource
+    from pipelines.intake.shipped import validate_resource
     from pipelines.paths import REPO_ROOT, Layout
     from pipelines.sources.datapackage import load_package
 

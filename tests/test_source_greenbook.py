@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
+from pipelines.nations import default_names
 from pipelines.sources import greenbook
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.probe import Probe
 from tests.conftest import SHARED_DATA, shared_file
 from tests.source_helpers import contract_rejections

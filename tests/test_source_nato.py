@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
+from pipelines.nations import default_names
 from pipelines.sources import nato
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.cells import SPREADSHEET_ERROR_RULE
 from pipelines.sources.probe import Probe
 from tests.conftest import SHARED_DATA, shared_file

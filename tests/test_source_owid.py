@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 
 from pipelines.errors import InputFileError
+from pipelines.nations import default_names
 from pipelines.sources import owid
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.registry import read_file
 from tests.conftest import shared_file
 from tests.source_helpers import contract_rejections

@@ -16,8 +16,8 @@ from openpyxl.styles import Font
 from openpyxl.styles.colors import Color
 
 from pipelines.errors import InputFileError
+from pipelines.nations import default_names
 from pipelines.sources import sipri
-from pipelines.sources.budget_lines import default_names
 from pipelines.sources.probe import Probe
 from tests.conftest import SHARED_DATA, shared_file
 from tests.source_helpers import contract_rejections

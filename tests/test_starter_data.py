@@ -11,10 +11,11 @@ import polars as pl
 import pytest
 
 from pipelines.assets.inputs import INPUTS
+from pipelines.nations import default_names
 from pipelines.paths import REPO_ROOT, SQL_DIR
 from pipelines.schemas import CONTRACTS
 from pipelines.sources import extracts
-from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, default_names
+from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS
 from pipelines.sources.sipri import SOURCE as SIPRI
 from tests.conftest import query, shared_file
 

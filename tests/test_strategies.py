@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from pipelines import cli
+from pipelines.nations import default_names
 from pipelines.paths import REPO_ROOT
-from pipelines.sources.budget_lines import default_names
 from pipelines.text.documents import read_document
 from pipelines.text.extract import extract
 from pipelines.text.register import RegisterMatch, match_register

@@ -8,10 +8,10 @@ import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
 from pipelines.errors import MilspaceError
-from pipelines.ingest import ValidatedTable
-from pipelines.load_inbox import load_inbox
-from pipelines.published import CHANGED, SKIPPED, CheckedFile, read_inbox, set_aside
-from pipelines.sources.budget_lines import NationNames
+from pipelines.intake.inbox import CHANGED, SKIPPED, CheckedFile, read_inbox, set_aside
+from pipelines.intake.shipped import ValidatedTable
+from pipelines.intake.staging import load_inbox
+from pipelines.nations import NationNames
 from pipelines.warehouse import header_comment, sql_file
 
 

@@ -5,7 +5,8 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
-from pipelines.ingest import ValidatedTable, referenced_targets, validate_resource
+from pipelines.intake.record import sources_frame
+from pipelines.intake.shipped import ValidatedTable, referenced_targets, validate_resource
 from pipelines.schemas import CONTRACTS
 from pipelines.sources.datapackage import Resource, load_package
 from pipelines.warehouse import header_comment, sql_file
@@ -100,7 +101,7 @@ def _staging_asset(package: str, name: str) -> dg.AssetsDefinition:
         rows = warehouse.load_staging(context.run_id, name, frame, fresh=milspace.fresh)
         warehouse.replace_quarantine(context.run_id, [table.file], table.rejected, fresh=milspace.fresh)
         warehouse.replace_rows(
-            context.run_id, "sources", pl.DataFrame([table.source_record(package)]), [table.file], fresh=milspace.fresh
+            context.run_id, "sources", sources_frame([table.source_record(package)]), [table.file], fresh=milspace.fresh
         )
         return dg.MaterializeResult(
             metadata={

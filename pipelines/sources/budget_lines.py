@@ -10,17 +10,10 @@ the types and the column order. The Pandera contract `pipelines.schemas.BudgetLi
 
 from __future__ import annotations
 
-import csv
-import functools
-import re
-import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
-from pipelines.paths import REPO_ROOT
 from pipelines.sources.described_csv import REJECTED_SCHEMA, empty_rejected
 
 
@@ -167,43 +160,3 @@ class ReadResult:
     #: Every sheet or column of the file the reader did not read, one human sentence each naming it and saying why
     #: ("sheet 'Sheet7' skipped: its title row does not say what it measures"): nothing is dropped unannounced.
     skipped: tuple[str, ...] = ()
-
-
-# --- nation names ------------------------------------------------------------------------------------------
-
-_FOOTNOTE_TAIL = re.compile(r"[\s*†‡§¶‖#]+$|(?<=[A-Za-z)])\d+$")
-
-
-def normalize_name(name: str) -> str:
-    """A name as publishers vary it, reduced for lookup: footnote marks and digits at the end, case, spaces."""
-    text = unicodedata.normalize("NFC", str(name)).strip()
-    text = _FOOTNOTE_TAIL.sub("", text).strip()
-    return re.sub(r"\s+", " ", text).casefold()
-
-
-@dataclass(frozen=True)
-class NationNames:
-    """Publishers' nation names -> milspace codes, from data_raw/reference/nation_names.csv."""
-
-    codes: Mapping[str, str]
-
-    @classmethod
-    def from_csv(cls, path: Path) -> NationNames:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return cls({normalize_name(r["name"]): r["code"] for r in csv.DictReader(handle)})
-
-    @classmethod
-    def from_pairs(cls, pairs) -> NationNames:
-        """From (name, code) pairs, such as the rows of the validated nation_names reference."""
-        return cls({normalize_name(name): code for name, code in pairs})
-
-    def code(self, name: str | None) -> str | None:
-        """The code for a name, or None if the name is not known."""
-        if name is None:
-            return None
-        return self.codes.get(normalize_name(name))
-
-
-@functools.cache
-def default_names() -> NationNames:
-    return NationNames.from_csv(REPO_ROOT / "data_raw" / "reference" / "nation_names.csv")

@@ -28,7 +28,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
-from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, NationNames, ReadResult, finalize, rejected_rows
+from pipelines.nations import NationNames
+from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.probe import Probe, decode_text
 

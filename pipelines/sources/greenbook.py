@@ -156,9 +156,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
+from pipelines.nations import NationNames
 from pipelines.sources.budget_lines import (
     RECONCILIATION_SCHEMA,
-    NationNames,
     ReadResult,
     empty_lines,
     empty_reconciliations,

@@ -41,7 +41,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
-from pipelines.sources.budget_lines import NationNames, ReadResult, finalize
+from pipelines.nations import NationNames
+from pipelines.sources.budget_lines import ReadResult, finalize
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.described_csv import REJECTED_SCHEMA, empty_rejected
 from pipelines.sources.probe import Probe

@@ -74,14 +74,8 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 
 from pipelines.errors import InputFileError
-from pipelines.sources.budget_lines import (
-    RECONCILIATION_SCHEMA,
-    NationNames,
-    ReadResult,
-    empty_lines,
-    finalize,
-    rejected_rows,
-)
+from pipelines.nations import NationNames
+from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 

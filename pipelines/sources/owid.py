@@ -23,7 +23,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
-from pipelines.sources.budget_lines import NationNames, ReadResult, finalize, rejected_rows
+from pipelines.nations import NationNames
+from pipelines.sources.budget_lines import ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import Probe, decode_text
 

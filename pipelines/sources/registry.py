@@ -9,7 +9,8 @@ from pathlib import Path
 from types import ModuleType
 
 from pipelines.errors import InputFileError, MilspaceError, SettingError
-from pipelines.sources.budget_lines import NationNames, ReadResult, default_names
+from pipelines.nations import NationNames, default_names
+from pipelines.sources.budget_lines import ReadResult
 from pipelines.sources.probe import Probe
 
 #: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,

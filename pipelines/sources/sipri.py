@@ -177,16 +177,9 @@ from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 
 from pipelines.errors import InputFileError
+from pipelines.nations import NationNames, normalize_name
 from pipelines.sources import fiscal_years
-from pipelines.sources.budget_lines import (
-    RECONCILIATION_SCHEMA,
-    NationNames,
-    ReadResult,
-    empty_lines,
-    finalize,
-    normalize_name,
-    rejected_rows,
-)
+from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 

@@ -56,8 +56,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
+from pipelines.nations import NationNames
 from pipelines.paths import REPO_ROOT
-from pipelines.sources.budget_lines import NationNames, ReadResult, finalize, rejected_rows
+from pipelines.sources.budget_lines import ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import HEAD_BYTES, Probe, check_zip, decode_head, decode_text
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
-from pipelines.sources.budget_lines import NationNames
+from pipelines.nations import NationNames
 from pipelines.text.extract import extract
 from pipelines.text.money import find_money
 from pipelines.text.register import match_register

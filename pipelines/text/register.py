@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipelines.sources.budget_lines import NationNames
+from pipelines.nations import NationNames
 
 MIN_OVERLAP = 0.6
 #: How much of a document's opening text is read for the nation it names most often.

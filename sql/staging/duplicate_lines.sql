@@ -2,7 +2,7 @@
 -- Grain: one row per line of an input file that states the same figure as another line of the same sheet (or of the
 --   same text file), read from the same column: a row copied with other figures, a second OWID row for one entity
 --   and year, a repeated exhibit row or milspace line. Nothing says which copy is right, so every copy is taken out
---   of the staged lines and quarantined with this rule (pipelines/load_inbox.py). The same figure in two sheets
+--   of the staged lines and quarantined with this rule (pipelines/intake/staging.py). The same figure in two sheets
 --   of one workbook (NATO restates its tables; SIPRI gives US spending in both local-currency sheets) is not a copy:
 --   marts.budget_facts keeps one of them. An extract's lines are compared within the publication's sheet (kept in
 --   extracted_from).

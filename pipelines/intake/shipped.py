@@ -3,14 +3,14 @@ loadable rows, without Dagster (the assets call this; so do the tests)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.intake.contract import apply_contract, bind_references
+from pipelines.intake.record import Origin, SourceRecord
 from pipelines.paths import Layout
-from pipelines.quality import apply_contract, bind_references
 from pipelines.schemas import CONTRACTS
 from pipelines.sources.datapackage import Resource
 from pipelines.sources.described_csv import read_described_csv
@@ -33,22 +33,19 @@ class ValidatedTable:
         """Distinct input rows rejected (a row breaking two rules counts once)."""
         return self.rejected.get_column("row").n_unique() if self.rejected.height else 0
 
-    def source_record(self, origin: str) -> dict:
+    def source_record(self, origin: Origin) -> SourceRecord:
         """This file's row of staging.sources."""
-        return {
-            "file": self.file,
-            "origin": origin,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "status": "loaded",
-            "source_format": "datapackage_csv",
-            "source": f"milspace {origin} data ({self.name})",
-            "edition": None,
-            "rows_loaded": self.valid.height,
-            "rows_rejected": self.rejected_rows,
-            "error": None,
-            "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        }
+        return SourceRecord(
+            file=self.file,
+            origin=origin,
+            sha256=self.sha256,
+            bytes=self.bytes,
+            status="loaded",
+            source_format="datapackage_csv",
+            source=f"milspace {origin} data ({self.name})",
+            rows_loaded=self.valid.height,
+            rows_rejected=self.rejected_rows,
+        )
 
 
 def validate_resource(

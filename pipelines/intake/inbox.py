@@ -23,10 +23,12 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.errors import InputFileError, MilspaceError
+from pipelines.intake.contract import Checked, apply_contract, bind_references
+from pipelines.intake.record import Origin, SourceRecord, Status
+from pipelines.nations import NationNames
 from pipelines.paths import Layout
-from pipelines.quality import Checked, apply_contract, bind_references
 from pipelines.schemas import NOT_NEGATIVE_RULE, BudgetLine
-from pipelines.sources.budget_lines import NationNames, ReadResult, empty_lines, empty_reconciliations
+from pipelines.sources.budget_lines import ReadResult, empty_lines, empty_reconciliations
 from pipelines.sources.described_csv import ParsedFile, empty_rejected
 from pipelines.sources.probe import Probe
 from pipelines.sources.registry import (
@@ -64,7 +66,7 @@ class CheckedFile:
     file: str
     sha256: str
     bytes: int
-    status: str  # loaded | companion (read with another file) | document (a strategy text) | unreadable
+    status: Status  # loaded | companion (read with another file) | document (a strategy text) | unreadable ...
     source_format: str | None = None
     source: str | None = None
     edition: str | None = None
@@ -78,7 +80,7 @@ class CheckedFile:
     #: Lines loaded from a streamed file, known once it has been loaded (`LineStream`).
     streamed_rows: int | None = None
     #: Where the file came from: "inbox" (a user's download) or "starter" (a shipped extract, data_raw/starter/lines/).
-    origin: str = "inbox"
+    origin: Origin = "inbox"
     #: Lines taken out after loading because another line of the same sheet states the same figure (quarantined).
     copies: int = 0
     #: The file on disk (its name may not be printable as `file` shows it); None when only `file` is known.
@@ -100,24 +102,23 @@ class CheckedFile:
         """Distinct rejected source rows (a row breaking two rules counts once)."""
         return self.rejected.select("sheet", "row").n_unique() if self.rejected.height else 0
 
-    def source_record(self) -> dict:
+    def source_record(self) -> SourceRecord:
         """This file's row of staging.sources."""
-        return {
-            "file": self.file,
-            "origin": self.origin,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "status": self.status,
-            "source_format": self.source_format,
-            "source": self.source,
-            "edition": self.edition,
-            "rows_loaded": self.rows_loaded,
-            "rows_rejected": self.rows_rejected,
-            "error": self.error,
-            "read_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "skipped": list(self.skipped) or None,
-            "set_aside_to": self.set_aside_to,
-        }
+        return SourceRecord(
+            file=self.file,
+            origin=self.origin,
+            sha256=self.sha256,
+            bytes=self.bytes,
+            status=self.status,
+            source_format=self.source_format,
+            source=self.source,
+            edition=self.edition,
+            rows_loaded=self.rows_loaded,
+            rows_rejected=self.rows_rejected,
+            error=self.error,
+            skipped=self.skipped,
+            set_aside_to=self.set_aside_to,
+        )
 
     @property
     def on_disk(self) -> Path:

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.paths import Layout
-from pipelines.published import (
+from pipelines.intake.inbox import (
     UNREADABLE_RULE,
     CheckedFile,
     LineStream,
@@ -30,6 +29,8 @@ from pipelines.published import (
     set_aside,
     unchanged_since,
 )
+from pipelines.intake.record import sources_frame
+from pipelines.paths import Layout
 from pipelines.sources.described_csv import empty_rejected
 from pipelines.sources.registry import measure_table
 from pipelines.warehouse import Warehouse
@@ -120,7 +121,6 @@ def load_inbox(
     documents = [f.file for f in files if f.status == "document"]
     starter = [f.file for f in files if f.origin == "starter"]
     warehouse.replace_quarantine(run_id, starter, rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
-    read = [f.source_record() for f in files if f.status != "document"]
-    sources = pl.DataFrame(read) if read else pl.DataFrame()
+    sources = sources_frame([f.source_record() for f in files if f.status != "document"])
     warehouse.replace_rows(run_id, "sources", sources, starter, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
     return Loaded(rows, files, reconciliations)
