@@ -103,7 +103,7 @@ def run_pipeline(root: Path, file: Path) -> dict:
 def run_baseline(root: Path, file: Path) -> dict:
     import duckdb
 
-    from pipelines.warehouse import sql_file
+    from pipelines.warehouse import sql_text
 
     marts = dependent_marts()
     copy = root / "data_marts" / "baseline.duckdb"
@@ -120,11 +120,11 @@ def run_baseline(root: Path, file: Path) -> dict:
         [f"data_raw/inbox/{file.name}", str(file)],
     )
     # the pipeline's load replaces the lines of files read whole (here: none) and makes its own view
-    con.execute(sql_file("staging", "published_lines").read_text(encoding="utf-8"))
-    con.execute(sql_file("staging", "budget_lines").read_text(encoding="utf-8"))
+    con.execute(sql_text("staging", "published_lines"))
+    con.execute(sql_text("staging", "budget_lines"))
     load_seconds = time.perf_counter() - started
     for mart in marts:
-        con.execute(sql_file("marts", mart).read_text(encoding="utf-8"))
+        con.execute(sql_text("marts", mart))
     rows = con.execute("SELECT count(*) FROM marts.budget_lines").fetchone()[0]
     con.close()  # writes the last changes to the file, as each of the pipeline's steps does
     seconds = time.perf_counter() - started

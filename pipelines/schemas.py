@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 import pandera.polars as pa
 import polars as pl
+
+from pipelines.shapes import BUDGET_LINE_COLUMNS, REJECTED_COLUMNS, Column
 
 #: Actual spending cannot be reported for a year that has not begun.
 CURRENT_YEAR = dt.date.today().year
@@ -459,52 +462,33 @@ class NationName(_Provenance):
         unique = ["name"]
 
 
-class BudgetLine(pa.DataFrameModel):
-    """One figure of one published source line, for one period and measure (every reader's output)."""
+_PYTHON_TYPES: dict[pl.DataType, type] = {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}
 
-    source: str
-    source_format: str
-    edition: str
-    file: str
-    sheet: str = pa.Field(nullable=True)
-    row: int = pa.Field(ge=1)
-    source_column: str = pa.Field(nullable=True)
-    extracted_from: str = pa.Field(nullable=True)
-    entity_code: str = references("nations", when=("entity_kind", ("country", "historical_state")))
-    entity_name: str
-    entity_kind: str = pa.Field(isin=["country", "historical_state", "aggregate", "region", "organization"])
-    period: int = pa.Field(ge=1900, le=CURRENT_YEAR + 15)
-    period_type: str = pa.Field(isin=["calendar_year", "fiscal_year"])
-    fiscal_year_start_month: int = pa.Field(nullable=True, ge=1, le=12)
-    fiscal_year_label: str = pa.Field(nullable=True, isin=["start", "end"])
-    measure: str = references("measures")
-    phase: str = pa.Field(isin=["request", "enacted", "actual", "projection"])
-    fdp_phase: str = pa.Field(isin=["proposed", "approved", "executed"])
-    funding_type: str = pa.Field(nullable=True)
-    category: str = pa.Field(nullable=True)
-    account: str = pa.Field(nullable=True)
-    account_title: str = pa.Field(nullable=True)
-    organization: str = pa.Field(nullable=True)
-    budget_activity: str = pa.Field(nullable=True)
-    budget_activity_title: str = pa.Field(nullable=True)
-    line_item: str = pa.Field(nullable=True)
-    line_item_title: str = pa.Field(nullable=True)
-    appropriation_title: str = pa.Field(nullable=True)
-    cost_type: str = pa.Field(nullable=True)
-    # A failure of `value` is reported at the column the figure was read from (quality.apply_contract).
-    value: float = pa.Field(nullable=True, metadata={"reported_at": "source_column"})
-    currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
-    unit_factor: float = pa.Field(gt=0)
-    unit: str
-    price_basis: str = pa.Field(nullable=True, str_matches=r"^(current|constant_\d{4})$")
-    is_estimate: bool
-    is_highly_uncertain: bool
-    is_memo: bool
-    is_classified_aggregate: bool
-    is_total: bool
-    is_space: bool
-    footnotes: str = pa.Field(nullable=True)
-    missing_marker: str = pa.Field(nullable=True)
+
+def _field(column: Column) -> object:
+    """The Pandera field of a declared column: its rules, and the metadata `bind_references` and the quarantine read."""
+    rules = dict(column.rules)
+    metadata = {key: rules.pop(key) for key in ("references", "when", "reported_at") if key in rules}
+    return pa.Field(nullable=column.nullable, metadata=metadata or None, **rules)
+
+
+def with_declared_columns(
+    name: str, model: type[pa.DataFrameModel], columns: Mapping[str, Column]
+) -> type[pa.DataFrameModel]:
+    """A model named `name`: `model` (its docstring, rules across columns and Config) with one field per declared
+    column, in order: the columns of a contract made from their one declaration in pipelines/shapes.py."""
+    namespace = {
+        "__annotations__": {name: _PYTHON_TYPES[column.dtype] for name, column in columns.items()},
+        **{name: _field(column) for name, column in columns.items()},
+        "__doc__": model.__doc__,
+        "__module__": model.__module__,
+        "__qualname__": name,
+    }
+    return type(name, (model,), namespace)
+
+
+class _BudgetLineRules(pa.DataFrameModel):
+    """One figure of one published source line, for one period and measure (every reader's output)."""
 
     @pa.check("value", name="finite", error=FINITE_RULE)
     def _finite(cls, data) -> pl.LazyFrame:
@@ -537,18 +521,19 @@ class BudgetLine(pa.DataFrameModel):
         unique = ["file", "sheet", "row", "source_column"]
 
 
-class RejectedRow(pa.DataFrameModel):
-    """A row that was not loaded, and why: the shape of `marts.quarantine` before run details are added."""
+#: The budget line's contract: its columns and their rules from BUDGET_LINE_COLUMNS (pipelines/shapes.py), the rules
+#: across columns here. A failure of `value` is reported at the column the figure was read from (its `reported_at`).
+BudgetLine = with_declared_columns("BudgetLine", _BudgetLineRules, BUDGET_LINE_COLUMNS)
 
-    file: str
-    sheet: str = pa.Field(nullable=True)
-    row: int = pa.Field(nullable=True, ge=1)
-    column: str
-    rule: str
-    value: str = pa.Field(nullable=True)
+
+class _RejectedRowRules(pa.DataFrameModel):
+    """A row that was not loaded, and why: the shape of `marts.quarantine` before run details are added."""
 
     class Config:
         strict = True
+
+
+RejectedRow = with_declared_columns("RejectedRow", _RejectedRowRules, REJECTED_COLUMNS)
 
 
 #: The contract of each starter and reference resource, by resource name.

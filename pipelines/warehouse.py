@@ -24,6 +24,7 @@ import polars as pl
 
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR, Layout
+from pipelines.shapes import SHAPES, column_comments, ddl_columns
 
 SCHEMAS = ("staging", "marts")
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -35,6 +36,53 @@ def sql_file(kind: str, name: str) -> Path:
     if not path.is_file():
         raise WarehouseError(f"No SQL for {kind}.{name}: expected {path}")
     return path
+
+
+#: `@columns(<shape>)` in a CREATE TABLE of sql/: the columns of a shape declared in pipelines/shapes.py.
+_DECLARED = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_]+\.[a-z_]+)\s*\(\s*@columns\((\w+)\)",
+    re.IGNORECASE,
+)
+#: `-- Described by: <shape>` in a mart's header: its columns of that shape take the shape's descriptions as
+#: column comments where the file gives them none.
+_DESCRIBED_BY = re.compile(r"^--\s*Described by:\s*(\w+)", re.MULTILINE)
+
+
+def sql_text(kind: str, name: str) -> str:
+    """The statements of `sql/<kind>/<name>.sql`, with each `@columns(<shape>)` replaced by the declared columns
+    and followed by their column comments (descriptions with units)."""
+    text = sql_file(kind, name).read_text(encoding="utf-8")
+    comments = []
+    for match in _DECLARED.finditer(text):
+        table, shape = match.groups()
+        if shape not in SHAPES:
+            raise WarehouseError(
+                f"sql/{kind}/{name}.sql names @columns({shape}), which pipelines/shapes.py does not declare"
+            )
+        comments.extend(column_comments(table, shape))
+    text = _DECLARED.sub(lambda m: m.group(0).replace(f"@columns({m.group(2)})", ddl_columns(m.group(2))), text)
+    return text.rstrip() + ("\n" + ";\n".join(comments) + ";\n" if comments else "\n")
+
+
+def described_by(sql: str) -> str | None:
+    """The shape a mart's header says describes its columns (`-- Described by: budget_line`), if any."""
+    match = _DESCRIBED_BY.search(sql)
+    return match.group(1) if match else None
+
+
+def _describe_columns(con: duckdb.DuckDBPyConnection, table: str, shape: str) -> None:
+    """Give `table`'s columns of a declared shape that have no comment yet their declared description."""
+    schema, name = table.split(".")
+    bare = {
+        column
+        for column, comment in con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+        if not comment
+    }
+    for statement in column_comments(table, shape, only=bare):
+        con.execute(statement)
 
 
 def header_comment(path: Path) -> str:
@@ -168,7 +216,7 @@ class Warehouse:
         """Copy the last good warehouse's marts.quarantine into staging.quarantine_history, so that the new
         marts.quarantine keeps every row earlier builds rejected (a fresh build starts from an empty file)."""
         con.execute("DROP TABLE IF EXISTS staging.quarantine_history")
-        con.execute(sql_file("staging", "quarantine_history").read_text(encoding="utf-8"))
+        con.execute(sql_text("staging", "quarantine_history"))
         if start is None:
             return
         quoted = str(start).replace("'", "''")
@@ -225,7 +273,7 @@ class Warehouse:
         """(Re)create `staging.<table>` from its SQL file and insert the rows of a frame, or of each frame an
         iterable yields (a file read in batches: one batch in memory at a time), by column name, in one
         transaction."""
-        ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        ddl = sql_text("staging", table)
         frames = [frames] if isinstance(frames, pl.DataFrame) else frames
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
@@ -253,7 +301,7 @@ class Warehouse:
         given files (and of every file under `folder`, if given, but those in `keep`, which another asset owns)
         with `frame`'s: delete, then insert, so a re-run never duplicates and a file removed from a folder leaves
         no rows behind."""
-        ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        ddl = sql_text("staging", table)
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             con.execute(ddl)
@@ -279,7 +327,7 @@ class Warehouse:
         """(Re)create `staging.<table>` from its SQL file and load these Parquet files into it, by column name,
         in one statement: DuckDB reads them in parallel, within its memory limit, and writes the table's row
         groups as it goes (the rows need not keep an order: each carries its file and row)."""
-        ddl = sql_file("staging", table).read_text(encoding="utf-8")
+        ddl = sql_text("staging", table)
         with self.working(run_id, fresh=fresh) as con:
             con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN")
@@ -294,7 +342,7 @@ class Warehouse:
     def create_view(self, run_id: str, name: str, *, fresh: bool = False) -> int:
         """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
         built before it became a view may hold); the rows it shows."""
-        ddl = sql_file("staging", name).read_text(encoding="utf-8")
+        ddl = sql_text("staging", name)
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             kind = con.execute(
@@ -311,7 +359,7 @@ class Warehouse:
         """Find the lines of staging.budget_lines that copy another line of the same sheet
         (sql/staging/duplicate_lines.sql), delete every copy from the staging tables behind the view, and return
         them as rejected rows (file, sheet, row, column, rule, value) for the quarantine."""
-        ddl = sql_file("staging", "duplicate_lines").read_text(encoding="utf-8")
+        ddl = sql_text("staging", "duplicate_lines")
         with self.working(run_id, fresh=fresh) as con:
             con.execute("BEGIN")
             con.execute(ddl)
@@ -348,11 +396,14 @@ class Warehouse:
 
     def build_mart(self, run_id: str, name: str, *, fresh: bool = False) -> int:
         """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""
-        sql = sql_file("marts", name).read_text(encoding="utf-8")
+        sql = sql_text("marts", name)
         with self.working(run_id, fresh=fresh) as con:
             try:
                 con.execute("BEGIN")
                 con.execute(sql)
+                shape = described_by(sql)
+                if shape is not None:
+                    _describe_columns(con, f"marts.{name}", shape)
                 con.execute("COMMIT")
             except duckdb.Error as exc:
                 raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None

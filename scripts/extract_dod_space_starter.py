@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from starter_extract import write  # noqa: E402
 
+from pipelines.nations import default_names  # noqa: E402
 from pipelines.sources import dod_exhibits  # noqa: E402
-from pipelines.sources.budget_lines import default_names  # noqa: E402
 
 URL = "https://comptroller.defense.gov/Budget-Materials/"
 

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from starter_extract import write  # noqa: E402
 
+from pipelines.nations import default_names  # noqa: E402
 from pipelines.sources import sipri  # noqa: E402
-from pipelines.sources.budget_lines import default_names  # noqa: E402
 
 NATIONS = [
     "USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND",

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extract_sipri_starter import FIRST_YEAR, LAST_YEAR, NATIONS  # noqa: E402
 from starter_extract import write  # noqa: E402
 
+from pipelines.nations import default_names  # noqa: E402
 from pipelines.sources import worldbank  # noqa: E402
-from pipelines.sources.budget_lines import default_names  # noqa: E402
 
 URL = "https://data.worldbank.org/indicator/MS.MIL.XPND.GD.ZS"
 

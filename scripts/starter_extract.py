@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.paths import REPO_ROOT
-from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS
+from pipelines.shapes import BUDGET_LINE_COLUMNS
 
 FOLDER = REPO_ROOT / "data_raw" / "starter" / "lines"
 PACKAGE = FOLDER / "datapackage.json"
@@ -72,7 +72,7 @@ def _package() -> dict:
         "name": "milspace-starter-lines",
         "title": "milspace starter extracts: budget lines read by milspace's readers from published files",
         "description": (
-            "Each file holds budget lines in the budget-line shape (pipelines/sources/budget_lines.py), made by the "
+            "Each file holds budget lines in the budget-line shape (pipelines/shapes.py), made by the "
             "script named in its description with milspace's own reader, and read back by "
             "pipelines/sources/extracts.py like any file in the inbox. extracted_from gives, per line, the "
             "published file, sheet, row and column the reader read it from."

@@ -7,8 +7,8 @@ import polars as pl
 from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.paths import REPO_ROOT
 from pipelines.schemas import BudgetLine
-from pipelines.sources.budget_lines import ReadResult
-from pipelines.sources.described_csv import ParsedFile, empty_rejected
+from pipelines.shapes import ReadResult, empty_rejected
+from pipelines.sources.described_csv import ParsedFile
 from pipelines.sources.registry import all_measures
 
 

@@ -8,7 +8,8 @@ import pytest
 from pipelines.errors import InputFileError
 from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.schemas import SECONDARY_RULE, SpaceBudget, UsBudgetLine
-from pipelines.sources.described_csv import ParsedFile, empty_rejected
+from pipelines.shapes import empty_rejected
+from pipelines.sources.described_csv import ParsedFile
 
 NATIONS = {"nations": ["USA", "FRA"]}
 

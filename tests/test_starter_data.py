@@ -12,11 +12,12 @@ import pytest
 
 from pipelines.assets.inputs import INPUTS
 from pipelines.nations import default_names
-from pipelines.paths import REPO_ROOT, SQL_DIR
+from pipelines.paths import REPO_ROOT
 from pipelines.schemas import CONTRACTS
+from pipelines.shapes import BUDGET_LINE_COLUMNS
 from pipelines.sources import extracts
-from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS
 from pipelines.sources.sipri import SOURCE as SIPRI
+from pipelines.warehouse import sql_text
 from tests.conftest import query, shared_file
 
 DATA_RAW = REPO_ROOT / "data_raw"
@@ -47,7 +48,7 @@ def test_descriptor_contract_and_staging_table_agree_on_columns(package, name):
     assert list(csv.reader((DATA_RAW / package / resource["path"]).open(encoding="utf-8")))[0] == described
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging")
-    con.execute((SQL_DIR / "staging" / f"{name}.sql").read_text())
+    con.execute(sql_text("staging", name))
     staged = {r[0] for r in con.execute(f"DESCRIBE staging.{name}").fetchall()}
     assert staged == contract | {"source_file"}
     for field in resource["schema"]["fields"]:

@@ -5,9 +5,9 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
-from pipelines.intake.record import sources_frame
 from pipelines.intake.shipped import ValidatedTable, referenced_targets, validate_resource
 from pipelines.schemas import CONTRACTS
+from pipelines.shapes import sources_frame
 from pipelines.sources.datapackage import Resource, load_package
 from pipelines.warehouse import header_comment, sql_file
 

@@ -5,5 +5,6 @@
 - inbox.py     the inbox (data_raw/inbox/) and the shipped budget-line extracts: detect, read, check, set aside.
 - documents.py strategy documents (data_raw/strategies/ and the inbox): read, score, and their rows.
 - staging.py   load checked inbox files into the run's staging tables (lines, quarantine, sources).
-- record.py    one row of staging.sources, the same record for all three kinds of input.
+
+The shapes rows take here (budget line, rejected row, staging.sources record) are declared in pipelines/shapes.py.
 """

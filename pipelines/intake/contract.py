@@ -20,7 +20,8 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.schemas import REFERENCE_LABELS, ROW_RULE_COLUMNS, RejectedRow
-from pipelines.sources.described_csv import REJECTED_SCHEMA, ROW_COLUMN, SHOWN_CHARS, ParsedFile, shorten
+from pipelines.shapes import REJECTED_SCHEMA, SHOWN_CHARS, shorten
+from pipelines.sources.described_csv import ROW_COLUMN, ParsedFile
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.intake.inbox import CheckedFile, printable, set_aside
-from pipelines.intake.record import SourceRecord, sources_frame
 from pipelines.nations import NationNames
 from pipelines.paths import Layout
-from pipelines.sources.budget_lines import rejected_rows
+from pipelines.shapes import SourceRecord, rejected_rows, sources_frame
 from pipelines.text.documents import (
     DOCUMENT_SCHEMA,
     HIT_SCHEMA,

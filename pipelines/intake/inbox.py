@@ -24,12 +24,19 @@ import polars as pl
 
 from pipelines.errors import InputFileError, MilspaceError
 from pipelines.intake.contract import Checked, apply_contract, bind_references
-from pipelines.intake.record import Origin, SourceRecord, Status
 from pipelines.nations import NationNames
 from pipelines.paths import Layout
 from pipelines.schemas import NOT_NEGATIVE_RULE, BudgetLine
-from pipelines.sources.budget_lines import ReadResult, empty_lines, empty_reconciliations
-from pipelines.sources.described_csv import ParsedFile, empty_rejected
+from pipelines.shapes import (
+    Origin,
+    ReadResult,
+    SourceRecord,
+    Status,
+    empty_lines,
+    empty_reconciliations,
+    empty_rejected,
+)
+from pipelines.sources.described_csv import ParsedFile
 from pipelines.sources.probe import Probe
 from pipelines.sources.registry import (
     UnknownFormat,

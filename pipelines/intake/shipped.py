@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.intake.contract import apply_contract, bind_references
-from pipelines.intake.record import Origin, SourceRecord
 from pipelines.paths import Layout
 from pipelines.schemas import CONTRACTS
+from pipelines.shapes import Origin, SourceRecord
 from pipelines.sources.datapackage import Resource
 from pipelines.sources.described_csv import read_described_csv
 

@@ -29,9 +29,8 @@ from pipelines.intake.inbox import (
     set_aside,
     unchanged_since,
 )
-from pipelines.intake.record import sources_frame
 from pipelines.paths import Layout
-from pipelines.sources.described_csv import empty_rejected
+from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame
 from pipelines.sources.registry import measure_table
 from pipelines.warehouse import Warehouse
 
@@ -87,6 +86,8 @@ def load_inbox(
     warehouse = Warehouse(layout)
     loaded = [f for f in files if f.status == "loaded"]
     lines, rejected, reconciliations = combined([f for f in loaded if not f.streamed])
+    phases = pl.DataFrame({"phase": list(FDP_PHASE), "fdp_phase": list(FDP_PHASE.values())})
+    warehouse.load_staging(run_id, "phases", phases, fresh=fresh)
     warehouse.load_staging(run_id, "published_lines", lines, fresh=fresh)
     streams = [LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
     spool = warehouse.spool(run_id)

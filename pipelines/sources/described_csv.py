@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.errors import InputFileError
+from pipelines.shapes import REJECTED_SCHEMA, empty_rejected, shorten
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.datapackage import Resource
 from pipelines.sources.probe import bom_encoding
@@ -35,8 +36,6 @@ FILE_COLUMN = "source_file"
 #: The longest text a cell may hold (the longest shipped cell is 531 characters).
 MAX_CELL_CHARS = 2_000
 LENGTH_RULE = f"text at most {MAX_CELL_CHARS:,} characters"
-#: How much of an over-long cell the quarantine keeps.
-SHOWN_CHARS = 80
 #: How to save a CSV file as UTF-8, for the error messages.
 SAVE_AS_UTF8 = (
     "save it as UTF-8 (in Excel: Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice: character set "
@@ -44,20 +43,6 @@ SAVE_AS_UTF8 = (
 )
 #: Delimiters a spreadsheet may have used instead of the comma.
 OTHER_DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'"}
-
-#: The shape of a rejected row, from every reader and every contract.
-REJECTED_SCHEMA = {
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "column": pl.String,
-    "rule": pl.String,
-    "value": pl.String,
-}
-
-
-def empty_rejected() -> pl.DataFrame:
-    return pl.DataFrame(schema=REJECTED_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -132,13 +117,6 @@ def _other_delimiter(text: str, expected: list[str]) -> str | None:
         if delimiter in header and len(set(names) & set(expected)) >= max(2, len(expected) // 2):
             return name
     return None
-
-
-def shorten(text: str | None) -> str | None:
-    """Text as the quarantine and error messages show it: at most SHOWN_CHARS characters, then its length."""
-    if text is None or len(text) <= SHOWN_CHARS:
-        return text
-    return f"{text[:SHOWN_CHARS]}... ({len(text):,} characters)"
 
 
 def read_described_csv(resource: Resource, shown_path: str) -> ParsedFile:

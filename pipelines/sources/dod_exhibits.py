@@ -161,7 +161,7 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
 from pipelines.paths import REPO_ROOT
-from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, ReadResult, finalize, rejected_rows
+from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe, decode_head, decode_text, open_workbook

@@ -9,7 +9,7 @@ that the publication's reader gave them, so a figure brought by an extract and b
 figure (`marts.budget_facts` keeps one of the two: see its identity rule).
 
 Format: a CSV (UTF-8, comma-delimited, double quotes where needed, header row) or a Parquet file whose columns are
-exactly the budget-line columns (`pipelines.sources.budget_lines.BUDGET_LINE_COLUMNS`), in any order, with
+exactly the budget-line columns (`pipelines.shapes.BUDGET_LINE_COLUMNS`), in any order, with
 `extracted_from` optional. It is recognised by its header (the columns source_format, edition, measure,
 unit_factor and entity_code mark it); a file with them and a column missing or unknown is refused, naming the
 columns. Booleans are true/false; numbers are plain ("1234.5", no separators); an empty cell is NULL.
@@ -29,7 +29,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.sources.budget_lines import BUDGET_LINE_COLUMNS, ReadResult, finalize, rejected_rows
+from pipelines.shapes import BUDGET_LINE_COLUMNS, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.probe import Probe, decode_text
 
@@ -107,7 +107,7 @@ def _frame(path: Path, shown: str) -> pl.DataFrame:
         raise InputFileError(
             shown,
             "a milspace extract has exactly the budget-line columns "
-            f"(pipelines/sources/budget_lines.py); this one has {' and '.join(s for s in said if s)}",
+            f"(pipelines/shapes.py); this one has {' and '.join(s for s in said if s)}",
         )
     return frame.with_row_index("_record", offset=first)
 

@@ -157,7 +157,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.sources.budget_lines import (
+from pipelines.shapes import (
     RECONCILIATION_SCHEMA,
     ReadResult,
     empty_lines,

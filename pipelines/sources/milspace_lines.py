@@ -42,9 +42,8 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.sources.budget_lines import ReadResult, finalize
+from pipelines.shapes import REJECTED_SCHEMA, ReadResult, empty_rejected, finalize
 from pipelines.sources.cells import figure_rule_expr
-from pipelines.sources.described_csv import REJECTED_SCHEMA, empty_rejected
 from pipelines.sources.probe import Probe
 
 FORMAT = "milspace_lines"

@@ -75,7 +75,7 @@ from openpyxl.utils import get_column_letter
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
+from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 
@@ -102,6 +102,24 @@ MEASURES = {
     "military_personnel": "Military personnel, persons (thousands in the table)",
     "defence_expenditure_share_by_category": "Share of a main category (category: equipment, personnel, "
     "infrastructure, other) in total defence expenditure, percent",
+}
+#: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
+#: named otherwise; a measure not listed here is its own conformed measure.
+CONFORMED = {
+    "defence_expenditure_current_usd": "milex_usd",
+    "defence_expenditure_constant_usd": "milex_usd",
+    "defence_expenditure_current_local_currency": "milex_local_currency",
+    "defence_expenditure_constant_local_currency": "milex_local_currency",
+    "defence_expenditure_share_of_gdp": "milex_share_of_gdp",
+    "defence_expenditure_share_of_real_gdp": "milex_share_of_gdp",
+    "defence_expenditure_per_capita_current_usd": "milex_per_capita_usd",
+    "defence_expenditure_per_capita_constant_usd": "milex_per_capita_usd",
+    "defence_expenditure_real_change_pct": "milex_real_change_pct",
+    "defence_expenditure_share_by_category": "milex_share_by_category",
+    "gdp_current_usd": "gdp_usd",
+    "gdp_constant_usd": "gdp_usd",
+    "gdp_per_capita_current_usd": "gdp_per_capita_usd",
+    "gdp_per_capita_constant_usd": "gdp_per_capita_usd",
 }
 #: Measures that cannot be negative (all but the real changes): a negative figure breaks the BudgetLine
 #: contract (NOT_NEGATIVE_RULE).

@@ -24,7 +24,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.sources.budget_lines import ReadResult, finalize, rejected_rows
+from pipelines.shapes import ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import Probe, decode_text
 
@@ -38,6 +38,9 @@ MEASURES = {
     "milex_current_usd": "Military expenditure, current US dollars",
     "milex_per_capita_usd": "Military expenditure per capita, US dollars",
 }
+#: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
+#: named otherwise; a measure not listed here is its own conformed measure.
+CONFORMED = {"milex_constant_usd": "milex_usd", "milex_current_usd": "milex_usd"}
 #: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
 NEVER_NEGATIVE = frozenset(MEASURES)
 

@@ -10,7 +10,7 @@ from types import ModuleType
 
 from pipelines.errors import InputFileError, MilspaceError, SettingError
 from pipelines.nations import NationNames, default_names
-from pipelines.sources.budget_lines import ReadResult
+from pipelines.shapes import ReadResult
 from pipelines.sources.probe import Probe
 
 #: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
@@ -90,14 +90,20 @@ def never_negative_measures() -> frozenset[str]:
 
 
 def measure_table() -> list[dict[str, str]]:
-    """One row per measure: its description and the formats whose readers emit it."""
+    """One row per measure: its description, its conformed measure (each reader's CONFORMED, else itself) and
+    the formats whose readers emit it. Two readers may not conform one measure to two concepts."""
     formats: dict[str, list[str]] = {}
+    conformed: dict[str, str] = {}
     for reader in readers():
         for measure in reader.MEASURES:
             formats.setdefault(measure, []).append(reader.FORMAT)
+            concept = getattr(reader, "CONFORMED", {}).get(measure, measure)
+            if conformed.setdefault(measure, concept) != concept:
+                raise ValueError(f"measure {measure!r} is conformed to {conformed[measure]!r} and to {concept!r}")
     described = all_measures()
     return [
-        {"measure": m, "description": described[m], "source_formats": ", ".join(f)} for m, f in sorted(formats.items())
+        {"measure": m, "description": described[m], "conformed": conformed[m], "source_formats": ", ".join(f)}
+        for m, f in sorted(formats.items())
     ]
 
 

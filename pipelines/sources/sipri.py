@@ -178,8 +178,8 @@ from openpyxl.utils import get_column_letter
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames, normalize_name
+from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources import fiscal_years
-from pipelines.sources.budget_lines import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 
@@ -196,6 +196,9 @@ MEASURES = {
     "milex_per_capita_usd": "Military expenditure per person, US$ at current prices",
     "milex_share_of_government_spending": "Military expenditure as a share of general government expenditure, percent",
 }
+#: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
+#: named otherwise; a measure not listed here is its own conformed measure.
+CONFORMED = {"milex_constant_usd": "milex_usd", "milex_current_usd": "milex_usd"}
 #: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
 NEVER_NEGATIVE = frozenset(MEASURES)
 

@@ -58,7 +58,7 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
 from pipelines.paths import REPO_ROOT
-from pipelines.sources.budget_lines import ReadResult, finalize, rejected_rows
+from pipelines.shapes import ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import HEAD_BYTES, Probe, check_zip, decode_head, decode_text
 
@@ -100,6 +100,13 @@ MEASURES = {
     "armed_forces_share_of_labor_force": "Armed forces personnel as a share of the total labor force, percent",
     "arms_imports_tiv": "Arms imports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
     "arms_exports_tiv": "Arms exports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
+}
+#: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
+#: named otherwise; a measure not listed here is its own conformed measure.
+CONFORMED = {
+    "milex_current_usd": "milex_usd",
+    "milex_current_lcu": "milex_local_currency",
+    "armed_forces_personnel": "military_personnel",
 }
 #: Measures that cannot be negative: a negative figure breaks the BudgetLine contract (NOT_NEGATIVE_RULE).
 NEVER_NEGATIVE = frozenset(MEASURES)

@@ -26,7 +26,11 @@
 --   exactly one edition (sql/checks/no_figure_counted_twice.sql, one_preferred_edition.sql).
 -- Fiscal years: a line that states no start month takes it from data_raw/reference/fiscal_years.csv.
 -- Never sum across measures, phases, price bases, funding types or scopes; leave is_total and is_memo rows out of sums.
+-- Described by: budget_line (pipelines/shapes.py): columns it shares with that shape and that have no comment below
+--   take the shape's descriptions as column comments.
 CREATE OR REPLACE TABLE marts.budget_facts AS
+-- The curated toplines and the budget lines meet by column name (UNION ALL BY NAME): a column one side does not
+-- name is NULL on that side.
 WITH us_budget_starter AS (
     SELECT
         'milspace US budget toplines' AS fact_source,
@@ -34,30 +38,18 @@ WITH us_budget_starter AS (
         'milspace_starter' AS source_format,
         'compiled from the sources in source' AS edition,
         source_file AS file,
-        CAST(NULL AS VARCHAR) AS sheet,
         source_row AS "row",
         'amount_usd_millions' AS source_column,
-        CAST(NULL AS VARCHAR) AS extracted_from,
         'USA' AS entity_code,
         'country' AS entity_kind,
         fiscal_year AS period,
         'fiscal_year' AS period_type,
-        CAST(NULL AS INTEGER) AS fiscal_year_start_month,
         'end' AS fiscal_year_label,
         'budget_authority' AS source_measure,
         phase,
-        CAST(NULL AS VARCHAR) AS funding_type,
         scope,
-        CAST(NULL AS VARCHAR) AS category,
         appropriation_title,
         organization,
-        CAST(NULL AS VARCHAR) AS account,
-        CAST(NULL AS VARCHAR) AS account_title,
-        CAST(NULL AS VARCHAR) AS budget_activity,
-        CAST(NULL AS VARCHAR) AS budget_activity_title,
-        CAST(NULL AS VARCHAR) AS line_item,
-        CAST(NULL AS VARCHAR) AS line_item_title,
-        CAST(NULL AS VARCHAR) AS cost_type,
         amount_usd_millions AS value,
         'US$ millions, current prices (budget authority)' AS unit,
         1e6 AS unit_factor,
@@ -69,8 +61,7 @@ WITH us_budget_starter AS (
         appropriation_title = 'total' AS is_total,
         false AS is_classified_aggregate,
         organization = 'Space Force' AS is_space,
-        note AS footnotes,
-        CAST(NULL AS VARCHAR) AS missing_marker
+        note AS footnotes
     FROM staging.us_budget_lines
 ),
 
@@ -94,7 +85,6 @@ lines AS NOT MATERIALIZED (
         measure AS source_measure,
         phase,
         funding_type,
-        CAST(NULL AS VARCHAR) AS scope,
         category,
         appropriation_title,
         organization,
@@ -126,33 +116,9 @@ unioned AS NOT MATERIALIZED (
     UNION ALL BY NAME SELECT * FROM lines
 ),
 
--- One name per concept. A publisher's measure not listed here keeps its own name.
-measure_map (source_measure, measure) AS (
-    VALUES
-        ('current_usd', 'milex_usd'),
-        ('constant_usd', 'milex_usd'),
-        ('share_of_gdp', 'milex_share_of_gdp'),
-        ('share_of_government_spending', 'milex_share_of_government_spending'),
-        ('per_capita_usd', 'milex_per_capita_usd'),
-        ('local_currency', 'milex_local_currency'),
-        ('milex_current_usd', 'milex_usd'),
-        ('milex_constant_usd', 'milex_usd'),
-        ('milex_current_lcu', 'milex_local_currency'),
-        ('armed_forces_personnel', 'military_personnel'),
-        ('defence_expenditure_current_usd', 'milex_usd'),
-        ('defence_expenditure_constant_usd', 'milex_usd'),
-        ('defence_expenditure_current_local_currency', 'milex_local_currency'),
-        ('defence_expenditure_constant_local_currency', 'milex_local_currency'),
-        ('defence_expenditure_share_of_gdp', 'milex_share_of_gdp'),
-        ('defence_expenditure_share_of_real_gdp', 'milex_share_of_gdp'),
-        ('defence_expenditure_per_capita_current_usd', 'milex_per_capita_usd'),
-        ('defence_expenditure_per_capita_constant_usd', 'milex_per_capita_usd'),
-        ('defence_expenditure_real_change_pct', 'milex_real_change_pct'),
-        ('defence_expenditure_share_by_category', 'milex_share_by_category'),
-        ('gdp_current_usd', 'gdp_usd'),
-        ('gdp_constant_usd', 'gdp_usd'),
-        ('gdp_per_capita_current_usd', 'gdp_per_capita_usd'),
-        ('gdp_per_capita_constant_usd', 'gdp_per_capita_usd')
+-- One name per concept, as each reader declares it (its CONFORMED; staging.measures.conformed).
+measure_map AS (
+    SELECT measure AS source_measure, conformed AS measure FROM staging.measures
 ),
 
 sources AS (
@@ -321,8 +287,7 @@ final AS (
         price_basis,
         currency,
         phase,
-        CASE phase WHEN 'request' THEN 'proposed' WHEN 'enacted' THEN 'approved' WHEN 'actual' THEN 'executed'
-            WHEN 'projection' THEN 'proposed' END AS fdp_phase,
+        phases.fdp_phase,
         funding_type,
         scope,
         category,
@@ -364,6 +329,7 @@ final AS (
         source_column,
         extracted_from
     FROM chosen
+    LEFT JOIN staging.phases AS phases USING (phase)
 )
 
 SELECT * FROM final;

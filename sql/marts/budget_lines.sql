@@ -5,6 +5,8 @@
 --   or persons/items; shares in percent. period is a calendar or fiscal year (period_type).
 -- Sources: per row in source, edition, file, sheet, row and source_column; see marts.sources for each file.
 -- Never sum across measures, phases, price bases or funding types, and leave is_total and is_memo lines out of sums.
+-- Described by: budget_line (pipelines/shapes.py): columns it shares with that shape and that have no comment below
+--   take the shape's descriptions as column comments.
 CREATE OR REPLACE TABLE marts.budget_lines AS
 WITH lines AS (
     SELECT * FROM staging.budget_lines

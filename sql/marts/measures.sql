@@ -1,6 +1,6 @@
 -- marts.measures
 -- Grain: one row per measure of marts.budget_lines (what a figure measures), with its description and unit,
---   the readers that emit it, and how many lines the last build loaded.
+--   the readers that emit it, its conformed measure in marts.budget_facts, and how many lines the last build loaded.
 -- Units: lines counts budget lines.
 CREATE OR REPLACE TABLE marts.measures AS
 WITH measures AS (
@@ -12,7 +12,12 @@ loaded AS (
 ),
 
 final AS (
-    SELECT measures.measure, measures.description, measures.source_formats, coalesce(loaded.lines, 0) AS lines
+    SELECT
+        measures.measure,
+        measures.description,
+        measures.conformed,
+        measures.source_formats,
+        coalesce(loaded.lines, 0) AS lines
     FROM measures
     LEFT JOIN loaded USING (measure)
 )
@@ -20,3 +25,5 @@ final AS (
 SELECT * FROM final ORDER BY measure;
 
 COMMENT ON TABLE marts.measures IS 'What each measure in marts.budget_lines means, with its unit and the readers that emit it';
+
+COMMENT ON COLUMN marts.measures.conformed IS 'The measure''s name in marts.budget_facts: one name per concept across publishers (the reader''s CONFORMED), or the measure itself';

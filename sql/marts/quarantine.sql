@@ -6,6 +6,8 @@
 -- Runs: first_run_id / first_quarantined_at say when a row was first rejected; run_id / quarantined_at the
 --   latest build that rejected it. The same rejection in later builds updates these and adds no row.
 -- Nothing is dropped silently: every row a contract refused is here, with the rule and the offending value.
+-- Described by: rejected_row (pipelines/shapes.py): columns it shares with that shape and that have no comment below
+--   take the shape's descriptions as column comments.
 CREATE OR REPLACE TABLE marts.quarantine AS
 WITH current_run AS (
     SELECT * FROM staging.quarantine

@@ -5,6 +5,8 @@
 --   (error says why; nothing of the file was loaded; set_aside_to says where it was moved); changed (the file was
 --   still being written, or changed while it was read: nothing loaded, left in the inbox for the next build); or
 --   skipped (a symbolic link, a special file, or a second copy of a file already read: error names it).
+-- Described by: source_record (pipelines/shapes.py): columns it shares with that shape and that have no comment below
+--   take the shape's descriptions as column comments.
 CREATE OR REPLACE TABLE marts.sources AS
 WITH sources AS (
     SELECT * FROM staging.sources

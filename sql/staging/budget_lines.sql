@@ -2,7 +2,8 @@
 -- Grain: one row per published figure: a source line (file, sheet, row) and column, that is one period and one
 -- measure, read from the files in data_raw/inbox/ by the reader their content matches, after the BudgetLine contract.
 -- A view: the lines of files read whole (staging.published_lines) and the lines of milspace budget-lines files
--- (staging.milspace_lines) in the same budget-line shape. The second part gives each column the value the reader
+-- (staging.milspace_lines) in the same budget-line shape, matched by name (a budget-line column the second part
+-- does not name is NULL there). The second part gives each column the value the reader
 -- pipelines/sources/milspace_lines.py gives it when it checks the lines; tests/test_scale.py holds them equal.
 -- Units: value is in `unit`; value * unit_factor is in whole `currency` units (or persons, items); shares are
 -- percent. period is a calendar or fiscal year (period_type; fiscal_year_start_month 10 = US federal FY).
@@ -14,34 +15,20 @@ SELECT
     'milspace_lines' AS source_format,
     'milspace budget lines format 1' AS edition,
     file,
-    CAST(NULL AS VARCHAR) AS sheet,
     "row",
     'amount_thousands' AS source_column,
-    CAST(NULL AS VARCHAR) AS extracted_from,
     nation_code AS entity_code,
     nation_code AS entity_name,
     'country' AS entity_kind,
     fiscal_year AS period,
     'fiscal_year' AS period_type,
-    CAST(NULL AS INTEGER) AS fiscal_year_start_month,
-    CAST(NULL AS VARCHAR) AS fiscal_year_label,
     'budget_line_amount' AS measure,
     phase,
-    CASE phase
-        WHEN 'request' THEN 'proposed' WHEN 'enacted' THEN 'approved'
-        WHEN 'actual' THEN 'executed' WHEN 'projection' THEN 'proposed'
-    END AS fdp_phase,
-    CAST(NULL AS VARCHAR) AS funding_type,
-    CAST(NULL AS VARCHAR) AS category,
+    (SELECT phases.fdp_phase FROM staging.phases AS phases WHERE phases.phase = milspace_lines.phase) AS fdp_phase,
     account,
-    CAST(NULL AS VARCHAR) AS account_title,
     organization,
-    CAST(NULL AS VARCHAR) AS budget_activity,
-    CAST(NULL AS VARCHAR) AS budget_activity_title,
     program_element AS line_item,
     title AS line_item_title,
-    CAST(NULL AS VARCHAR) AS appropriation_title,
-    CAST(NULL AS VARCHAR) AS cost_type,
     amount_thousands AS value,
     currency,
     1e3::DOUBLE AS unit_factor,
@@ -52,9 +39,7 @@ SELECT
     false AS is_memo,
     false AS is_classified_aggregate,
     false AS is_total,
-    coalesce(organization IN ('Space Force', 'Space Development Agency'), false) AS is_space,
-    CAST(NULL AS VARCHAR) AS footnotes,
-    CAST(NULL AS VARCHAR) AS missing_marker
+    coalesce(organization IN ('Space Force', 'Space Development Agency'), false) AS is_space
 FROM staging.milspace_lines;
 
 -- staging.figure_identity: what makes two lines the same figure, declared once. It names the publisher, the entity,

@@ -3,12 +3,7 @@
 -- Units: none; row counts the file's header as row 1.
 -- Created once and kept: each load replaces only the rows of the file it read.
 CREATE TABLE IF NOT EXISTS staging.quarantine (
-    file VARCHAR NOT NULL,
-    sheet VARCHAR,
-    "row" BIGINT,
-    "column" VARCHAR NOT NULL,
-    rule VARCHAR NOT NULL,
-    value VARCHAR,
+    @columns(rejected_row),
     run_id VARCHAR NOT NULL,
     quarantined_at TIMESTAMP NOT NULL
 );

@@ -3,12 +3,7 @@
 -- Units: none. Made when a run starts, from the published warehouse (empty on a first build); marts.quarantine
 --   merges it with this run's rejections so that no rejected row is forgotten when its file is fixed or removed.
 CREATE TABLE IF NOT EXISTS staging.quarantine_history (
-    file VARCHAR NOT NULL,
-    sheet VARCHAR,
-    "row" BIGINT,
-    "column" VARCHAR NOT NULL,
-    rule VARCHAR NOT NULL,
-    value VARCHAR,
+    @columns(rejected_row),
     first_run_id VARCHAR NOT NULL,
     first_quarantined_at TIMESTAMP NOT NULL,
     run_id VARCHAR NOT NULL,
