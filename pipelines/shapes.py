@@ -20,9 +20,16 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import polars as pl
+
+if TYPE_CHECKING:  # for the reader protocols' signatures only: readers import this module
+    from collections.abc import Iterator
+
+    from pipelines.nations import NationNames
+    from pipelines.sources.probe import Probe
 
 
 @dataclass(frozen=True)
@@ -402,3 +409,73 @@ class ReadResult:
     #: Every sheet or column of the file the reader did not read, one human sentence each naming it and saying why
     #: ("sheet 'Sheet7' skipped: its title row does not say what it measures"): nothing is dropped unannounced.
     skipped: tuple[str, ...] = ()
+
+
+# --- the reader protocols -----------------------------------------------------------------------------------------
+# A reader is a module of pipelines/sources/ (listed in registry.READER_MODULES); these protocols say what the
+# registry and the intake may use of it. The optional abilities are protocols of their own, asked by isinstance.
+
+
+def protocol_members(protocol: type) -> set[str]:
+    """The names a protocol asks for (its annotated attributes and methods, its bases' too)."""
+    names: set[str] = set()
+    for cls in protocol.__mro__:
+        if cls is object or cls is Protocol or not getattr(cls, "_is_protocol", False):
+            continue
+        names |= set(getattr(cls, "__annotations__", {}))
+        names |= {n for n, v in vars(cls).items() if callable(v) and not n.startswith("_")}
+    return names
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """What every reader module declares and does."""
+
+    FORMAT: str  # the reader's name, in source_format
+    SOURCE: str  # the publisher and dataset, in source
+    MEASURES: Mapping[str, str]  # measure -> description with its unit
+    CONFORMED: Mapping[str, str]  # measure -> conformed measure, for the measures named otherwise across publishers
+    NEVER_NEGATIVE: frozenset[str]  # measures no source states as negative (totals, shares, counts)
+    STREAMED: bool  # read in batches at load time (StreamedReader), not whole
+
+    def sniff(self, probe: Probe) -> bool:
+        """Whether the file's content is this reader's format."""
+        ...
+
+    def read(self, path: Path, shown: str, names: NationNames) -> ReadResult:
+        """The file's budget lines, rejected rows, reconciliations and what was skipped."""
+        ...
+
+
+@runtime_checkable
+class HasCompanions(Protocol):
+    """A reader whose format comes with companion files read with the main one (World Bank metadata)."""
+
+    def companion(self, probe: Probe) -> str | None:
+        """What a companion file is for, or None when the file is not one."""
+        ...
+
+
+@runtime_checkable
+class SharesSizeCap(Protocol):
+    """A reader whose files take less memory for their size than a published table's (milspace extracts)."""
+
+    def cap_share(self, path: Path, size: int) -> tuple[int, str]:
+        """The bytes of the file that count against the size cap, and a phrase saying why."""
+        ...
+
+
+@runtime_checkable
+class StreamedReader(Reader, Protocol):
+    """A reader of a format read batch by batch when it is loaded, into a staging table of its own."""
+
+    TABLE: str  # the staging table its batches load into
+    SOURCE_COLUMNS: Mapping[str, str]  # budget-line column -> the file's column it comes from
+
+    def batches(self, path: Path, shown: str, batch_rows: int | None = None) -> Iterator[ReadResult]:
+        """The file's lines, checked, one batch at a time."""
+        ...
+
+    def stored(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """A batch's lines in the columns its staging table stores."""
+        ...

@@ -8,7 +8,6 @@ from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.paths import REPO_ROOT
 from pipelines.schemas import BudgetLine
 from pipelines.shapes import ReadResult, empty_rejected
-from pipelines.sources.described_csv import ParsedFile
 from pipelines.sources.registry import all_measures
 
 
@@ -22,8 +21,13 @@ def contract_rejections(result: ReadResult, measures: dict[str, str] | None = No
     `measures`: the measures allowed (default: every registered reader's MEASURES)."""
     allowed = list(measures if measures is not None else all_measures())
     schema = bind_references(BudgetLine, {"nations": nation_codes(), "measures": allowed})
-    parsed = ParsedFile(frame=result.lines, rejected=empty_rejected(), sha256="", rows_read=result.lines.height)
     checked = apply_contract(
-        parsed, schema, "reader output", unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
+        result.lines,
+        empty_rejected(),
+        schema,
+        "reader output",
+        unique=BudgetLine.Config.unique,
+        row_column="row",
+        sheet_column="sheet",
     )
     return checked.rejected

@@ -9,7 +9,6 @@ from pipelines.errors import InputFileError
 from pipelines.intake.contract import apply_contract, bind_references
 from pipelines.schemas import SECONDARY_RULE, SpaceBudget, UsBudgetLine
 from pipelines.shapes import empty_rejected
-from pipelines.sources.described_csv import ParsedFile
 
 NATIONS = {"nations": ["USA", "FRA"]}
 
@@ -41,8 +40,7 @@ def space(**overrides) -> dict:
 
 def check(model, rows: list[dict]):
     frame = pl.DataFrame(rows, schema=_schema(model))
-    parsed = ParsedFile(frame=frame, rejected=empty_rejected(), sha256="", rows_read=frame.height)
-    return apply_contract(parsed, bind_references(model, NATIONS), "f.csv", unique=model.Config.unique)
+    return apply_contract(frame, empty_rejected(), bind_references(model, NATIONS), "f.csv", unique=model.Config.unique)
 
 
 def _schema(model) -> dict:
@@ -120,6 +118,5 @@ def test_two_headline_totals_for_one_year_are_both_rejected():
 
 def test_a_frame_missing_a_column_is_a_file_error_not_a_row_error():
     frame = pl.DataFrame([space()]).drop("currency")
-    parsed = ParsedFile(frame=frame, rejected=empty_rejected(), sha256="", rows_read=1)
     with pytest.raises(InputFileError, match="Cannot read file f.csv"):
-        apply_contract(parsed, bind_references(SpaceBudget, NATIONS), "f.csv")
+        apply_contract(frame, empty_rejected(), bind_references(SpaceBudget, NATIONS), "f.csv")

@@ -163,3 +163,17 @@ def test_two_readers_may_not_conform_one_measure_to_two_concepts(monkeypatch):
     monkeypatch.setattr(registry, "readers", lambda: [one, two])
     with pytest.raises(ValueError, match="'m' is conformed to 'x' and to 'y'"):
         registry.measure_table()
+
+
+def test_the_registry_returns_readers_and_names_what_a_module_lacks(monkeypatch):
+    found = registry.readers()
+    assert [r.FORMAT for r in found][:2] == ["sipri_milex", "worldbank_wdi"]
+    assert [r.FORMAT for r in found if isinstance(r, shapes.StreamedReader)] == ["milspace_lines"]
+    assert [r.FORMAT for r in found if isinstance(r, shapes.HasCompanions)] == ["worldbank_wdi"]
+    assert [r.FORMAT for r in found if isinstance(r, shapes.SharesSizeCap)] == ["milspace_extract"]
+
+    from pipelines.sources import owid
+
+    monkeypatch.delattr(owid, "CONFORMED")
+    with pytest.raises(TypeError, match=r"pipelines.sources.owid is not a Reader: it lacks CONFORMED"):
+        registry.readers()

@@ -21,7 +21,7 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.schemas import REFERENCE_LABELS, ROW_RULE_COLUMNS, RejectedRow
 from pipelines.shapes import REJECTED_SCHEMA, SHOWN_CHARS, shorten
-from pipelines.sources.described_csv import ROW_COLUMN, ParsedFile
+from pipelines.sources.described_csv import ROW_COLUMN
 
 
 @dataclass(frozen=True)
@@ -85,21 +85,22 @@ def _shortened(values: pl.Series) -> pl.Series:
 
 
 def apply_contract(
-    parsed: ParsedFile,
+    frame: pl.DataFrame,
+    rejected: pl.DataFrame,
     schema: pa.DataFrameSchema,
     shown_path: str,
-    unique: Collection[str] = (),
     *,
+    unique: Collection[str] = (),
     row_column: str = ROW_COLUMN,
     sheet_column: str | None = None,
 ) -> Checked:
-    """Validate `parsed.frame` lazily (all failures at once) and split it into valid and rejected rows.
+    """Validate `frame` lazily (all failures at once) and split it into valid and rejected rows; `rejected` holds the
+    rows already rejected on the way (by the reader), kept ahead of the contract's.
 
     A rejected row is reported at the file row in `row_column` (and the sheet in `sheet_column`, if given)."""
-    frame = parsed.frame
     try:
         valid = schema.validate(frame, lazy=True)
-        return Checked(valid=valid, rejected=parsed.rejected)
+        return Checked(valid=valid, rejected=rejected)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
 
@@ -141,5 +142,5 @@ def apply_contract(
     bad = cases.get_column("index").drop_nulls().unique().cast(pl.Int64)
     keep = ~pl.int_range(0, frame.height, dtype=pl.Int64).is_in(bad.implode())
     valid = frame.filter(keep)
-    rejected = pl.concat([parsed.rejected, rejected_rows]).sort(["row", "column"])
+    rejected = pl.concat([rejected, rejected_rows]).sort(["row", "column"])
     return Checked(valid=valid, rejected=RejectedRow.validate(rejected))

@@ -32,11 +32,11 @@ from pipelines.shapes import (
     ReadResult,
     SourceRecord,
     Status,
+    StreamedReader,
     empty_lines,
     empty_reconciliations,
     empty_rejected,
 )
-from pipelines.sources.described_csv import ParsedFile
 from pipelines.sources.probe import Probe
 from pipelines.sources.registry import (
     UnknownFormat,
@@ -297,7 +297,7 @@ def _check(path: Path, shown: str, names: NationNames, nation_codes: Collection[
         rejected=checked.rejected,
         reconciliations=result.reconciliations,
         notes=result.notes,
-        skipped=tuple(getattr(result, "skipped", ())),
+        skipped=result.skipped,
     )
 
 
@@ -316,16 +316,21 @@ def contract(nation_codes: Collection[str]) -> pa.DataFrameSchema:
 
 
 def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Checked:
-    parsed = ParsedFile(frame=result.lines, rejected=result.rejected, sha256="", rows_read=result.lines.height)
     return apply_contract(
-        parsed, schema, shown, unique=BudgetLine.Config.unique, row_column="row", sheet_column="sheet"
+        result.lines,
+        result.rejected,
+        schema,
+        shown,
+        unique=BudgetLine.Config.unique,
+        row_column="row",
+        sheet_column="sheet",
     )
 
 
-def _streamed_reader(probe: Probe):
+def _streamed_reader(probe: Probe) -> StreamedReader | None:
     """The reader of a format read in batches at load time (its rows are read then, not here), or None."""
     try:
-        return next((r for r in readers() if getattr(r, "STREAMED", False) and r.sniff(probe)), None)
+        return next((r for r in readers() if isinstance(r, StreamedReader) and r.sniff(probe)), None)
     except InputFileError:
         return None
 
@@ -337,7 +342,7 @@ class LineStream:
 
     def __init__(self, file: CheckedFile, path: Path, nation_codes: Collection[str], progress=None):
         self.file, self.path, self.progress = file, path, progress
-        self.reader = next(r for r in readers() if r.FORMAT == file.source_format)
+        self.reader = next(r for r in readers() if isinstance(r, StreamedReader) and r.FORMAT == file.source_format)
         self.schema = contract(nation_codes)
         self.rows_loaded, self.rows_read, self.error = 0, 0, None
         #: Set by the loader: the file changed while it was loaded, or where it was moved when it failed.
@@ -349,7 +354,7 @@ class LineStream:
         try:
             for batch in reader.batches(self.path, self.file.file):
                 checked = _contract(batch, self.schema, self.file.file)
-                renamed = getattr(reader, "SOURCE_COLUMNS", {})
+                renamed = reader.SOURCE_COLUMNS
                 if checked.rejected.height and renamed:  # name the file's own column, not the budget-line one
                     column = pl.col("column").replace(renamed)
                     checked = Checked(checked.valid, checked.rejected.with_columns(column))

@@ -58,7 +58,9 @@ def validate_resource(
     shown = layout.display(resource.path)
     parsed = read_described_csv(resource, shown)
     schema = bind_references(model, references or {})
-    checked = apply_contract(parsed, schema, shown, unique=getattr(model.Config, "unique", ()) or ())
+    checked = apply_contract(
+        parsed.frame, parsed.rejected, schema, shown, unique=getattr(model.Config, "unique", ()) or ()
+    )
     return ValidatedTable(
         name=resource.name,
         file=shown,

@@ -173,6 +173,12 @@ MEASURES = {
     "budget_authority": "Budget authority, current US dollars (exhibits publish thousands: see unit_factor)",
     "procurement_quantity": "Procurement quantity, number of items (P-1 and P-1R Quantity columns)",
 }
+#: Every measure of this reader is its own conformed measure (marts.budget_facts.measure).
+CONFORMED: dict[str, str] = {}
+#: No measure of this reader is barred from being negative (a budget line may be a rescission).
+NEVER_NEGATIVE: frozenset[str] = frozenset()
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 
 ENTITY_CODE, ENTITY_NAME = "USA", "United States of America"
 AMOUNT_UNIT = "thousands of US$ (budget authority)"

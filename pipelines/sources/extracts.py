@@ -37,6 +37,12 @@ FORMAT = "milspace_extract"
 SOURCE = "milspace extract of a published file"
 #: An extract's lines keep their own readers' measures (checked by the BudgetLine contract).
 MEASURES: dict[str, str] = {}
+#: Every measure of this reader is its own conformed measure (marts.budget_facts.measure).
+CONFORMED: dict[str, str] = {}
+#: No measure of this reader is barred from being negative (a budget line may be a rescission).
+NEVER_NEGATIVE: frozenset[str] = frozenset()
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 SIGNATURE = frozenset({"source_format", "edition", "measure", "unit_factor", "entity_code"})
 OPTIONAL = frozenset({"extracted_from"})
 PARQUET_MAGIC = b"PAR1"

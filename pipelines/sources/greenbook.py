@@ -188,6 +188,12 @@ MEASURES = {
     "price_index": "Price index or deflator not tied to one budget measure (GDP, CPI-W, civilian pay), index (base "
     "year = 100)",
 }
+#: Every measure of this reader is its own conformed measure (marts.budget_facts.measure).
+CONFORMED: dict[str, str] = {}
+#: No measure of this reader is barred from being negative (a budget line may be a rescission).
+NEVER_NEGATIVE: frozenset[str] = frozenset()
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 
 TABLE_TITLE = re.compile(r"^\s*Table\s+(\d{1,2}-\d{1,2})\s*:\s*(.*)$", re.I | re.S)
 BOOK_NAME = re.compile(r"national defense budget estimates", re.I)

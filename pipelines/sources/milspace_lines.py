@@ -70,6 +70,10 @@ COLUMNS = (
 )
 MEASURE = "budget_line_amount"
 MEASURES = {MEASURE: "A budget line's amount as its source states it, in thousands of the row's currency"}
+#: Every measure of this reader is its own conformed measure (marts.budget_facts.measure).
+CONFORMED: dict[str, str] = {}
+#: No measure of this reader is barred from being negative (a budget line may be a rescission).
+NEVER_NEGATIVE: frozenset[str] = frozenset()
 #: Budget-line columns -> this format's columns, so the quarantine names the file's own column.
 SOURCE_COLUMNS = {
     "entity_code": "nation_code",

@@ -103,6 +103,8 @@ MEASURES = {
     "defence_expenditure_share_by_category": "Share of a main category (category: equipment, personnel, "
     "infrastructure, other) in total defence expenditure, percent",
 }
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 #: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
 #: named otherwise; a measure not listed here is its own conformed measure.
 CONFORMED = {

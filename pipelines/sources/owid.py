@@ -38,6 +38,8 @@ MEASURES = {
     "milex_current_usd": "Military expenditure, current US dollars",
     "milex_per_capita_usd": "Military expenditure per capita, US dollars",
 }
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 #: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
 #: named otherwise; a measure not listed here is its own conformed measure.
 CONFORMED = {"milex_constant_usd": "milex_usd", "milex_current_usd": "milex_usd"}

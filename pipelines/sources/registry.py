@@ -6,16 +6,17 @@ import importlib
 import math
 import os
 from pathlib import Path
-from types import ModuleType
+from typing import cast
 
 from pipelines.errors import InputFileError, MilspaceError, SettingError
 from pipelines.nations import NationNames, default_names
-from pipelines.shapes import ReadResult
+from pipelines.shapes import HasCompanions, Reader, ReadResult, SharesSizeCap, protocol_members
 from pipelines.sources.probe import Probe
 
-#: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each module defines FORMAT,
-#: SOURCE, MEASURES (measure -> description with unit), sniff(probe) -> bool and read(path, shown, names); and
-#: optionally companion(probe) -> str | None, for files read together with another (World Bank metadata).
+#: Reader modules under pipelines.sources, in the order their `sniff` is tried. Each is a `Reader` (pipelines/shapes.py:
+#: FORMAT, SOURCE, MEASURES, CONFORMED, NEVER_NEGATIVE, STREAMED, sniff, read), and may have more abilities, each a
+#: protocol of its own: companion files (HasCompanions), a share of the size cap (SharesSizeCap), batches
+#: (StreamedReader). `readers()` refuses a module that is not a Reader.
 READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook", "extracts", "milspace_lines")
 
 
@@ -49,7 +50,7 @@ def max_file_megabytes() -> float:
     return value
 
 
-def check_size(path: Path, shown: str, reader: ModuleType) -> None:
+def check_size(path: Path, shown: str, reader: Reader) -> None:
     """Refuse, before reading it, a file too large for `reader` to hold in memory: InputFileError naming the file,
     its size and the setting. A reader whose files take less memory for their size than a published table's says
     how much of the cap a file uses (`cap_share(path)`: milspace extracts)."""
@@ -58,8 +59,7 @@ def check_size(path: Path, shown: str, reader: ModuleType) -> None:
         size = path.stat().st_size
     except OSError as exc:
         raise InputFileError(shown, f"cannot be opened ({exc.strerror})") from None
-    share = getattr(reader, "cap_share", None)
-    used, counted = share(path, size) if share is not None else (size, "")
+    used, counted = reader.cap_share(path, size) if isinstance(reader, SharesSizeCap) else (size, "")
     if used <= setting * MEGABYTE:
         return
     raise InputFileError(
@@ -70,8 +70,16 @@ def check_size(path: Path, shown: str, reader: ModuleType) -> None:
     )
 
 
-def readers() -> list[ModuleType]:
-    return [importlib.import_module(f"pipelines.sources.{name}") for name in READER_MODULES]
+def readers() -> list[Reader]:
+    """The reader modules, in detection order; a module that lacks part of the Reader protocol is a bug, named."""
+    found = []
+    for name in READER_MODULES:
+        module = importlib.import_module(f"pipelines.sources.{name}")
+        if not isinstance(module, Reader):
+            missing = [m for m in protocol_members(Reader) if not hasattr(module, m)]
+            raise TypeError(f"pipelines.sources.{name} is not a Reader: it lacks {', '.join(sorted(missing))}")
+        found.append(cast(Reader, module))
+    return found
 
 
 def all_measures() -> dict[str, str]:
@@ -86,7 +94,7 @@ def all_measures() -> dict[str, str]:
 def never_negative_measures() -> frozenset[str]:
     """Measures no source states as a negative figure (totals, shares, per-capita figures, counts), from each
     reader's NEVER_NEGATIVE; budget lines (a rescission is negative) and changes are not among them."""
-    return frozenset().union(*(getattr(reader, "NEVER_NEGATIVE", frozenset()) for reader in readers()))
+    return frozenset().union(*(reader.NEVER_NEGATIVE for reader in readers()))
 
 
 def measure_table() -> list[dict[str, str]]:
@@ -97,7 +105,7 @@ def measure_table() -> list[dict[str, str]]:
     for reader in readers():
         for measure in reader.MEASURES:
             formats.setdefault(measure, []).append(reader.FORMAT)
-            concept = getattr(reader, "CONFORMED", {}).get(measure, measure)
+            concept = reader.CONFORMED.get(measure, measure)
             if conformed.setdefault(measure, concept) != concept:
                 raise ValueError(f"measure {measure!r} is conformed to {conformed[measure]!r} and to {concept!r}")
     described = all_measures()
@@ -107,16 +115,16 @@ def measure_table() -> list[dict[str, str]]:
     ]
 
 
-def companion(probe: Probe) -> tuple[ModuleType, str] | None:
+def companion(probe: Probe) -> tuple[Reader, str] | None:
     """(reader, what the file is for) when a file is a companion another file of that format reads with it."""
     for reader in readers():
-        described = getattr(reader, "companion", lambda _probe: None)(probe)
+        described = reader.companion(probe) if isinstance(reader, HasCompanions) else None
         if described:
             return reader, described
     return None
 
 
-def detect(probe: Probe) -> ModuleType:
+def detect(probe: Probe) -> Reader:
     """The reader for a file, chosen by looking at its content; InputFileError if none recognises it."""
     if not probe.head.strip():
         what = "empty (0 bytes)" if not probe.head else "blank (it holds only whitespace)"

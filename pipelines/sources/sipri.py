@@ -196,6 +196,8 @@ MEASURES = {
     "milex_per_capita_usd": "Military expenditure per person, US$ at current prices",
     "milex_share_of_government_spending": "Military expenditure as a share of general government expenditure, percent",
 }
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 #: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
 #: named otherwise; a measure not listed here is its own conformed measure.
 CONFORMED = {"milex_constant_usd": "milex_usd", "milex_current_usd": "milex_usd"}

@@ -101,6 +101,8 @@ MEASURES = {
     "arms_imports_tiv": "Arms imports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
     "arms_exports_tiv": "Arms exports, SIPRI trend-indicator values (TIV, a volume measure, not money)",
 }
+#: Read whole by `read`, not in batches at load time.
+STREAMED = False
 #: The conformed measure (one name per concept across publishers, marts.budget_facts.measure) of each of MEASURES
 #: named otherwise; a measure not listed here is its own conformed measure.
 CONFORMED = {
