@@ -23,6 +23,7 @@ import time
 import dagster as dg
 
 from pipelines.errors import SettingError
+from pipelines.files import fingerprint
 from pipelines.intake.inbox import SETTLE_SECONDS, inbox_files
 from pipelines.paths import Layout, default_root
 
@@ -85,14 +86,6 @@ def weekly_schedule(job) -> dg.ScheduleDefinition:
         ) from None
 
 
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def look_at_inbox(layout: Layout, cursor: str | None, now: float | None = None) -> tuple[list[str], str]:
     """The inbox files that are new or changed since the files of `cursor`, and the new cursor.
 
@@ -122,7 +115,7 @@ def look_at_inbox(layout: Layout, cursor: str | None, now: float | None = None) 
                     current[path.name] = before
                 continue
             else:
-                sha = _sha256(path)
+                sha = fingerprint(path).sha256
         except OSError:  # removed or replaced while we looked: the next look sees what is there
             continue
         current[path.name] = [found.st_size, found.st_mtime_ns, sha, found.st_ctime_ns, found.st_ino]

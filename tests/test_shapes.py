@@ -177,3 +177,33 @@ def test_the_registry_returns_readers_and_names_what_a_module_lacks(monkeypatch)
     monkeypatch.delattr(owid, "CONFORMED")
     with pytest.raises(TypeError, match=r"pipelines.sources.owid is not a Reader: it lacks CONFORMED"):
         registry.readers()
+
+
+def test_one_cell_to_text_helper():
+    from pipelines.sources.cells import cell_text
+
+    assert cell_text(2024.0) == "2024"
+    assert cell_text(2024.5) == "2024.5"
+    assert cell_text("  Space\n Force\t ") == "Space Force"
+    assert cell_text("   ") is None and cell_text(None) is None
+    assert cell_text(0) == "0"
+
+
+def test_one_atomic_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import os
+
+    from pipelines.files import write_atomically
+
+    target = tmp_path / "note.txt"
+    write_atomically(target, "first")
+    write_atomically(target, "second ü")
+    assert target.read_text(encoding="utf-8") == "second ü"
+
+    def fail(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        write_atomically(target, "third")
+    assert target.read_text(encoding="utf-8") == "second ü"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.txt"]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.files import unchanged_since
 from pipelines.intake.inbox import (
     UNREADABLE_RULE,
     CheckedFile,
@@ -27,7 +28,6 @@ from pipelines.intake.inbox import (
     changed_while_read,
     combined,
     set_aside,
-    unchanged_since,
 )
 from pipelines.paths import Layout
 from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame

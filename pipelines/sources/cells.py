@@ -55,3 +55,13 @@ def figure_rule_expr(text: pl.Expr, otherwise: str) -> pl.Expr:
     """`figure_rule` over a text column."""
     is_error = text.str.strip_chars().str.to_uppercase().is_in(sorted(SPREADSHEET_ERRORS))
     return pl.when(is_error).then(pl.lit(SPREADSHEET_ERROR_RULE)).otherwise(pl.lit(otherwise))
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as text, the one way every reader reads one: whitespace runs collapsed to one space and trimmed, a
+    whole float without its '.0' (a year typed as 2024.0 reads '2024'); None for an empty cell or blank text."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) or None

@@ -162,7 +162,7 @@ from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
 from pipelines.paths import REPO_ROOT
 from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, finalize, rejected_rows
-from pipelines.sources.cells import figure_rule
+from pipelines.sources.cells import cell_text, figure_rule
 from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe, decode_head, decode_text, open_workbook
 
@@ -608,12 +608,7 @@ def sniff(probe: Probe) -> bool:
 
 # --- rows ---------------------------------------------------------------------------------------------------------
 def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = _collapse(value)
-    return text or None
+    return cell_text(value)
 
 
 def _cell(cells: tuple, index: int) -> object:

@@ -165,7 +165,7 @@ from pipelines.shapes import (
     finalize,
     rejected_rows,
 )
-from pipelines.sources.cells import figure_rule
+from pipelines.sources.cells import cell_text, figure_rule
 from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe, open_workbook
 
@@ -339,9 +339,7 @@ def _letter(c: int) -> str:
 
 
 def _text(value) -> str | None:
-    if isinstance(value, str):
-        return re.sub(r"\s+", " ", value).strip() or None
-    return None
+    return cell_text(value) if isinstance(value, str) else None
 
 
 def _texts(row: list, start: int = 0) -> list[tuple[int, str]]:

@@ -76,7 +76,7 @@ from openpyxl.utils import get_column_letter
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
 from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
-from pipelines.sources.cells import figure_rule, is_spreadsheet_error
+from pipelines.sources.cells import cell_text, figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "nato_defence_expenditure"
@@ -254,7 +254,7 @@ class Table:
 
 
 def _text(value) -> str:
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return cell_text(value) or ""
 
 
 def _year_column(index: int, value) -> Column | None:

@@ -180,7 +180,7 @@ from pipelines.errors import InputFileError
 from pipelines.nations import NationNames, normalize_name
 from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, empty_lines, finalize, rejected_rows
 from pipelines.sources import fiscal_years
-from pipelines.sources.cells import figure_rule, is_spreadsheet_error
+from pipelines.sources.cells import cell_text, figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
 
 FORMAT = "sipri_milex"
@@ -876,12 +876,8 @@ def _at(cells: tuple, index: int | None):
 
 
 def _plain(value) -> str:
-    """A cell value as text, whitespace collapsed; whole floats without '.0'; '' for blank."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+    """A cell value as text (`cell_text`); '' for blank."""
+    return cell_text(value) or ""
 
 
 def _text(cell) -> str:

@@ -7,7 +7,6 @@ not scored: the lexicon is English.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputFileError
+from pipelines.files import fingerprint
 from pipelines.nations import NationNames
 from pipelines.text.extract import extract
 from pipelines.text.money import find_money
@@ -92,15 +92,6 @@ class DocumentRead:
         return {**values, "notes": "; ".join(self.notes) or None}
 
 
-def _fingerprint(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
-
 def read_document(
     path: Path,
     shown: str,
@@ -109,7 +100,8 @@ def read_document(
     names: NationNames,
 ) -> DocumentRead:
     try:
-        sha, size = _fingerprint(path)
+        found = fingerprint(path)
+        sha, size = found.sha256, found.bytes
     except OSError as exc:
         return DocumentRead(shown, "", 0, "rejected", error=f"Cannot read file {shown}: {exc.strerror}")
     try:

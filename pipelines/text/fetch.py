@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import csv
 import errno
-import hashlib
+import io
 import json
 import os
 import re
@@ -64,6 +64,7 @@ from pathlib import Path
 
 from pipelines import __version__
 from pipelines.errors import InputFileError, MilspaceError
+from pipelines.files import fingerprint, write_atomically
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("doc_id", "url", "final_url", "file", "sha256", "bytes", "content_type", "fetched_at")
@@ -189,7 +190,7 @@ class _Run:
         if row is None or row["url"] != url:
             return None
         path = self.target / row["file"]
-        if not path.is_file() or _sha256(path) != row["sha256"]:
+        if not path.is_file() or fingerprint(path).sha256 != row["sha256"]:
             return None
         message = f"already present as {path.name}, its sha256 matches the manifest{note}"
         size = path.stat().st_size
@@ -206,7 +207,7 @@ class _Run:
         finally:
             self._watchdog = None
         self.connection_failures.append(False)
-        digest, size = _sha256(path), path.stat().st_size
+        digest, size = fingerprint(path).sha256, path.stat().st_size
         self._record(doc_id, url, final_url, path, digest, size, content_type)
         redirected = f", redirected to {final_url}" if final_url != url else ""
         message = f"downloaded {size:,} bytes from {_host(url)} to {path.name}{redirected}{note}"
@@ -507,9 +508,7 @@ class _Validator:
 
     def save(self, sidecar: Path) -> None:
         saved = {"url": self.url, "etag": self.etag, "last_modified": self.last_modified, "length": self.length}
-        temporary = sidecar.with_name(sidecar.name + ".tmp")
-        temporary.write_text(json.dumps(saved), encoding="utf-8")
-        os.replace(temporary, sidecar)
+        write_atomically(sidecar, json.dumps(saved))
 
     def continued_by(self, response: HTTPResponse) -> bool:
         """A 206 continues the .part only when it starts at its end, ends at the recorded size and carries the same
@@ -552,14 +551,6 @@ def _host(url: str) -> str:
     return urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
@@ -584,9 +575,8 @@ def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
 
 def _write_manifest(path: Path, manifest: Mapping[str, Mapping[str, str]]) -> None:
     """Write to a temporary file beside the manifest, then rename it over the old one."""
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(manifest[doc_id] for doc_id in sorted(manifest))
-    os.replace(temporary, path)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(manifest[doc_id] for doc_id in sorted(manifest))
+    write_atomically(path, text.getvalue())
