@@ -2,7 +2,7 @@
 
 Flow: reference and starter files -> Pandera contracts -> staging tables -> marts (sql/marts) -> checks
 (sql/checks) -> the published warehouse -> the report. When builds run by themselves (schedule, inbox sensor,
-freshness) is set in pipelines/automation.py. The edges into marts are the tables their SQL reads
+freshness) is set in pipelines/automation.py. The edges into marts and checks are the tables their SQL reads
 (pipelines/assets/graph.py); the definitions refuse to load if one of them is written by no asset.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets.checks import asset_checks
+from pipelines.assets.checks import asset_checks, check_reads
 from pipelines.assets.graph import require_producers
 from pipelines.assets.inbox import inbox_budget_lines, staging_budget_lines
 from pipelines.assets.inputs import input_assets
@@ -23,7 +23,7 @@ from pipelines.automation import BUILD_JOB, inbox_sensor, weekly_schedule, with_
 
 _LOADS = [*input_assets(), inbox_budget_lines, staging_budget_lines, strategy_documents_read, staging_documents]
 _ASSETS = [*_LOADS, *shared_table_assets(_LOADS), *mart_assets(), warehouse, report]
-require_producers(mart_reads(), _ASSETS)
+require_producers({**mart_reads(), **check_reads()}, _ASSETS)
 #: Every asset, with the freshness expected of its group (pipelines/automation.py).
 ASSETS = [asset.map_asset_specs(with_freshness) for asset in _ASSETS]
 CHECKS = asset_checks()

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.assets.checks import check_reads
 from pipelines.assets.graph import GraphError, asset_key, require_producers, tables_read
 from pipelines.assets.inputs import INPUTS
 from pipelines.assets.marts import mart_names, mart_reads
@@ -95,6 +96,17 @@ def test_every_mart_depends_on_exactly_what_sqlglot_finds_its_sql_reading():
         assert _parents(f"marts/{name}") == {asset_key(t).to_user_string() for t in reads}, name
 
 
+def test_every_check_depends_on_what_its_sql_reads():
+    specs = {spec.name: spec for spec in _check_specs()}
+    for path in sorted((SQL_DIR / "checks").glob("*.sql")):
+        spec = specs[path.stem]
+        reads = {asset_key(t) for t in tables_read(path.read_text(encoding="utf-8"))}
+        assert {spec.asset_key, *(d.asset_key for d in spec.additional_deps)} == reads | {spec.asset_key}, path.name
+    assert {d.asset_key for d in specs["real_growth_independent_of_base"].additional_deps} == {
+        dg.AssetKey(["marts", "milex_constant_usd"])  # a table macro its file makes beside marts.defense_yoy
+    }
+
+
 def test_no_asset_in_the_graph_is_external():
     graph = _graph()
     keys = graph.get_all_asset_keys()
@@ -103,7 +115,7 @@ def test_no_asset_in_the_graph_is_external():
         assert not node.is_external and node.is_executable, key.to_user_string()
         assert node.parent_keys <= keys, key.to_user_string()
     for spec in _check_specs():
-        assert spec.asset_key in keys, spec.name
+        assert {spec.asset_key, *(d.asset_key for d in spec.additional_deps)} <= keys, spec.name
 
 
 def test_every_staging_sql_file_is_the_asset_of_its_table():
@@ -145,8 +157,8 @@ def test_a_mart_reading_what_no_asset_writes_stops_the_definitions():
         require_producers(reads, ASSETS)
     without_quarantine = [a for a in ASSETS if dg.AssetKey(["staging", "quarantine"]) not in a.keys]
     with pytest.raises(GraphError, match=r"sql/marts/quarantine\.sql reads staging\.quarantine, which no asset"):
-        require_producers(mart_reads(), without_quarantine)
-    require_producers(mart_reads(), ASSETS)  # the real graph is whole
+        require_producers({**mart_reads(), **check_reads()}, without_quarantine)
+    require_producers({**mart_reads(), **check_reads()}, ASSETS)  # the real graph is whole
 
 
 def test_the_definitions_do_not_load_when_a_mart_file_reads_what_no_asset_writes(tmp_path):
