@@ -2,32 +2,28 @@
 
 Flow: reference and starter files -> Pandera contracts -> staging tables -> marts (sql/marts) -> checks
 (sql/checks) -> the published warehouse -> the report. When builds run by themselves (schedule, inbox sensor,
-freshness) is set in pipelines/automation.py.
+freshness) is set in pipelines/automation.py. The edges into marts and checks are the tables their SQL reads
+(pipelines/assets/graph.py); the definitions refuse to load if one of them is written by no asset.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets.checks import asset_checks
+from pipelines.assets.checks import asset_checks, check_reads
+from pipelines.assets.graph import require_producers
 from pipelines.assets.inbox import inbox_budget_lines, staging_budget_lines
 from pipelines.assets.inputs import input_assets
-from pipelines.assets.marts import mart_assets
+from pipelines.assets.marts import mart_assets, mart_reads
 from pipelines.assets.publish import report, warehouse
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.shared import shared_table_assets
 from pipelines.assets.strategies import staging_documents, strategy_documents_read
 from pipelines.automation import BUILD_JOB, inbox_sensor, weekly_schedule, with_freshness
 
-_ASSETS = [
-    *input_assets(),
-    inbox_budget_lines,
-    staging_budget_lines,
-    strategy_documents_read,
-    staging_documents,
-    *mart_assets(),
-    warehouse,
-    report,
-]
+_LOADS = [*input_assets(), inbox_budget_lines, staging_budget_lines, strategy_documents_read, staging_documents]
+_ASSETS = [*_LOADS, *shared_table_assets(_LOADS), *mart_assets(), warehouse, report]
+require_producers({**mart_reads(), **check_reads()}, _ASSETS)
 #: Every asset, with the freshness expected of its group (pipelines/automation.py).
 ASSETS = [asset.map_asset_specs(with_freshness) for asset in _ASSETS]
 CHECKS = asset_checks()

@@ -49,16 +49,18 @@ _DESCRIBED_BY = re.compile(r"^--\s*Described by:\s*(\w+)", re.MULTILINE)
 
 
 def sql_text(kind: str, name: str) -> str:
-    """The statements of `sql/<kind>/<name>.sql`, with each `@columns(<shape>)` replaced by the declared columns
-    and followed by their column comments (descriptions with units)."""
-    text = sql_file(kind, name).read_text(encoding="utf-8")
+    """The statements of `sql/<kind>/<name>.sql`, with the declared shapes' columns in place (`with_shapes`)."""
+    return with_shapes(sql_file(kind, name).read_text(encoding="utf-8"), f"sql/{kind}/{name}.sql")
+
+
+def with_shapes(text: str, name: str) -> str:
+    """SQL text with each `@columns(<shape>)` of a CREATE TABLE replaced by the columns pipelines/shapes.py declares
+    for that shape, followed by their column comments (descriptions with units). `name` names the file in errors."""
     comments = []
     for match in _DECLARED.finditer(text):
         table, shape = match.groups()
         if shape not in SHAPES:
-            raise WarehouseError(
-                f"sql/{kind}/{name}.sql names @columns({shape}), which pipelines/shapes.py does not declare"
-            )
+            raise WarehouseError(f"{name} names @columns({shape}), which pipelines/shapes.py does not declare")
         comments.extend(column_comments(table, shape))
     text = _DECLARED.sub(lambda m: m.group(0).replace(f"@columns({m.group(2)})", ddl_columns(m.group(2))), text)
     return text.rstrip() + ("\n" + ";\n".join(comments) + ";\n" if comments else "\n")

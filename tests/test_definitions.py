@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
+from pipelines.assets.checks import check_reads
+from pipelines.assets.graph import GraphError, asset_key, require_producers, tables_read
 from pipelines.assets.inputs import INPUTS
-from pipelines.assets.marts import staging_assets
-from pipelines.definitions import BUILD_JOB, defs
+from pipelines.assets.marts import mart_names, mart_reads
+from pipelines.definitions import ASSETS, BUILD_JOB, defs
+from pipelines.paths import SQL_DIR
+
+#: Every asset that writes its own rows into staging.quarantine and staging.sources.
+SHARED_WRITERS = {f"staging/{name}" for _, name in INPUTS} | {"staging/budget_lines", "staging/documents"}
 
 
 def test_definitions_load_as_dagster_dev_loads_them(tmp_path):
@@ -46,23 +54,35 @@ def test_one_input_and_one_staging_asset_per_shipped_file():
     } <= keys
 
 
+def _parents(key: str) -> set[str]:
+    return {p.to_user_string() for p in _graph().get(dg.AssetKey(key.split("/"))).parent_keys}
+
+
 def test_marts_depend_on_the_tables_their_sql_reads():
-    graph = _graph()
-    parents = lambda key: {p.to_user_string() for p in graph.get(dg.AssetKey(key.split("/"))).parent_keys}  # noqa: E731
-    every_staging_asset = {f"staging/{name}" for name in staging_assets()}
+    parents = _parents
     assert parents("marts/space_share") == {"staging/us_budget_lines"}
     assert parents("marts/defense_yoy") == {"marts/budget_facts", "staging/nations"}
-    assert parents("marts/budget_facts") == every_staging_asset  # staging.sources: every staging asset writes it
-    assert parents("marts/strategy_scores") == {"marts/strategy_documents", "staging/documents", "staging/lexicon"}
+    assert parents("marts/budget_facts") == {
+        "staging/budget_lines",
+        "staging/figure_identity",  # the macro it calls
+        "staging/fiscal_years",
+        "staging/measures",  # each reader's conformed measures
+        "staging/phases",  # the Fiscal Data Package phase of each phase
+        "staging/sources",
+        "staging/us_budget_lines",
+    }
+    assert parents("marts/strategy_scores") == {"marts/strategy_documents", "staging/document_hits", "staging/lexicon"}
     assert parents("strategies/documents") == {
         "reference/lexicon",
         "reference/nation_names",
         "starter/strategy_documents",
         "inbox/budget_lines",
     }
-    assert parents("marts/quarantine") == every_staging_asset
-    assert parents("marts/sources") == every_staging_asset
-    assert parents("marts/reconciliations") == {"staging/budget_lines"}
+    assert parents("marts/quarantine") == {"staging/quarantine", "staging/quarantine_history"}
+    assert parents("marts/sources") == {"staging/sources"}
+    assert parents("marts/reconciliations") == {"staging/reconciliations"}
+    # marts.budget_lines is named only in the string of its COMMENT ON TABLE: no edge
+    assert parents("marts/measures") == {"staging/budget_lines", "staging/measures"}
     assert parents("marts/budget_lines") == {"staging/budget_lines", "staging/nations"}
     # the nations: files of a streamed format are checked against the BudgetLine contract as they are loaded
     assert parents("staging/budget_lines") == {"inbox/budget_lines", "reference/nations"}
@@ -70,6 +90,98 @@ def test_marts_depend_on_the_tables_their_sql_reads():
     assert parents("starter/space_budgets") == {"reference/nations"}
     assert parents("warehouse") == {"report"}
     assert parents("report") == {k.to_user_string() for k in defs.resolve_all_asset_keys() if k.path[0] == "marts"}
+
+
+def test_every_mart_depends_on_exactly_what_sqlglot_finds_its_sql_reading():
+    for name in mart_names():
+        reads = tables_read((SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8"))
+        assert _parents(f"marts/{name}") == {asset_key(t).to_user_string() for t in reads}, name
+
+
+def test_every_check_depends_on_what_its_sql_reads():
+    specs = {spec.name: spec for spec in _check_specs()}
+    for path in sorted((SQL_DIR / "checks").glob("*.sql")):
+        spec = specs[path.stem]
+        reads = {asset_key(t) for t in tables_read(path.read_text(encoding="utf-8"))}
+        assert {spec.asset_key, *(d.asset_key for d in spec.additional_deps)} == reads | {spec.asset_key}, path.name
+    assert {d.asset_key for d in specs["real_growth_independent_of_base"].additional_deps} == {
+        dg.AssetKey(["marts", "milex_constant_usd"])  # a table macro its file makes beside marts.defense_yoy
+    }
+
+
+def test_no_asset_in_the_graph_is_external():
+    graph = _graph()
+    keys = graph.get_all_asset_keys()
+    for key in keys:
+        node = graph.get(key)
+        assert not node.is_external and node.is_executable, key.to_user_string()
+        assert node.parent_keys <= keys, key.to_user_string()
+    for spec in _check_specs():
+        assert {spec.asset_key, *(d.asset_key for d in spec.additional_deps)} <= keys, spec.name
+
+
+def test_every_staging_sql_file_is_the_asset_of_its_table():
+    keys = defs.resolve_all_asset_keys()
+    for path in (SQL_DIR / "staging").glob("*.sql"):
+        assert dg.AssetKey(["staging", path.stem]) in keys, path.name
+
+
+def test_a_load_of_several_tables_has_a_key_for_each():
+    inbox = defs.get_assets_def(dg.AssetKey(["staging", "budget_lines"]))
+    assert {k.to_user_string() for k in inbox.keys} == {
+        "staging/published_lines",
+        "staging/milspace_lines",
+        "staging/budget_lines",
+        "staging/figure_identity",
+        "staging/duplicate_lines",
+        "staging/reconciliations",
+        "staging/measures",
+        "staging/phases",
+    }
+    documents = defs.get_assets_def(dg.AssetKey(["staging", "documents"]))
+    assert {k.to_user_string() for k in documents.keys} == {
+        "staging/documents",
+        "staging/document_hits",
+        "staging/document_money",
+    }
+    defense_yoy = defs.get_assets_def(dg.AssetKey(["marts", "defense_yoy"]))
+    assert {k.to_user_string() for k in defense_yoy.keys} == {"marts/defense_yoy", "marts/milex_constant_usd"}
+
+
+def test_a_shared_staging_table_is_one_asset_after_every_asset_writing_into_it():
+    assert _parents("staging/quarantine") == SHARED_WRITERS
+    assert _parents("staging/sources") == SHARED_WRITERS
+    assert _parents("staging/quarantine_history") == set()  # made by the warehouse when a run starts
+
+
+def test_a_mart_reading_what_no_asset_writes_stops_the_definitions():
+    reads = {**mart_reads(), "sql/marts/orphan.sql": tables_read("SELECT * FROM staging.nowhere, staging.nations")}
+    with pytest.raises(GraphError, match=r"sql/marts/orphan\.sql reads staging\.nowhere, which no asset writes"):
+        require_producers(reads, ASSETS)
+    without_quarantine = [a for a in ASSETS if dg.AssetKey(["staging", "quarantine"]) not in a.keys]
+    with pytest.raises(GraphError, match=r"sql/marts/quarantine\.sql reads staging\.quarantine, which no asset"):
+        require_producers({**mart_reads(), **check_reads()}, without_quarantine)
+    require_producers({**mart_reads(), **check_reads()}, ASSETS)  # the real graph is whole
+
+
+def test_the_definitions_do_not_load_when_a_mart_file_reads_what_no_asset_writes(tmp_path):
+    sql = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql)
+    (sql / "marts" / "orphan.sql").write_text(
+        "-- marts.orphan\nCREATE OR REPLACE TABLE marts.orphan AS SELECT * FROM staging.nowhere;\n"
+        "COMMENT ON TABLE marts.orphan IS 'not from staging.elsewhere';\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import pathlib, pipelines.paths\n"
+        f"pipelines.paths.SQL_DIR = pathlib.Path({str(sql)!r})\n"
+        "import pipelines.definitions\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "GraphError" in result.stderr
+    assert "sql/marts/orphan.sql reads staging.nowhere, which no asset writes" in result.stderr
+    assert "staging.elsewhere" not in result.stderr  # named only in a string
 
 
 def test_every_asset_is_described():

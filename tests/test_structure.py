@@ -1,9 +1,9 @@
 """The import picture of the package: data flows one way, and the folders show the flow.
 
-Each module belongs to a floor; a module imports only from floors below its own or from its own folder (the ground
-floor's modules from each other), never upward and never sideways into another folder of its floor; there is no import cycle; and below the Dagster floor
-nothing imports Dagster (readers, checks and the warehouse run without it). Imports made only for type checking
-(`if TYPE_CHECKING:`) are not imports at run time and are left out."""
+Each module belongs to a floor; a module imports only from floors below its own or from its own folder (the
+ground floor's modules from each other), never upward and never sideways into another folder of its floor; there
+is no import cycle; and below the Dagster floor nothing imports Dagster (readers, checks and the warehouse run
+without it). Imports made only for type checking (`if TYPE_CHECKING:`) are not imports at run time."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Asset checks, one per `sql/checks/*.sql` file. Each query returns the rows that break its rule: none is a pass.
 
 A file's header names the check, the asset it guards and its severity: `error` checks block the assets
-downstream (a failing one stops the warehouse from being published); `warn` checks are reported only.
+downstream (a failing one stops the warehouse from being published); `warn` checks are reported only. The other
+objects a check's query reads (as sqlglot finds them, pipelines/assets/graph.py) are its additional dependencies.
 """
 
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipelines.assets.graph import Table, asset_key, file_reads
 from pipelines.assets.resource import MilspaceResource
 from pipelines.paths import SQL_DIR
 from pipelines.warehouse import header_comment
@@ -26,6 +28,7 @@ class CheckSpec:
     severity: str
     description: str
     path: Path
+    reads: frozenset[Table]
 
 
 def check_specs() -> list[CheckSpec]:
@@ -37,7 +40,8 @@ def check_specs() -> list[CheckSpec]:
             raise ValueError(f"{path}: header needs '-- check:', '-- asset:' and '-- severity: error|warn'")
         description = "\n".join(line for line in header_comment(path).splitlines() if not _HEADER.match(f"-- {line}"))
         schema, table = fields["asset"].split(".", 1)
-        specs.append(CheckSpec(fields["check"], (schema, table), fields["severity"], description, path))
+        reads = frozenset(file_reads(path))
+        specs.append(CheckSpec(fields["check"], (schema, table), fields["severity"], description, path, reads))
     return specs
 
 
@@ -45,7 +49,8 @@ def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
     severity = dg.AssetCheckSeverity.ERROR if spec.severity == "error" else dg.AssetCheckSeverity.WARN
 
     @dg.asset_check(
-        asset=dg.AssetKey(list(spec.asset)),
+        asset=asset_key(spec.asset),
+        additional_deps=[asset_key(read) for read in sorted(spec.reads - {spec.asset})],
         name=spec.name,
         description=spec.description,
         blocking=spec.severity == "error",
@@ -92,6 +97,11 @@ def _markdown(frame) -> str:
     rule = "|" + "---|" * len(frame.columns)
     rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.iter_rows()]
     return "\n".join([header, rule, *rows])
+
+
+def check_reads() -> dict[str, set[Table]]:
+    """Every check file (as sql/checks/<name>.sql) and what it reads, the asset it guards included."""
+    return {f"sql/checks/{spec.path.name}": {*spec.reads, spec.asset} for spec in check_specs()}
 
 
 def asset_checks() -> list[dg.AssetChecksDefinition]:

@@ -2,17 +2,20 @@
 checked against the BudgetLine contract, and loaded as budget lines."""
 
 import dataclasses
+from collections.abc import Iterator
 
 import dagster as dg
 import polars as pl
 
+from pipelines.assets.graph import created_metadata, file_specs
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.shared import writes_rows_into
 from pipelines.errors import MilspaceError
 from pipelines.intake.inbox import CHANGED, SKIPPED, CheckedFile, read_inbox, set_aside
 from pipelines.intake.shipped import ValidatedTable
-from pipelines.intake.staging import load_inbox
+from pipelines.intake.staging import STREAMED_TABLES, load_inbox
 from pipelines.nations import NationNames
-from pipelines.warehouse import header_comment, sql_file
+from pipelines.warehouse import sql_file
 
 
 def _files_table(files: list[CheckedFile]) -> str:
@@ -75,16 +78,46 @@ def inbox_budget_lines(
     )
 
 
-@dg.asset(
-    key=["staging", "budget_lines"],
-    ins={"files": dg.AssetIn(key=["inbox", "budget_lines"]), "nations": dg.AssetIn(key=["reference", "nations"])},
-    group_name="staging",
-    description=header_comment(sql_file("staging", "budget_lines")),
-    kinds={"duckdb"},
+#: The staging SQL files the inbox's load runs (pipelines/intake/staging.py, `load_inbox`): the tables of the lines
+#: read whole and of each streamed format, the view staging.budget_lines over them (and the macro
+#: staging.figure_identity its file makes), the copies taken out of them, the reconciliations and the measures. Each
+#: object a file creates is an asset key of the load; the load also writes its own rows into staging.quarantine and
+#: staging.sources (pipelines/assets/shared.py).
+LOADED_SQL = (
+    "phases",
+    "published_lines",
+    *STREAMED_TABLES,
+    "budget_lines",
+    "duplicate_lines",
+    "reconciliations",
+    "measures",
+)
+_BUDGET_LINES = dg.AssetKey(["staging", "budget_lines"])
+_INS = {"files": dg.AssetIn(key=["inbox", "budget_lines"]), "nations": dg.AssetIn(key=["reference", "nations"])}
+_SPECS = [
+    spec.merge_attributes(metadata=writes_rows_into("quarantine", "sources")) if spec.key == _BUDGET_LINES else spec
+    for name in LOADED_SQL
+    for spec in file_specs(
+        sql_file("staging", name),
+        "staging",
+        deps=[i.key for i in _INS.values()],
+        group_name="staging",
+        kinds={"duckdb"},
+    )
+]
+_MADE = {
+    key: made for name in LOADED_SQL for key, made in created_metadata(sql_file("staging", name), "staging").items()
+}
+
+
+@dg.multi_asset(
+    name="staging__budget_lines",
+    specs=_SPECS,
+    ins=_INS,
 )
 def staging_budget_lines(
     context: dg.AssetExecutionContext, milspace: MilspaceResource, nations: ValidatedTable, files: list[CheckedFile]
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     codes = nations.valid.get_column("code").to_list()
     done = load_inbox(
         milspace.layout(),
@@ -95,12 +128,16 @@ def staging_budget_lines(
         log=context.log.info,
         warn=context.log.warning,
     )
-    return dg.MaterializeResult(
+    for key, made in _MADE.items():  # the tables behind the view, and the ones made beside it
+        if key != _BUDGET_LINES:
+            yield dg.MaterializeResult(asset_key=key, metadata=made)
+    yield dg.MaterializeResult(
+        asset_key=_BUDGET_LINES,
         metadata={
             "dagster/row_count": done.rows,
             "table": "staging.budget_lines",
             "rows_rejected": done.rows_rejected,
             "reconciliations": done.reconciliations.height,
             "reconciliations_failed": done.reconciliations.filter(~pl.col("passed")).height,
-        }
+        },
     )

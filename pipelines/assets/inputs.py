@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.shared import writes_rows_into
 from pipelines.intake.shipped import ValidatedTable, referenced_targets, validate_resource
 from pipelines.schemas import CONTRACTS
 from pipelines.shapes import sources_frame
@@ -94,6 +95,7 @@ def _staging_asset(package: str, name: str) -> dg.AssetsDefinition:
         group_name="staging",
         description=header_comment(sql_file("staging", name)),
         kinds={"duckdb"},
+        metadata=writes_rows_into("quarantine", "sources"),
     )
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource, table: ValidatedTable):
         warehouse = milspace.warehouse()

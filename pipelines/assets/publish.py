@@ -2,14 +2,14 @@
 
 import dagster as dg
 
-from pipelines.assets.marts import mart_names
+from pipelines.assets.marts import mart_keys
 from pipelines.assets.resource import MilspaceResource
 from pipelines.report.build import check_can_publish, publish_site, render_site
 
 
 @dg.asset(
     key=["report"],
-    deps=[dg.AssetKey(["marts", name]) for name in mart_names()],
+    deps=mart_keys(),
     group_name="publish",
     kinds={"html", "altair"},
 )

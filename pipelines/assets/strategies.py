@@ -2,16 +2,20 @@
 its money mentions, and load the results (rejected documents go to the quarantine with the reason). The reading
 and the rows are pipelines/intake/documents.py; these assets call it and load what it makes."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 
+from pipelines.assets.graph import file_specs
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.shared import writes_rows_into
 from pipelines.intake.documents import STRATEGIES_FOLDER, document_paths, document_tables, read_documents
 from pipelines.intake.inbox import CheckedFile
 from pipelines.intake.shipped import ValidatedTable
 from pipelines.nations import NationNames
 from pipelines.text.documents import DocumentRead
 from pipelines.text.score import Lexicon
-from pipelines.warehouse import header_comment, sql_file
+from pipelines.warehouse import sql_file
 
 
 @dg.asset(
@@ -65,31 +69,43 @@ def strategy_documents_read(
     )
 
 
-@dg.asset(
-    key=["staging", "documents"],
-    ins={"documents": dg.AssetIn(key=["strategies", "documents"])},
-    group_name="staging",
-    description=header_comment(sql_file("staging", "documents")),
-    kinds={"duckdb"},
-)
+#: The staging tables the documents' load makes, each an asset key of it: the documents, the lexicon's hits in them
+#: and their money mentions. The load also writes its own rows into staging.quarantine and staging.sources
+#: (pipelines/assets/shared.py).
+LOADED_TABLES = ("documents", "document_hits", "document_money")
+_DOCUMENTS = dg.AssetKey(["staging", "documents"])
+_READ = dg.AssetKey(["strategies", "documents"])
+_SPECS = [
+    spec.merge_attributes(metadata=writes_rows_into("quarantine", "sources")) if spec.key == _DOCUMENTS else spec
+    for name in LOADED_TABLES
+    for spec in file_specs(sql_file("staging", name), "staging", deps=[_READ], group_name="staging", kinds={"duckdb"})
+]
+
+
+@dg.multi_asset(name="staging__documents", specs=_SPECS, ins={"documents": dg.AssetIn(key=_READ)})
 def staging_documents(
     context: dg.AssetExecutionContext, milspace: MilspaceResource, documents: list[DocumentRead]
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     warehouse = milspace.warehouse()
     run, fresh = context.run_id, milspace.fresh
     tables = document_tables(documents)
     warehouse.load_staging(run, "documents", tables.documents, fresh=fresh)
-    warehouse.load_staging(run, "document_hits", tables.hits, fresh=fresh)
-    warehouse.load_staging(run, "document_money", tables.money, fresh=fresh)
+    hits = warehouse.load_staging(run, "document_hits", tables.hits, fresh=fresh)
+    money = warehouse.load_staging(run, "document_money", tables.money, fresh=fresh)
     files = [d.file for d in documents]
     warehouse.replace_quarantine(run, files, tables.rejected, folder=STRATEGIES_FOLDER, fresh=fresh)
     warehouse.replace_rows(run, "sources", tables.sources, files, folder=STRATEGIES_FOLDER, fresh=fresh)
     loaded = sum(d.status == "loaded" for d in documents)
-    return dg.MaterializeResult(
+    for table, rows in (("document_hits", hits), ("document_money", money)):
+        yield dg.MaterializeResult(
+            asset_key=["staging", table], metadata={"dagster/row_count": rows, "table": f"staging.{table}"}
+        )
+    yield dg.MaterializeResult(
+        asset_key=_DOCUMENTS,
         metadata={
             "dagster/row_count": loaded,
             "rejected": len(documents) - loaded,
             "hits": tables.hits.height,
             "money_mentions": tables.money.height,
-        }
+        },
     )
