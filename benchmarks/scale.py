@@ -78,17 +78,17 @@ def run_pipeline(root: Path, file: Path) -> dict:
     names = NationNames.from_csv(layout.reference / "nation_names.csv")
     codes = pl.read_csv(layout.reference / "nations.csv", infer_schema=False).get_column("code").to_list()
     run = f"bench-{os.getpid()}"
-    warehouse = Warehouse(layout)
+    working = Warehouse(layout).run(run)
     started = time.perf_counter()
     checked = check_file(file, layout.display(file), names, codes)
-    done = load_inbox(layout, run, [checked], codes)
+    done = load_inbox(working, [checked], codes)
     load_seconds = time.perf_counter() - started
     for mart in marts:
-        warehouse.build_mart(run, mart)
+        working.build_mart(mart)
     seconds = time.perf_counter() - started
     (file_done,) = done.files
-    rows = warehouse.query(run, "SELECT count(*) AS n FROM marts.budget_lines").item()
-    warehouse.discard(run)
+    rows = working.query("SELECT count(*) AS n FROM marts.budget_lines").item()
+    working.discard()
     return {
         "seconds": seconds,
         "load_seconds": load_seconds,

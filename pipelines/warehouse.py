@@ -16,7 +16,7 @@ import re
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -111,16 +111,6 @@ def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"MILSPACE_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB reads ({exc})") from None
 
 
-#: The working copy each run of this process holds open (see Warehouse.working).
-_OPEN: dict[Path, duckdb.DuckDBPyConnection] = {}
-
-
-def _release(path: Path) -> None:
-    held = _OPEN.pop(path, None)
-    if held is not None:
-        held.close()
-
-
 #: Where a build moves what it must not publish beside the warehouse (a stale write-ahead log), under data_marts/.
 SET_ASIDE_FOLDER = "set_aside"
 #: Report sites being drawn are folders under reports/ named with this prefix (see Warehouse.staged_report).
@@ -154,6 +144,11 @@ class Warehouse:
     @property
     def published(self) -> Path:
         return self.layout.warehouse
+
+    def run(self, run_id: str, *, fresh: bool = False) -> WarehouseRun:
+        """The working warehouse of run `run_id` (a full rebuild from empty when `fresh`)."""
+        self.working_path(run_id)  # checks the run id
+        return WarehouseRun(self, run_id, fresh)
 
     def working_path(self, run_id: str) -> Path:
         if not _SAFE_RUN_ID.match(run_id):
@@ -248,213 +243,6 @@ class Warehouse:
         finally:
             con.execute("DETACH published")
 
-    @contextmanager
-    def working(self, run_id: str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to this run's working copy, created on first use."""
-        path = self.working_path(run_id)
-        if not path.exists():
-            self._prepare(path, fresh)
-        if path not in _OPEN:
-            # Held open until the run publishes or is discarded: DuckDB then shares this database with every
-            # later connection of the run instead of opening the file and writing a checkpoint at each step.
-            _OPEN[path] = connect(path)
-        con = connect(path)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    def load_staging(
-        self,
-        run_id: str,
-        table: str,
-        frames: pl.DataFrame | Iterable[pl.DataFrame],
-        *,
-        fresh: bool = False,
-    ) -> int:
-        """(Re)create `staging.<table>` from its SQL file and insert the rows of a frame, or of each frame an
-        iterable yields (a file read in batches: one batch in memory at a time), by column name, in one
-        transaction."""
-        ddl = sql_text("staging", table)
-        frames = [frames] if isinstance(frames, pl.DataFrame) else frames
-        with self.working(run_id, fresh=fresh) as con:
-            con.execute("BEGIN")
-            con.execute(ddl)
-            for frame in frames:
-                if frame.height:
-                    con.register("incoming", frame)  # DuckDB scans the Polars frame through Arrow, no copy
-                    con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
-                    con.unregister("incoming")
-            con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
-
-    def replace_rows(
-        self,
-        run_id: str,
-        table: str,
-        frame: pl.DataFrame,
-        files: list[str],
-        *,
-        folder: str | None = None,
-        keep: list[str] | None = None,
-        fresh: bool = False,
-    ) -> int:
-        """In a staging table shared by several inputs (created once by its SQL file), replace the rows of the
-        given files (and of every file under `folder`, if given, but those in `keep`, which another asset owns)
-        with `frame`'s: delete, then insert, so a re-run never duplicates and a file removed from a folder leaves
-        no rows behind."""
-        ddl = sql_text("staging", table)
-        with self.working(run_id, fresh=fresh) as con:
-            con.execute("BEGIN")
-            con.execute(ddl)
-            where, params = "file IN (SELECT unnest(?::VARCHAR[]))", [files]
-            if folder is not None:
-                where = where + " OR (starts_with(file, ?) AND file NOT IN (SELECT unnest(?::VARCHAR[])))"
-                params = [files, folder, keep or []]
-            con.execute(f"DELETE FROM staging.{table} WHERE {where}", params)
-            if frame.height:
-                con.register("incoming", frame)
-                con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-            con.execute("COMMIT")
-        return frame.height
-
-    def spool(self, run_id: str) -> Path:
-        """A folder for this run's files on their way into the warehouse (removed with the working copy)."""
-        folder = Path(str(self.working_path(run_id)) + ".spool")
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def load_staging_files(self, run_id: str, table: str, files: list[Path], *, fresh: bool = False) -> int:
-        """(Re)create `staging.<table>` from its SQL file and load these Parquet files into it, by column name,
-        in one statement: DuckDB reads them in parallel, within its memory limit, and writes the table's row
-        groups as it goes (the rows need not keep an order: each carries its file and row)."""
-        ddl = sql_text("staging", table)
-        with self.working(run_id, fresh=fresh) as con:
-            con.execute("SET preserve_insertion_order = false")
-            con.execute("BEGIN")
-            con.execute(ddl)
-            if files:
-                con.execute(
-                    f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
-                )
-            con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
-
-    def create_view(self, run_id: str, name: str, *, fresh: bool = False) -> int:
-        """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
-        built before it became a view may hold); the rows it shows."""
-        ddl = sql_text("staging", name)
-        with self.working(run_id, fresh=fresh) as con:
-            con.execute("BEGIN")
-            kind = con.execute(
-                "SELECT table_type FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = ?",
-                [name],
-            ).fetchone()
-            if kind is not None and kind[0] == "BASE TABLE":
-                con.execute(f"DROP TABLE staging.{name}")
-            con.execute(ddl)
-            con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0]
-
-    def take_out_duplicates(self, run_id: str, *, fresh: bool = False) -> pl.DataFrame:
-        """Find the lines of staging.budget_lines that copy another line of the same sheet
-        (sql/staging/duplicate_lines.sql), delete every copy from the staging tables behind the view, and return
-        them as rejected rows (file, sheet, row, column, rule, value) for the quarantine."""
-        ddl = sql_text("staging", "duplicate_lines")
-        with self.working(run_id, fresh=fresh) as con:
-            con.execute("BEGIN")
-            con.execute(ddl)
-            copies = con.execute('SELECT file, sheet, "row", "column", rule, value FROM staging.duplicate_lines').pl()
-            if copies.height:
-                con.execute(
-                    "DELETE FROM staging.published_lines AS p USING staging.duplicate_lines AS d "
-                    'WHERE p.file = d.file AND p.sheet IS NOT DISTINCT FROM d.sheet AND p."row" = d."row" '
-                    "AND p.source_column IS NOT DISTINCT FROM d.source_column"
-                )
-                con.execute(
-                    "DELETE FROM staging.milspace_lines AS m USING staging.duplicate_lines AS d "
-                    'WHERE m.file = d.file AND m."row" = d."row"'
-                )
-            con.execute("COMMIT")
-        return copies
-
-    def replace_quarantine(
-        self,
-        run_id: str,
-        files: list[str],
-        rejected: pl.DataFrame,
-        *,
-        folder: str | None = None,
-        keep: list[str] | None = None,
-        fresh: bool = False,
-    ) -> int:
-        """Replace the quarantined rows of these files (or folder) with this run's, stamped with the run."""
-        rows = rejected.with_columns(
-            pl.lit(run_id).alias("run_id"),
-            pl.lit(dt.datetime.now(dt.UTC).replace(tzinfo=None)).alias("quarantined_at"),
-        )
-        return self.replace_rows(run_id, "quarantine", rows, files, folder=folder, keep=keep, fresh=fresh)
-
-    def build_mart(self, run_id: str, name: str, *, fresh: bool = False) -> int:
-        """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""
-        sql = sql_text("marts", name)
-        with self.working(run_id, fresh=fresh) as con:
-            try:
-                con.execute("BEGIN")
-                con.execute(sql)
-                shape = described_by(sql)
-                if shape is not None:
-                    _describe_columns(con, f"marts.{name}", shape)
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None
-            return con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
-
-    def query(self, run_id: str, sql: str, *, fresh: bool = False) -> pl.DataFrame:
-        """Run a read query in the working copy (asset checks)."""
-        with self.working(run_id, fresh=fresh) as con:
-            return con.execute(sql).pl()
-
-    def publish(self, run_id: str) -> Published:
-        """Atomically replace the published warehouse with this run's working copy; row counts by table.
-
-        A write-ahead log beside the published file (`warehouse.duckdb.wal`, left by an analyst's read-write session
-        that was killed) would be replayed by DuckDB onto the new file the next time it is opened: it is moved to
-        data_marts/set_aside/ first, then the new file is renamed into place. A reader between the two renames sees
-        the previous build without the dead session's unsaved changes, never the new build with them."""
-        path = self.working_path(run_id)
-        if not path.exists():
-            raise WarehouseError(f"Nothing to publish: this run has no working copy at {path}")
-        _release(path)
-        with connect(path) as con:
-            con.execute("CHECKPOINT")
-            tables = con.execute(
-                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() ORDER BY 1"
-            ).fetchall()
-            counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _ in tables}
-        wal = Path(str(path) + ".wal")
-        if wal.exists():
-            raise WarehouseError(f"{path} still has a write-ahead log after checkpoint; not publishing it")
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
-        self.published.parent.mkdir(parents=True, exist_ok=True)
-        stale = self._set_aside_stale_log()
-        if self.published.exists():  # keep the build being replaced, as the last good one
-            link = self.previous.with_name(f".{self.previous.name}.{run_id}")
-            link.unlink(missing_ok=True)
-            os.link(self.published, link)
-            os.replace(link, self.previous)
-        os.replace(path, self.published)
-        for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
-            shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
-        directory = os.open(self.published.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-        return Published(counts, stale)
-
     def _set_aside_stale_log(self) -> Path | None:
         """Move the published warehouse's write-ahead log, if any, to data_marts/set_aside/ (kept, not deleted:
         it holds what a dead read-write session wrote); where it went, or None."""
@@ -492,12 +280,243 @@ class Warehouse:
     def discard(self, run_id: str) -> None:
         """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
         path = self.working_path(run_id)
-        _release(path)
         for leftover in (path, Path(str(path) + ".wal")):
             leftover.unlink(missing_ok=True)
         for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
             shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
         shutil.rmtree(self.staged_report(run_id), ignore_errors=True)
+
+
+@dataclass
+class WarehouseRun:
+    """One run's working warehouse, bound once to the run: its id (which names the working copy) and whether it
+    starts empty (`fresh`) instead of from the published warehouse. The Dagster resource holds one for the run
+    (pipelines/assets/resource.py), so no call passes the run id or `fresh`; the read-write connection it keeps open
+    for the run lives here, and is let go by `release` (before the report reads the copy, at publish, at the end)."""
+
+    warehouse: Warehouse
+    run_id: str
+    fresh: bool = False
+    _held: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def path(self) -> Path:
+        """The run's working copy."""
+        return self.warehouse.working_path(self.run_id)
+
+    def release(self) -> None:
+        """Close the connection held open for the run (the working copy stays); the next use opens it again."""
+        held, self._held = self._held, None
+        if held is not None:
+            held.close()
+
+    def staged_report(self) -> Path:
+        return self.warehouse.staged_report(self.run_id)
+
+    def discard(self) -> None:
+        """Remove this run's working copy and staged report (after a failure); what was published is untouched."""
+        self.release()
+        self.warehouse.discard(self.run_id)
+
+    @contextmanager
+    def working(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to this run's working copy, created on first use."""
+        path = self.path
+        if not path.exists():
+            self.warehouse._prepare(path, self.fresh)
+        if self._held is None:
+            # Held open until the run publishes, is discarded or ends: DuckDB then shares this database with every
+            # later connection of the run instead of opening the file and writing a checkpoint at each step.
+            self._held = connect(path)
+        con = connect(path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def load_staging(
+        self,
+        table: str,
+        frames: pl.DataFrame | Iterable[pl.DataFrame],
+    ) -> int:
+        """(Re)create `staging.<table>` from its SQL file and insert the rows of a frame, or of each frame an
+        iterable yields (a file read in batches: one batch in memory at a time), by column name, in one
+        transaction."""
+        ddl = sql_text("staging", table)
+        frames = [frames] if isinstance(frames, pl.DataFrame) else frames
+        with self.working() as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            for frame in frames:
+                if frame.height:
+                    con.register("incoming", frame)  # DuckDB scans the Polars frame through Arrow, no copy
+                    con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
+                    con.unregister("incoming")
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+    def replace_rows(
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        files: list[str],
+        *,
+        folder: str | None = None,
+        keep: list[str] | None = None,
+    ) -> int:
+        """In a staging table shared by several inputs (created once by its SQL file), replace the rows of the
+        given files (and of every file under `folder`, if given, but those in `keep`, which another asset owns)
+        with `frame`'s: delete, then insert, so a re-run never duplicates and a file removed from a folder leaves
+        no rows behind."""
+        ddl = sql_text("staging", table)
+        with self.working() as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            where, params = "file IN (SELECT unnest(?::VARCHAR[]))", [files]
+            if folder is not None:
+                where = where + " OR (starts_with(file, ?) AND file NOT IN (SELECT unnest(?::VARCHAR[])))"
+                params = [files, folder, keep or []]
+            con.execute(f"DELETE FROM staging.{table} WHERE {where}", params)
+            if frame.height:
+                con.register("incoming", frame)
+                con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
+            con.execute("COMMIT")
+        return frame.height
+
+    def spool(self) -> Path:
+        """A folder for this run's files on their way into the warehouse (removed with the working copy)."""
+        folder = Path(str(self.path) + ".spool")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def load_staging_files(self, table: str, files: list[Path]) -> int:
+        """(Re)create `staging.<table>` from its SQL file and load these Parquet files into it, by column name,
+        in one statement: DuckDB reads them in parallel, within its memory limit, and writes the table's row
+        groups as it goes (the rows need not keep an order: each carries its file and row)."""
+        ddl = sql_text("staging", table)
+        with self.working() as con:
+            con.execute("SET preserve_insertion_order = false")
+            con.execute("BEGIN")
+            con.execute(ddl)
+            if files:
+                con.execute(
+                    f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
+                )
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+    def create_view(self, name: str) -> int:
+        """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
+        built before it became a view may hold); the rows it shows."""
+        ddl = sql_text("staging", name)
+        with self.working() as con:
+            con.execute("BEGIN")
+            kind = con.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = ?",
+                [name],
+            ).fetchone()
+            if kind is not None and kind[0] == "BASE TABLE":
+                con.execute(f"DROP TABLE staging.{name}")
+            con.execute(ddl)
+            con.execute("COMMIT")
+            return con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0]
+
+    def take_out_duplicates(self) -> pl.DataFrame:
+        """Find the lines of staging.budget_lines that copy another line of the same sheet
+        (sql/staging/duplicate_lines.sql), delete every copy from the staging tables behind the view, and return
+        them as rejected rows (file, sheet, row, column, rule, value) for the quarantine."""
+        ddl = sql_text("staging", "duplicate_lines")
+        with self.working() as con:
+            con.execute("BEGIN")
+            con.execute(ddl)
+            copies = con.execute('SELECT file, sheet, "row", "column", rule, value FROM staging.duplicate_lines').pl()
+            if copies.height:
+                con.execute(
+                    "DELETE FROM staging.published_lines AS p USING staging.duplicate_lines AS d "
+                    'WHERE p.file = d.file AND p.sheet IS NOT DISTINCT FROM d.sheet AND p."row" = d."row" '
+                    "AND p.source_column IS NOT DISTINCT FROM d.source_column"
+                )
+                con.execute(
+                    "DELETE FROM staging.milspace_lines AS m USING staging.duplicate_lines AS d "
+                    'WHERE m.file = d.file AND m."row" = d."row"'
+                )
+            con.execute("COMMIT")
+        return copies
+
+    def replace_quarantine(
+        self,
+        files: list[str],
+        rejected: pl.DataFrame,
+        *,
+        folder: str | None = None,
+        keep: list[str] | None = None,
+    ) -> int:
+        """Replace the quarantined rows of these files (or folder) with this run's, stamped with the run."""
+        rows = rejected.with_columns(
+            pl.lit(self.run_id).alias("run_id"),
+            pl.lit(dt.datetime.now(dt.UTC).replace(tzinfo=None)).alias("quarantined_at"),
+        )
+        return self.replace_rows("quarantine", rows, files, folder=folder, keep=keep)
+
+    def build_mart(self, name: str) -> int:
+        """Run `sql/marts/<name>.sql` in the working copy; the number of rows in `marts.<name>`."""
+        sql = sql_text("marts", name)
+        with self.working() as con:
+            try:
+                con.execute("BEGIN")
+                con.execute(sql)
+                shape = described_by(sql)
+                if shape is not None:
+                    _describe_columns(con, f"marts.{name}", shape)
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None
+            return con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
+
+    def query(self, sql: str) -> pl.DataFrame:
+        """Run a read query in the working copy (asset checks)."""
+        with self.working() as con:
+            return con.execute(sql).pl()
+
+    def publish(self) -> Published:
+        """Atomically replace the published warehouse with this run's working copy; row counts by table.
+
+        A write-ahead log beside the published file (`warehouse.duckdb.wal`, left by an analyst's read-write session
+        that was killed) would be replayed by DuckDB onto the new file the next time it is opened: it is moved to
+        data_marts/set_aside/ first, then the new file is renamed into place. A reader between the two renames sees
+        the previous build without the dead session's unsaved changes, never the new build with them."""
+        path = self.path
+        if not path.exists():
+            raise WarehouseError(f"Nothing to publish: this run has no working copy at {path}")
+        self.release()
+        with connect(path) as con:
+            con.execute("CHECKPOINT")
+            tables = con.execute(
+                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() ORDER BY 1"
+            ).fetchall()
+            counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _ in tables}
+        wal = Path(str(path) + ".wal")
+        if wal.exists():
+            raise WarehouseError(f"{path} still has a write-ahead log after checkpoint; not publishing it")
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        self.warehouse.published.parent.mkdir(parents=True, exist_ok=True)
+        stale = self.warehouse._set_aside_stale_log()
+        if self.warehouse.published.exists():  # keep the build being replaced, as the last good one
+            link = self.warehouse.previous.with_name(f".{self.warehouse.previous.name}.{self.run_id}")
+            link.unlink(missing_ok=True)
+            os.link(self.warehouse.published, link)
+            os.replace(link, self.warehouse.previous)
+        os.replace(path, self.warehouse.published)
+        for folder in (".tmp", ".spool"):  # DuckDB's spill folder, and files on their way in
+            shutil.rmtree(Path(str(path) + folder), ignore_errors=True)
+        directory = os.open(self.warehouse.published.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return Published(counts, stale)
 
 
 def _alive(pid: int) -> bool:
@@ -546,7 +565,6 @@ def read_only(path: Path, *, analyst: bool = False) -> Iterator[duckdb.DuckDBPyC
     beyond reading the warehouse (ANALYST_RESTRICTIONS). The build and the report leave it off."""
     if not path.exists():
         raise WarehouseError(f"No warehouse at {path}: run `make build` (or `milspace build`) first.")
-    _release(path)  # a run's working copy (the report is drawn from it): its writer lets go, then it is read
     con = connect()
     try:
         quoted = str(path).replace("'", "''")

@@ -435,23 +435,23 @@ def test_a_blocking_check_broken_by_one_inbox_file_sets_it_aside_and_the_rest_pu
     """The mechanism, end to end: a blocking check whose violating rows name an inbox file (here the check is made
     to find a violation while that file is in the inbox, as a mistyped file would make it) sets that file aside,
     and the build publishes without it."""
-    from pipelines.warehouse import Warehouse
+    from pipelines.warehouse import WarehouseRun
 
     layout = make_root(tmp_path)
     inbox = layout.data_raw / "inbox"
     inbox.mkdir(parents=True)
     shutil.copyfile(shared_file(GOOD), inbox / "owid.csv")
     shutil.copyfile(shared_file(WORLD_BANK), inbox / "wb mistyped.csv")
-    query_working = Warehouse.query
+    query_working = WarehouseRun.query
 
-    def check_broken_by_the_file(self, run_id, sql, **kwargs):
-        found = query_working(self, run_id, sql, **kwargs)
+    def check_broken_by_the_file(self, sql):
+        found = query_working(self, sql)
         if "-- check: space_share_plausible" in sql and (inbox / "wb mistyped.csv").exists():
             bad = {"nation_iso3": "USA", "fiscal_year": 2023, "files": "data_raw/inbox/wb mistyped.csv"}
             return pl.concat([found, pl.DataFrame([bad])], how="diagonal_relaxed")
         return found
 
-    monkeypatch.setattr(Warehouse, "query", check_broken_by_the_file)
+    monkeypatch.setattr(WarehouseRun, "query", check_broken_by_the_file)
     run = run_build(layout)
     assert run.exit_code == 0, run.output
     assert "data_raw/inbox/wb mistyped.csv broke the blocking check(s) space_share_plausible: moved to" in run.output
@@ -463,18 +463,18 @@ def test_a_blocking_check_broken_by_one_inbox_file_sets_it_aside_and_the_rest_pu
 
 
 def test_a_blocking_check_that_names_no_inbox_file_still_stops_the_build(tmp_path, monkeypatch):
-    from pipelines.warehouse import Warehouse
+    from pipelines.warehouse import WarehouseRun
 
     layout = make_root(tmp_path)
-    query_working = Warehouse.query
+    query_working = WarehouseRun.query
 
-    def check_broken(self, run_id, sql, **kwargs):
-        found = query_working(self, run_id, sql, **kwargs)
+    def check_broken(self, sql):
+        found = query_working(self, sql)
         if "-- check: space_share_plausible" in sql:
             return pl.concat([found, pl.DataFrame([{"nation_iso3": "USA"}])], how="diagonal_relaxed")
         return found
 
-    monkeypatch.setattr(Warehouse, "query", check_broken)
+    monkeypatch.setattr(WarehouseRun, "query", check_broken)
     run = run_build(layout)
     assert run.exit_code == 1
     assert "check space_share_plausible on marts/space_share failed (error)" in run.output

@@ -56,9 +56,7 @@ def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
         blocking=spec.severity == "error",
     )
     def _run(context: dg.AssetCheckExecutionContext, milspace: MilspaceResource) -> dg.AssetCheckResult:
-        violations = milspace.warehouse().query(
-            context.run.run_id, spec.path.read_text(encoding="utf-8"), fresh=milspace.fresh
-        )
+        violations = milspace.run.query(spec.path.read_text(encoding="utf-8"))
         preview = violations.head(PREVIEW_ROWS)
         inbox = _inbox_files_named(violations, milspace, context.run.run_id) if violations.height else []
         return dg.AssetCheckResult(
@@ -82,9 +80,7 @@ INBOX_FILES = "inbox_files"
 
 def _inbox_files_named(violations: pl.DataFrame, milspace: MilspaceResource, run_id: str) -> list[str]:
     """The inbox files (as staging.sources names them) that appear in any text cell of the violating rows."""
-    loaded = milspace.warehouse().query(
-        run_id, "SELECT file FROM staging.sources WHERE origin = 'inbox' AND status = 'loaded'", fresh=milspace.fresh
-    )
+    loaded = milspace.run.query("SELECT file FROM staging.sources WHERE origin = 'inbox' AND status = 'loaded'")
     texts = [c for c, dtype in violations.schema.items() if dtype == pl.String]
     if not texts or loaded.is_empty():
         return []

@@ -119,15 +119,7 @@ def staging_budget_lines(
     context: dg.AssetExecutionContext, milspace: MilspaceResource, nations: ValidatedTable, files: list[CheckedFile]
 ) -> Iterator[dg.MaterializeResult]:
     codes = nations.valid.get_column("code").to_list()
-    done = load_inbox(
-        milspace.layout(),
-        context.run_id,
-        files,
-        codes,
-        fresh=milspace.fresh,
-        log=context.log.info,
-        warn=context.log.warning,
-    )
+    done = load_inbox(milspace.run, files, codes, log=context.log.info, warn=context.log.warning)
     for key, made in _MADE.items():  # the tables behind the view, and the ones made beside it
         if key != _BUDGET_LINES:
             yield dg.MaterializeResult(asset_key=key, metadata=made)

@@ -98,13 +98,10 @@ def _staging_asset(package: str, name: str) -> dg.AssetsDefinition:
         metadata=writes_rows_into("quarantine", "sources"),
     )
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource, table: ValidatedTable):
-        warehouse = milspace.warehouse()
         frame = table.valid.with_columns(source_file=pl.lit(table.file))
-        rows = warehouse.load_staging(context.run_id, name, frame, fresh=milspace.fresh)
-        warehouse.replace_quarantine(context.run_id, [table.file], table.rejected, fresh=milspace.fresh)
-        warehouse.replace_rows(
-            context.run_id, "sources", sources_frame([table.source_record(package)]), [table.file], fresh=milspace.fresh
-        )
+        rows = milspace.run.load_staging(name, frame)
+        milspace.run.replace_quarantine([table.file], table.rejected)
+        milspace.run.replace_rows("sources", sources_frame([table.source_record(package)]), [table.file])
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,

@@ -49,9 +49,9 @@ def _mart_asset(name: str) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name=f"marts__{name}", specs=specs)
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource):
-        warehouse = milspace.warehouse()
-        rows = warehouse.build_mart(context.run_id, name, fresh=milspace.fresh)
-        with warehouse.working(context.run_id, fresh=milspace.fresh) as con:
+        run = milspace.run
+        rows = run.build_mart(name)
+        with run.working() as con:
             schema = column_schema(con, "marts", name)
         for other in others:  # a macro the file makes beside its table
             yield dg.MaterializeResult(asset_key=asset_key(other), metadata=made[asset_key(other)])

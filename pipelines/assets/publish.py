@@ -18,12 +18,9 @@ def report(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> dg.
     and each chart's data as CSV, SVG and PNG). Drawn from this run's working warehouse into a staging folder
     and published with the warehouse: a report that cannot be drawn stops the build before anything is
     published. Opens in a browser with no network (the Vega JavaScript ships as one local file)."""
-    warehouse = milspace.warehouse()
-    result = render_site(
-        milspace.layout(),
-        source=warehouse.working_path(context.run_id),
-        target=warehouse.staged_report(context.run_id),
-    )
+    run = milspace.run
+    run.release()  # the run's writer lets go of the working copy; the report reads it read-only
+    result = render_site(milspace.layout(), source=run.path, target=run.staged_report())
     return dg.MaterializeResult(metadata={"pages": result.pages, "charts": result.charts, "bytes": result.bytes})
 
 
@@ -34,10 +31,10 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
     into reports/, once every mart is built, every blocking check has passed and the report is drawn. Readers
     never see a half-written file; a failed run leaves the previous warehouse and report as they were."""
     layout = milspace.layout()
-    store = milspace.warehouse()
-    staged = store.staged_report(context.run_id)
+    run = milspace.run
+    staged = run.staged_report()
     check_can_publish(staged, layout.reports)  # before the warehouse is replaced: both are published, or neither
-    published = store.publish(context.run_id)
+    published = run.publish()
     counts = published.counts
     if published.stale_log is not None:
         context.log.warning(

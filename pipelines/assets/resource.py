@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from pipelines import lock
 from pipelines.paths import Layout, default_root
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import Warehouse, WarehouseRun
 
 
 class MilspaceResource(dg.ConfigurableResource):
@@ -24,15 +24,31 @@ class MilspaceResource(dg.ConfigurableResource):
         description="Start the run's working copy empty instead of from the published warehouse (a full rebuild).",
     )
 
+    _run: WarehouseRun | None = PrivateAttr(default=None)
+
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """A run holds the project's build lock from start to end: a second build refuses instead of mixing."""
+        """A run holds the project's build lock from start to end: a second build refuses instead of mixing. The
+        run's working warehouse is bound here, once, to the run's id and to `fresh`."""
         lock.acquire(self.layout())
+        if context.run_id is not None:
+            self._run = Warehouse(self.layout()).run(context.run_id, fresh=self.fresh)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        lock.release(self.layout())
+        try:
+            if self._run is not None:
+                self._run.release()
+        finally:
+            lock.release(self.layout())
 
     def layout(self) -> Layout:
         return Layout(Path(self.root).resolve() if self.root else default_root())
 
     def warehouse(self) -> Warehouse:
         return Warehouse(self.layout())
+
+    @property
+    def run(self) -> WarehouseRun:
+        """This run's working warehouse (bound when the run set the resource up)."""
+        if self._run is None:
+            raise RuntimeError("The milspace resource was not set up for a run: no working warehouse is bound")
+        return self._run

@@ -60,7 +60,7 @@ def _table_asset(table: str, writers: list[dg.AssetKey]) -> dg.AssetsDefinition:
         kinds={"duckdb"},
     )
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> dg.MaterializeResult:
-        with milspace.warehouse().working(context.run_id, fresh=milspace.fresh) as con:
+        with milspace.run.working() as con:
             schema = column_schema(con, "staging", table)
             if not schema.columns:
                 raise WarehouseError(

@@ -86,15 +86,14 @@ _SPECS = [
 def staging_documents(
     context: dg.AssetExecutionContext, milspace: MilspaceResource, documents: list[DocumentRead]
 ) -> Iterator[dg.MaterializeResult]:
-    warehouse = milspace.warehouse()
-    run, fresh = context.run_id, milspace.fresh
+    run = milspace.run
     tables = document_tables(documents)
-    warehouse.load_staging(run, "documents", tables.documents, fresh=fresh)
-    hits = warehouse.load_staging(run, "document_hits", tables.hits, fresh=fresh)
-    money = warehouse.load_staging(run, "document_money", tables.money, fresh=fresh)
+    run.load_staging("documents", tables.documents)
+    hits = run.load_staging("document_hits", tables.hits)
+    money = run.load_staging("document_money", tables.money)
     files = [d.file for d in documents]
-    warehouse.replace_quarantine(run, files, tables.rejected, folder=STRATEGIES_FOLDER, fresh=fresh)
-    warehouse.replace_rows(run, "sources", tables.sources, files, folder=STRATEGIES_FOLDER, fresh=fresh)
+    run.replace_quarantine(files, tables.rejected, folder=STRATEGIES_FOLDER)
+    run.replace_rows("sources", tables.sources, files, folder=STRATEGIES_FOLDER)
     loaded = sum(d.status == "loaded" for d in documents)
     for table, rows in (("document_hits", hits), ("document_money", money)):
         yield dg.MaterializeResult(

@@ -29,10 +29,9 @@ from pipelines.intake.inbox import (
     combined,
     set_aside,
 )
-from pipelines.paths import Layout
 from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame
 from pipelines.sources.registry import measure_table
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import WarehouseRun
 
 INBOX_FOLDER = "data_raw/inbox/"
 #: The staging tables of the streamed formats (each reader's TABLE), made by every load even when empty, since
@@ -72,25 +71,23 @@ def _with_copies(file: CheckedFile, copies: pl.DataFrame) -> CheckedFile:
 
 
 def load_inbox(
-    layout: Layout,
-    run_id: str,
+    run: WarehouseRun,
     files: list[CheckedFile],
     nation_codes: Collection[str],
     *,
-    fresh: bool = False,
     log: Callable[[str], None] = lambda _text: None,
     warn: Callable[[str], None] = lambda _text: None,
 ) -> Loaded:
     """Load every checked inbox file into staging.budget_lines, staging.reconciliations, staging.measures, and
     the inbox's rows of staging.quarantine and staging.sources (documents excepted: the strategy asset's)."""
-    warehouse = Warehouse(layout)
+    layout = run.warehouse.layout
     loaded = [f for f in files if f.status == "loaded"]
     lines, rejected, reconciliations = combined([f for f in loaded if not f.streamed])
     phases = pl.DataFrame({"phase": list(FDP_PHASE), "fdp_phase": list(FDP_PHASE.values())})
-    warehouse.load_staging(run_id, "phases", phases, fresh=fresh)
-    warehouse.load_staging(run_id, "published_lines", lines, fresh=fresh)
+    run.load_staging("phases", phases)
+    run.load_staging("published_lines", lines)
     streams = [LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
-    spool = warehouse.spool(run_id)
+    spool = run.spool()
     parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
     for number, stream in enumerate(streams):
         written = []
@@ -103,25 +100,25 @@ def load_inbox(
         elif stream.error is None:
             parts[stream.reader.TABLE].extend(written)
         else:  # failed part-way: none of its lines are loaded, and it is set aside
-            stream.set_aside_to = set_aside(layout, stream.file.file, stream.error, run_id, stream.path)
+            stream.set_aside_to = set_aside(layout, stream.file.file, stream.error, run.run_id, stream.path)
             moved = stream.set_aside_to
             warn(f"{stream.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
     for table, table_parts in parts.items():
-        warehouse.load_staging_files(run_id, table, table_parts, fresh=fresh)
+        run.load_staging_files(table, table_parts)
     shutil.rmtree(spool, ignore_errors=True)
     streamed = {s.file.file: s.checked() for s in streams}
-    warehouse.create_view(run_id, "budget_lines", fresh=fresh)
-    copies = warehouse.take_out_duplicates(run_id, fresh=fresh)  # a figure stated twice in one sheet: every copy
-    rows = warehouse.create_view(run_id, "budget_lines", fresh=fresh)
+    run.create_view("budget_lines")
+    copies = run.take_out_duplicates()  # a figure stated twice in one sheet: every copy
+    rows = run.create_view("budget_lines")
     files = [_with_copies(streamed.get(f.file, f), copies) for f in files]
     unreadable = unreadable_rows([f for f in files if f.status == "unreadable"])
     copied = copies.select(rejected.columns)
     rejected = pl.concat([rejected, *(f.rejected for f in streamed.values()), unreadable, copied])
-    warehouse.load_staging(run_id, "reconciliations", reconciliations, fresh=fresh)
-    warehouse.load_staging(run_id, "measures", pl.DataFrame(measure_table()), fresh=fresh)
+    run.load_staging("reconciliations", reconciliations)
+    run.load_staging("measures", pl.DataFrame(measure_table()))
     documents = [f.file for f in files if f.status == "document"]
     starter = [f.file for f in files if f.origin == "starter"]
-    warehouse.replace_quarantine(run_id, starter, rejected, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    run.replace_quarantine(starter, rejected, folder=INBOX_FOLDER, keep=documents)
     sources = sources_frame([f.source_record() for f in files if f.status != "document"])
-    warehouse.replace_rows(run_id, "sources", sources, starter, folder=INBOX_FOLDER, keep=documents, fresh=fresh)
+    run.replace_rows("sources", sources, starter, folder=INBOX_FOLDER, keep=documents)
     return Loaded(rows, files, reconciliations)
