@@ -24,6 +24,7 @@ from pipelines.report.build import safe_for_spreadsheets
 from pipelines.report.figures import FISCAL_YEAR_NOTE, FigureSpec, Sources
 from pipelines.report.page import Figure, Table, render_page
 from pipelines.report.site import query as report_query
+from pipelines.warehouse import header_comment
 from tests.conftest import make_root, query, run_build, shared_file
 
 HOSTILE = "<script>alert(1)</script>"
@@ -238,6 +239,22 @@ def test_a_figure_names_only_the_sources_of_its_rows_and_is_left_out_without_row
     needing = FigureSpec("b", "unused", charts.share_of_gdp, "T", "", ("year",), needs="share_of_gdp_pct")
     assert needing.drawn(frame.filter(pl.col("nation_name") == "B")) is None
     assert needing.drawn(frame) is not None
+
+
+def test_the_methodology_page_describes_every_mart_by_its_header_comment(site):
+    """Each sql/marts/*.sql file's leading comment (warehouse.header_comment) under its heading, in order; comments
+    further down a file (notes on its SQL) are not shown."""
+    page = (site.reports / "methodology.html").read_text(encoding="utf-8")
+    texts = [html.unescape(text) for text in re.findall(r"<(?:h2|p)>(.*?)</(?:h2|p)>", page, re.S)]
+    shown = " ".join(" ".join(texts).split())
+    marts = sorted((REPO_ROOT / "sql" / "marts").glob("*.sql"))
+    assert len(marts) > 20
+    for path in marts:
+        header = " ".join(header_comment(path).split())
+        assert header.startswith(f"marts.{path.stem} "), path.name
+        assert f"marts.{path.stem} {header}" in shown, path.name
+    assert "self-join below" in (REPO_ROOT / "sql" / "marts" / "vintage_revisions.sql").read_text(encoding="utf-8")
+    assert "self-join below" not in shown
 
 
 def test_estimates_are_drawn_hollow(site):

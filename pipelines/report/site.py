@@ -21,6 +21,7 @@ from pipelines.paths import SQL_DIR
 from pipelines.report import figures
 from pipelines.report.figures import FigureSpec
 from pipelines.report.page import Block, Details, Figure, Heading, Links, Paragraph, Table, render_page
+from pipelines.warehouse import header_comment
 
 NAV = (
     ("index.html", "Overview"),
@@ -168,7 +169,7 @@ def build_site(con, generated: str) -> Site:
     _us_budget(builder)
     _strategies(builder, con)
     nations = _nations(builder)
-    _methodology(builder, con, base_year, builder.rows("sources_vintage"))
+    _methodology(builder, base_year)
     _index(builder, con, nations)
     return builder.site
 
@@ -396,7 +397,7 @@ def _strategies(builder: Builder, con) -> None:
 # --- methodology ---------------------------------------------------------------------------------------------
 
 
-def _methodology(builder: Builder, con, base_year, sources) -> None:
+def _methodology(builder: Builder, base_year: int | None) -> None:
     blocks: list[Block] = [
         Paragraph(
             "Definitions, formulas, deflators and base years, sources with licences and attribution, and known "
@@ -455,8 +456,8 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
         ),
     ]
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
-        header = [line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("--")]
-        blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(line) for line in _join_header(header)]]
+        paragraphs = _join_header(header_comment(path).splitlines())
+        blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(text) for text in paragraphs]]
     blocks += [
         Heading("Sources, licences and attribution"),
         Table(
