@@ -4,6 +4,7 @@ installed, every page opened in a real browser with the network blocked."""
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import shutil
@@ -12,13 +13,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import altair as alt
+import duckdb
 import polars as pl
 import pytest
 import vl_convert
 
 from pipelines.paths import REPO_ROOT
+from pipelines.report import charts, figures
 from pipelines.report.build import safe_for_spreadsheets
+from pipelines.report.figures import FISCAL_YEAR_NOTE, FigureSpec, Sources
 from pipelines.report.page import Figure, Table, render_page
+from pipelines.report.site import query as report_query
+from pipelines.warehouse import header_comment
 from tests.conftest import make_root, query, run_build, shared_file
 
 HOSTILE = "<script>alert(1)</script>"
@@ -138,6 +144,117 @@ def test_every_chart_has_title_units_description_caption_and_data(site):
     assert len(exports) == figures
     for svg in data.glob("*.svg"):
         assert svg.read_text().count("<path") > 3, svg.name
+
+
+def captions_of(page: Path) -> dict[str, str]:
+    """A page's figure captions by anchor, as a reader sees them (unescaped, without the data links)."""
+    found = re.findall(r'<figure id="([^"]+)">.*?<figcaption>(.*?)</figcaption>', page.read_text(), re.S)
+    return {anchor: html.unescape(re.sub(r" Data and image: .*", "", text)) for anchor, text in found}
+
+
+def declared_specs() -> dict[str, tuple[FigureSpec, ...]]:
+    """Every declared figure, by page (nation pages and say-against-spend for the fixture's USA, 2018)."""
+    return {
+        "index.html": figures.INDEX,
+        "compare.html": figures.COMPARE + figures.COMPARE_AGREEMENT,
+        "us-budget.html": figures.US_BUDGET,
+        "nations/USA.html": figures.nation_figures("USA", "United States of America"),
+        "strategies.html": (*figures.STRATEGIES, figures.say_vs_spend("USA", 2018)),
+    }
+
+
+def test_every_figure_spec_draws_from_its_query_and_exports_its_columns(site):
+    """Each spec's export and source columns exist in its query's result, every declared figure is drawn on this
+    warehouse, and the CSV beside it holds exactly the export columns, in order."""
+    with duckdb.connect(str(site.warehouse), read_only=True) as con:
+        for page, specs in declared_specs().items():
+            assert len({spec.name for spec in specs}) == len(specs), page
+            for spec in specs:
+                frame = report_query(con, spec.query)
+                where = f"{page}#{spec.name}"
+                assert set(spec.export) <= set(frame.columns), (where, set(spec.export) - set(frame.columns))
+                assert set(spec.sources.columns) <= set(frame.columns), where
+                assert spec.drawn(frame) is not None, where
+                stem = f"{page.replace('/', '-').removesuffix('.html')}-{spec.name}"
+                with (site.reports / "data" / f"{stem}.csv").open(encoding="utf-8") as handle:
+                    assert tuple(next(csv.reader(handle))) == spec.export, where
+
+
+def test_every_caption_names_the_sources_of_the_rows_it_draws(site):
+    captions = {page: captions_of(site.reports / page) for page in declared_specs()}
+    for page, found in captions.items():
+        for anchor, caption in found.items():
+            assert re.match(r"Sources?: \S", caption), (page, anchor, caption)
+            assert "not named in the data" not in caption, (page, anchor)
+    editions = {e for (e,) in query(site, "select distinct edition from marts.capability_investment")}
+    assert editions and all(e in captions["us-budget.html"]["capability"] for e in editions)
+    others = {
+        d for (d,) in query(site, "select distinct detail_b from marts.source_agreement where source_a = 'SIPRI'")
+    }
+    assert others and all(d in captions["compare.html"]["source-agreement"] for d in others)
+    # the strategy document read and the budget exhibits it is held against, not a typed description
+    assert captions["strategies.html"]["rhetoric"].startswith("Source: National Defense Strategy (2018). ")
+    say = captions["strategies.html"]["say-vs-spend-usa-2018"]
+    assert "National Defense Strategy (2018)" in say
+    assert "US DoD Comptroller, budget exhibit R-1 (FY2019 President's Budget)" in say
+    # SIPRI's fiscal-year note where the rows drawn include the US, and only there
+    assert FISCAL_YEAR_NOTE in captions["nations/USA.html"]["series"]
+    assert FISCAL_YEAR_NOTE in captions["compare.html"]["topline"]
+    assert FISCAL_YEAR_NOTE not in captions["compare.html"]["artemis"]
+    assert FISCAL_YEAR_NOTE not in captions_of(site.reports / "nations" / "GBR.html")["series"]
+
+
+def test_a_figure_names_only_the_sources_of_its_rows_and_is_left_out_without_rows():
+    frame = pl.DataFrame(
+        {
+            "nation_name": ["A", "A", "B"],
+            "year": [2020, 2021, 2020],
+            "year_type": ["calendar_year"] * 3,
+            "share_of_gdp_pct": [1.0, 2.0, None],
+            "is_estimate": [False, False, False],
+            "source": ["Publisher X (2031 edition), sheet 'T1'", "Publisher X (2031 edition)", "Publisher Y"],
+            "edition": ["e2", "e1", "e3"],
+        }
+    )
+    spec = FigureSpec(
+        name="a",
+        query="unused",
+        chart=charts.share_of_gdp,
+        title="Title",
+        caption=lambda rows: f"{rows.height} rows.",
+        export=("year", "nation_name"),
+        sources=Sources(edition="edition"),
+        rows=lambda f: f.filter(pl.col("nation_name") == "A"),
+    )
+    rows = spec.drawn(frame)
+    assert spec.caption_of(rows) == "Source: Publisher X (2031 edition) (e1, e2). 2 rows."
+    assert spec.export_of(rows).columns == ["year", "nation_name"]
+    assert spec.chart_of(rows).to_dict()["title"]["text"] == "Title"
+    fiscal = rows.with_columns(year_type=pl.lit("fiscal_year"))
+    assert (
+        Sources(("source", "edition")).line(fiscal)
+        == f"Sources: Publisher X (2031 edition); e1; e2 ({FISCAL_YEAR_NOTE})."
+    )
+    assert spec.drawn(frame.filter(pl.col("nation_name") == "B")) is None
+    needing = FigureSpec("b", "unused", charts.share_of_gdp, "T", "", ("year",), needs="share_of_gdp_pct")
+    assert needing.drawn(frame.filter(pl.col("nation_name") == "B")) is None
+    assert needing.drawn(frame) is not None
+
+
+def test_the_methodology_page_describes_every_mart_by_its_header_comment(site):
+    """Each sql/marts/*.sql file's leading comment (warehouse.header_comment) under its heading, in order; comments
+    further down a file (notes on its SQL) are not shown."""
+    page = (site.reports / "methodology.html").read_text(encoding="utf-8")
+    texts = [html.unescape(text) for text in re.findall(r"<(?:h2|p)>(.*?)</(?:h2|p)>", page, re.S)]
+    shown = " ".join(" ".join(texts).split())
+    marts = sorted((REPO_ROOT / "sql" / "marts").glob("*.sql"))
+    assert len(marts) > 20
+    for path in marts:
+        header = " ".join(header_comment(path).split())
+        assert header.startswith(f"marts.{path.stem} "), path.name
+        assert f"marts.{path.stem} {header}" in shown, path.name
+    assert "self-join below" in (REPO_ROOT / "sql" / "marts" / "vintage_revisions.sql").read_text(encoding="utf-8")
+    assert "self-join below" not in shown
 
 
 def test_estimates_are_drawn_hollow(site):

@@ -3,12 +3,14 @@
 Pages: index.html (headline findings with their numbers, links, the vintage of each source), compare.html (nations
 side by side), us-budget.html, nations/<code>.html (one per nation or body), strategies.html and methodology.html.
 Every chart's data is exported beside it (data/<page>-<chart>.csv, with SVG and PNG images made by the build).
-Queries live in sql/report/; the chart builders in charts.py; the page layout in page.py.
+Queries live in sql/report/; the charts each page draws are declared in figures.py and drawn by `Builder.figures`;
+the chart builders are in charts.py; the page layout in page.py. This module keeps each page's own prose.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -16,8 +18,10 @@ import polars as pl
 
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
-from pipelines.report import charts
+from pipelines.report import figures
+from pipelines.report.figures import FigureSpec
 from pipelines.report.page import Block, Details, Figure, Heading, Links, Paragraph, Table, render_page
+from pipelines.warehouse import header_comment
 
 NAV = (
     ("index.html", "Overview"),
@@ -59,15 +63,6 @@ def _floats(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
 
 
-def publications(*columns: pl.Series) -> str:
-    """Distinct publications named in source columns (split on '; '), without sheet names."""
-    names: set[str] = set()
-    for column in columns:
-        for value in column.drop_nulls().to_list():
-            names.update(re.sub(r", sheet '.*'$", "", part).strip() for part in str(value).split("; "))
-    return "; ".join(sorted(n for n in names if n))
-
-
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
@@ -105,16 +100,38 @@ def _agreement_finding(agreement: pl.DataFrame) -> list[str]:
 
 
 class Builder:
-    """Collects pages and chart exports."""
+    """Collects pages and chart exports; runs each report query once and draws declared figures."""
 
-    def __init__(self, generated: str, vintage: str):
+    def __init__(self, con, generated: str):
+        self.con = con
         self.site = Site()
+        self._frames: dict[str, pl.DataFrame] = {}
         self.footer = [
-            f"Generated {generated}. Data vintage: {vintage}.",
+            f"Generated {generated}. Data vintage: {_vintage(self.rows('sources_vintage'))}.",
             "SIPRI data are used under SIPRI's terms (non-commercial, with attribution); World Bank and Our World in "
             "Data under CC BY 4.0; NATO with attribution; US Government works are public domain. "
             'The same figures: milspace sql "select * from marts.<table>" (see the methodology page).',
         ]
+
+    def rows(self, name: str) -> pl.DataFrame:
+        """The rows of sql/report/<name>.sql, queried once per build."""
+        if name not in self._frames:
+            self._frames[name] = query(self.con, name)
+        return self._frames[name]
+
+    def figures(self, page: str, specs: Iterable[FigureSpec]) -> list[Block]:
+        """Every figure of `specs` that has rows to draw (with its heading), its data exported; the others left out."""
+        blocks: list[Block] = []
+        for spec in specs:
+            rows = spec.drawn(self.rows(spec.query))
+            if rows is None:
+                continue
+            if spec.heading:
+                blocks.append(Heading(spec.heading))
+            blocks.append(
+                self.figure(page, spec.name, spec.chart_of(rows), spec.caption_of(rows), spec.export_of(rows))
+            )
+        return blocks
 
     def figure(self, page: str, anchor: str, chart, caption: str, frame: pl.DataFrame) -> Figure:
         name = f"{page.replace('/', '-').removesuffix('.html')}-{anchor}"
@@ -129,10 +146,9 @@ class Builder:
         )
 
 
-def build_site(con, generated: str) -> Site:
-    """Query the marts and assemble every page."""
-    sources = query(con, "sources_vintage")
-    vintage = "; ".join(
+def _vintage(sources: pl.DataFrame) -> str:
+    """The editions of the inbox files loaded, and of the starter extract."""
+    return "; ".join(
         sorted(
             {
                 f"{row['source'] or row['detected_format']} ({row['edition']})"
@@ -142,26 +158,27 @@ def build_site(con, generated: str) -> Site:
             | {"SIPRI Military Expenditure Database (April 2025 release, starter extract)"}
         )
     )
-    builder = Builder(generated, vintage)
-    series = query(con, "nation_series")
-    space = query(con, "space_share")
-    base_year = int(series.get_column("constant_base_year").drop_nulls().max()) if series.height else None
-    sipri = publications(series.get_column("source")) if series.height else "SIPRI"
-    if series.height and (series["year_type"] == "fiscal_year").any():
-        sipri += " (US figures are federal fiscal years, October-September, as SIPRI's footnote says)"
-    _compare(builder, con, series, base_year, sipri)
-    _us_budget(builder, con, space)
+
+
+def build_site(con, generated: str) -> Site:
+    """Query the marts and assemble every page."""
+    builder = Builder(con, generated)
+    series = builder.rows("nation_series")
+    base_year = series.select(pl.col("constant_base_year").max()).item()
+    _compare(builder)
+    _us_budget(builder)
     _strategies(builder, con)
-    nations = _nations(builder, con, series, base_year, sipri)
-    _methodology(builder, con, base_year, sources)
-    _index(builder, con, series, space, sources, nations)
+    nations = _nations(builder)
+    _methodology(builder, base_year)
+    _index(builder, con, nations)
     return builder.site
 
 
 # --- index -----------------------------------------------------------------------------------------------------
 
 
-def _index(builder: Builder, con, series, space, sources, nations: list[tuple[str, str]]) -> None:
+def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
+    series, space, sources = builder.rows("nation_series"), builder.rows("space_share"), builder.rows("sources_vintage")
     findings = []
     fy2023 = space.filter((pl.col("fiscal_year") == 2023) & (pl.col("phase") == "request"))
     if fy2023.height:
@@ -180,27 +197,27 @@ def _index(builder: Builder, con, series, space, sources, nations: list[tuple[st
         )
     latest = series.filter(pl.col("constant_usd_billions").is_not_null())
     if latest.height:
-        year = latest.get_column("year").max()
+        year = latest.select(pl.col("year").max()).item()
         top = latest.filter(pl.col("year") == year).sort("constant_usd_billions", descending=True).head(3)
         names = ", ".join(
             f"{r['nation_name']} (US${r['constant_usd_billions']:,.1f} billion)" for r in top.iter_rows(named=True)
         )
         findings.append(f"In {year} the largest military spenders, in constant {year} dollars, were {names}.")
-    growth = query(con, "followed_latest").drop_nulls("real_cagr_10y_pct").sort("real_cagr_10y_pct", descending=True)
+    growth = builder.rows("followed_latest").drop_nulls("real_cagr_10y_pct").sort("real_cagr_10y_pct", descending=True)
     if growth.height:
         row = growth.row(0, named=True)
         findings.append(
             f"Among the nations followed here, {row['nation_name']} grew its military spending fastest in real "
             f"terms over ten years: {row['real_cagr_10y_pct']:+.1f}% a year to {row['year']}."
         )
-    index = query(con, "militarization").filter(pl.col("year") == pl.col("year").max())
+    index = builder.rows("militarization").filter(pl.col("year") == pl.col("year").max())
     if index.height:
         row = index.sort("rank").row(0, named=True)
         findings.append(
             f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
             f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
         )
-    findings.extend(_agreement_finding(query(con, "source_agreement")))
+    findings.extend(_agreement_finding(builder.rows("source_agreement")))
     documents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
     ).fetchone()
@@ -216,23 +233,7 @@ def _index(builder: Builder, con, series, space, sources, nations: list[tuple[st
         ),
         Heading("Headline findings"),
         *[Paragraph(text) for text in findings],
-    ]
-    if series.height:
-        focus = series.filter(pl.col("is_focus"))
-        blocks.append(
-            builder.figure(
-                "index.html",
-                "topline",
-                charts.constant_topline(
-                    focus,
-                    title="Military expenditure of the focus nations",
-                    base_year=int(series["constant_base_year"].max()),
-                ),
-                f"Source: {publications(focus['source'])}. Hollow points mark SIPRI estimates.",
-                focus.select("nation_iso3", "nation_name", "year", "constant_usd_billions", "is_estimate"),
-            )
-        )
-    blocks += [
+        *builder.figures("index.html", figures.INDEX),
         Heading("Pages"),
         Links(tuple((path, label) for path, label in NAV[1:])),
         Heading("Nations"),
@@ -253,110 +254,20 @@ def _index(builder: Builder, con, series, space, sources, nations: list[tuple[st
 # --- compare -------------------------------------------------------------------------------------------------
 
 
-def _compare(builder: Builder, con, series, base_year, sipri: str) -> None:
+def _compare(builder: Builder) -> None:
     page = "compare.html"
     blocks: list[Block] = [
         Paragraph(
             "Nations side by side: spending in constant dollars, real growth, burden and the militarization index, "
             "from SIPRI's series, and where publishers disagree."
-        )
+        ),
+        *builder.figures(page, figures.COMPARE),
     ]
-    if series.height:
-        focus = series.filter(pl.col("is_focus"))
-        artemis = series.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus"))
-        followed = series.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022"))
-        caption = f"Source: {sipri}. Calendar years; hollow points mark SIPRI estimates."
-        columns = [
-            "nation_iso3",
-            "nation_name",
-            "year",
-            "constant_usd_billions",
-            "real_yoy_pct",
-            "share_of_gdp_pct",
-            "is_estimate",
-        ]
-        blocks += [
-            Heading("Spending in constant dollars"),
-            builder.figure(
-                page,
-                "topline",
-                charts.constant_topline(focus, title="Military expenditure of the focus nations", base_year=base_year),
-                caption,
-                focus.select(columns),
-            ),
-            builder.figure(
-                page,
-                "artemis",
-                charts.constant_topline(
-                    artemis,
-                    title="Military expenditure of other Artemis Accords signatories (2022)",
-                    base_year=base_year,
-                ),
-                caption + " Signatories as of 31 December 2022 (NASA).",
-                artemis.select(columns),
-            ),
-            Heading("Real change"),
-            builder.figure(
-                page,
-                "real-change",
-                charts.real_change_heatmap(followed, title="Real year-over-year change in military expenditure"),
-                f"Source: {sipri}. Change of the constant {base_year} US$ series on the previous "
-                f"year; outlined cells involve estimates.",
-                followed.select(columns),
-            ),
-        ]
-        latest = query(con, "followed_latest")
-        if latest.height:
-            year = int(latest["year"][0])
-            blocks.append(
-                builder.figure(
-                    page,
-                    "growth",
-                    charts.growth_bars(latest, title="Compound annual real growth over 5 and 10 years", year=year),
-                    f"Source: {sipri}. CAGR = (constant[y] / constant[y-N])^(1/N) - 1.",
-                    latest.select(
-                        "nation_iso3", "nation_name", "year", "real_cagr_5y_pct", "real_cagr_10y_pct", "is_estimate"
-                    ),
-                )
-            )
-        blocks += [
-            Heading("Burden"),
-            builder.figure(
-                page,
-                "share-of-gdp",
-                charts.share_of_gdp(focus, title="Military expenditure as a share of GDP"),
-                f"Source: {sipri}. Shares of calendar-year GDP.",
-                focus.select(columns),
-            ),
-        ]
-        if latest.height and latest["per_capita_usd"].drop_nulls().len():
-            blocks.append(
-                builder.figure(
-                    page,
-                    "per-capita",
-                    charts.per_capita_bars(
-                        latest, title="Military expenditure per person", year=int(latest["year"][0])
-                    ),
-                    f"Source: {sipri}. Current US$.",
-                    latest.select("nation_iso3", "nation_name", "year", "per_capita_usd", "is_estimate"),
-                )
-            )
-    index = query(con, "militarization")
+    index = builder.rows("militarization")
     if index.height:
-        focus_index = index.filter(pl.col("is_focus"))
-        year = int(index["year"].max())
+        year = index.select(pl.col("year").max()).item()
         ranking = index.filter(pl.col("year") == year).sort("rank")
-        blocks += [
-            Heading("Militarization index"),
-            builder.figure(
-                page,
-                "militarization",
-                charts.militarization_trend(focus_index, title="Militarization index of the focus nations"),
-                "Computed by milspace from SIPRI's series (share of GDP, of government spending, per capita, real "
-                "growth), one indicator set for every nation, normalized over every nation and year; method, weights "
-                "and where it differs from BICC on the methodology page.",
-                focus_index,
-            ),
+        blocks.append(
             Table(
                 ("Rank", "Nation", "Score (0-1000)", "Share of GDP, %", "Real growth, %"),
                 tuple(
@@ -366,163 +277,43 @@ def _compare(builder: Builder, con, series, base_year, sipri: str) -> None:
                 caption=(
                     f"{year}: ranks among the {ranking['nations_ranked'][0]} nations scored; nations followed here."
                 ),
-            ),
-        ]
-    agreement = query(con, "source_agreement")
-    if agreement.height:
-        year = int(agreement["year"][0])
-        blocks += [
-            Heading("Where publishers agree"),
-            builder.figure(
-                page,
-                "source-agreement",
-                charts.source_agreement_scatter(
-                    agreement, title="Military spending as a share of GDP: SIPRI against other publishers", year=year
-                ),
-                "Sources: SIPRI, World Bank WDI, Our World in Data, NATO, as read "
-                "(marts.source_agreement, with the known reasons for differences).",
-                agreement,
-            ),
-        ]
+            )
+        )
+    blocks += builder.figures(page, figures.COMPARE_AGREEMENT)
     builder.page(page, "Compare nations", blocks)
 
 
 # --- US budget -----------------------------------------------------------------------------------------------
 
 
-def _us_budget(builder: Builder, con, space) -> None:
+def _us_budget(builder: Builder) -> None:
     page = "us-budget.html"
     blocks: list[Block] = [
         Paragraph(
             "The US Department of Defense and the Space Force by appropriation title, requests against enactments, "
             "investment against NATO's 20 percent guideline, the Space Force's share of the DoD request, and space "
             "budget lines by capability area. Fiscal years run October to September."
-        )
+        ),
+        *builder.figures(page, figures.US_BUDGET),
     ]
-    appropriations = query(con, "appropriations")
-    for organization in ("DoD", "Space Force"):
-        rows = appropriations.filter(pl.col("organization") == organization)
-        if rows.height:
-            anchor = f"titles-{organization.lower().replace(' ', '-')}"
-            blocks.append(
-                builder.figure(
-                    page,
-                    anchor,
-                    charts.appropriations_stacked(
-                        rows,
-                        title=f"{organization} budget authority by appropriation title",
-                        subtitle="Lighter bars are requests and enactments; full colour, actuals",
-                    ),
-                    f"Source: {publications(rows['source'])} ({rows['edition'][0]}).",
-                    rows,
-                )
-            )
-    gaps = query(con, "request_vs_enacted")
-    if gaps.height:
-        blocks.append(
-            builder.figure(
-                page,
-                "request-vs-enacted",
-                charts.request_vs_enacted_bars(gaps, title="Enacted budgets against requests"),
-                f"Sources: {publications(gaps['source'])}.",
-                gaps,
-            )
-        )
-    investment = query(con, "investment")
-    if investment.height:
-        blocks.append(
-            builder.figure(
-                page,
-                "investment",
-                charts.investment_share_bars(
-                    investment,
-                    title="Investment against NATO's 20 percent guideline",
-                    subtitle=(
-                        "NATO members: NATO's equipment share (its latest year); US fiscal years: procurement + "
-                        "RDT&E on major equipment (budget activities 4, 5, 7), near NATO's definition"
-                    ),
-                ),
-                f"Sources: {publications(investment['source'])}. Dashed line: NATO's 20 percent guideline. US "
-                "bars are federal fiscal years (October-September) from the DoD exhibits; the broader share "
-                "(procurement + all RDT&E) is in marts.investment_share but not set against the guideline.",
-                investment,
-            )
-        )
-    if space.height:
-        blocks.append(
-            builder.figure(
-                page,
-                "space-share",
-                charts.space_force_vs_dod(space, title="US Space Force request against the DoD request"),
-                "Sources: " + publications(space["space_source"], space["defense_source"]) + ". FY2021 excludes about "
-                "US$0.8 billion of Space Force personnel funded by the Air Force; FY2026 includes reconciliation.",
-                space,
-            )
-        )
-    capability = query(con, "capability")
-    if capability.height:
-        blocks.append(
-            builder.figure(
-                page,
-                "capability",
-                charts.capability_stacked(
-                    capability,
-                    title="US space budget lines by capability area",
-                    subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
-                ),
-                f"Sources: {publications(capability['source'])} ({', '.join(sorted(set(capability['edition'])))}); "
-                "budget authority, US$ millions at current prices; the space lines follow "
-                "milspace's rule (see the methodology page).",
-                capability,
-            )
-        )
     builder.page(page, "US defense and space budget", blocks)
 
 
 # --- nations -------------------------------------------------------------------------------------------------
 
 
-def _nations(builder: Builder, con, series, base_year, sipri: str) -> list[tuple[str, str]]:
-    pages = query(con, "nation_pages")
-    documents = query(con, "nation_documents")
-    commitments = query(con, "nation_commitments")
+def _nations(builder: Builder) -> list[tuple[str, str]]:
+    documents = builder.rows("nation_documents")
+    commitments = builder.rows("nation_commitments")
     listed = []
-    for nation in pages.iter_rows(named=True):
+    for nation in builder.rows("nation_pages").iter_rows(named=True):
         code, name = nation["code"], nation["name"]
         path = f"nations/{code}.html"
-        blocks: list[Block] = []
         memberships = f" Memberships: {nation['memberships']}." if nation["memberships"] else ""
-        blocks.append(Paragraph(f"{name} ({code}); region: {nation['region'] or 'n/a'}.{memberships}"))
-        own = series.filter(pl.col("nation_iso3") == code)
-        if own.height:
-            blocks.append(
-                builder.figure(
-                    path,
-                    "series",
-                    charts.nation_series(
-                        own, title=f"Military expenditure of {name}", base_year=int(own["series_price_year"].max())
-                    ),
-                    f"Source: {sipri}."
-                    + (
-                        f" {name} has no figure for {base_year}: its spending is drawn at SIPRI's own constant "
-                        f"{int(own['series_price_year'].max())} prices (real change does not depend on the base year)."
-                        if own["constant_usd_billions"].is_null().all()
-                        and own["series_usd_billions"].is_not_null().any()
-                        else ""
-                    )
-                    + (" US figures are federal fiscal years (October-September)." if code == "USA" else ""),
-                    own.select(
-                        "nation_iso3",
-                        "year",
-                        "year_type",
-                        "series_usd_billions",
-                        "series_price_year",
-                        "share_of_gdp_pct",
-                        "real_yoy_pct",
-                        "is_estimate",
-                    ),
-                )
-            )
+        blocks: list[Block] = [
+            Paragraph(f"{name} ({code}); region: {nation['region'] or 'n/a'}.{memberships}"),
+            *builder.figures(path, figures.nation_figures(code, name)),
+        ]
         docs = documents.filter(pl.col("nation_code") == code)
         blocks.append(Heading("Strategy documents"))
         if docs.height:
@@ -566,20 +357,10 @@ def _strategies(builder: Builder, con) -> None:
             "10,000 words), with the sentences behind every count, and held against what they spend."
         )
     ]
-    heatmap = query(con, "strategy_heatmap")
-    if heatmap.height:
-        blocks.append(
-            builder.figure(
-                page,
-                "rhetoric",
-                charts.rhetoric_heatmap(heatmap, title="Rhetoric by nation and year"),
-                "Source: the strategy documents read (marts.strategy_trends); lexicon data_raw/reference/lexicon.csv.",
-                heatmap,
-            )
-        )
-        evidence = query(con, "strategy_evidence")
-        blocks.append(Heading("Evidence behind each cell"))
-        for (nation, year, category), group in evidence.group_by(
+    rhetoric = builder.figures(page, figures.STRATEGIES)
+    if rhetoric:
+        blocks += [*rhetoric, Heading("Evidence behind each cell")]
+        for (nation, year, category), group in builder.rows("strategy_evidence").group_by(
             ["nation_code", "year", "category"], maintain_order=True
         ):
             blocks.append(
@@ -598,25 +379,8 @@ def _strategies(builder: Builder, con) -> None:
                 "milspace fetch-docs) and build again. The register and stated commitments are on the nation pages."
             )
         )
-    say = _floats(con.execute("SELECT * FROM marts.say_vs_spend ORDER BY nation_code, year, capability_area").pl())
-    for (nation, year), group in say.group_by(["nation_code", "year"], maintain_order=True):
-        blocks.append(
-            builder.figure(
-                page,
-                f"say-vs-spend-{nation.lower()}-{year}",
-                charts.say_vs_spend_bars(
-                    group,
-                    title=f"Say against spend: {nation}, {year}",
-                    subtitle=(
-                        f"Strategy attention in {year} against space budget lines of "
-                        f"FY{group['spend_fiscal_year'][0]} ({group['spend_phase'][0]})"
-                    ),
-                ),
-                "Sources: the strategy documents read and the US DoD Comptroller's budget "
-                "exhibits (marts.say_vs_spend).",
-                group,
-            )
-        )
+    pairs = builder.rows("say_vs_spend").select("nation_code", "year").unique(maintain_order=True)
+    blocks += builder.figures(page, [figures.say_vs_spend(nation, year) for nation, year in pairs.iter_rows()])
     register = con.execute(
         "SELECT nation_code, published, title, kind, commitments FROM "
         "marts.strategy_register ORDER BY nation_code, published"
@@ -633,7 +397,7 @@ def _strategies(builder: Builder, con) -> None:
 # --- methodology ---------------------------------------------------------------------------------------------
 
 
-def _methodology(builder: Builder, con, base_year, sources) -> None:
+def _methodology(builder: Builder, base_year: int | None) -> None:
     blocks: list[Block] = [
         Paragraph(
             "Definitions, formulas, deflators and base years, sources with licences and attribution, and known "
@@ -692,8 +456,8 @@ def _methodology(builder: Builder, con, base_year, sources) -> None:
         ),
     ]
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
-        header = [line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("--")]
-        blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(line) for line in _join_header(header)]]
+        paragraphs = _join_header(header_comment(path).splitlines())
+        blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(text) for text in paragraphs]]
     blocks += [
         Heading("Sources, licences and attribution"),
         Table(

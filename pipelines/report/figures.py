@@ -1,0 +1,454 @@
+"""The report's charts as data: one `FigureSpec` per chart (query, chart builder, caption, export columns, and how
+its source line is made), declared per page below and drawn by one loop (`Builder.figures` in site.py).
+
+A caption opens with a source line made from the rows the chart draws (`Sources`): the publications named in their
+source columns, never typed by hand. Page prose (headline findings, tables, links) stays in site.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import altair as alt
+import polars as pl
+
+from pipelines.report import charts
+
+#: A text fixed in the spec, or made from the rows the chart draws.
+Text = str | Callable[[pl.DataFrame], str]
+
+#: What SIPRI's footnote says of the US series, said wherever a drawn row is a fiscal year.
+FISCAL_YEAR_NOTE = "US figures are federal fiscal years, October-September, as SIPRI's footnote says"
+
+
+def publications(*columns: pl.Series) -> str:
+    """Distinct publications named in source columns (split on '; '), without sheet names."""
+    names: set[str] = set()
+    for column in columns:
+        for value in column.drop_nulls().to_list():
+            names.update(re.sub(r", sheet '.*'$", "", part).strip() for part in str(value).split("; "))
+    return "; ".join(sorted(n for n in names if n))
+
+
+def _text(value: Text, rows: pl.DataFrame) -> str:
+    return value(rows) if callable(value) else value
+
+
+@dataclass(frozen=True)
+class Sources:
+    """How a caption's source line is made from the rows drawn: the publications in `columns`, then the distinct
+    values of `edition` (a column) in brackets, then SIPRI's fiscal-year note if a row's year_type is fiscal_year."""
+
+    columns: tuple[str, ...] = ("source",)
+    edition: str | None = None
+
+    def line(self, rows: pl.DataFrame) -> str:
+        named = publications(*(rows.get_column(c) for c in self.columns))
+        text = named or "not named in the data"
+        if self.edition:
+            editions = sorted({str(e) for e in rows.get_column(self.edition).drop_nulls()})
+            text += f" ({', '.join(editions)})" if editions else ""
+        if "year_type" in rows.columns and (rows.get_column("year_type") == "fiscal_year").any():
+            text += f" ({FISCAL_YEAR_NOTE})"
+        return f"{'Sources' if '; ' in named else 'Source'}: {text}."
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One chart of a page. Drawn from the rows of sql/report/<query>.sql that `rows` keeps (all by default), and
+    left out when there are none (or when the column `needs` holds no value): no empty chart is drawn."""
+
+    name: str  # the figure's anchor on its page; its data is data/<page>-<name>.csv (.svg, .png)
+    query: str  # sql/report/<query>.sql
+    chart: Callable[..., alt.TopLevelMixin]  # a builder of charts.py: frame, title=, [subtitle=,] **options
+    title: Text
+    caption: Text  # what follows the source line
+    export: tuple[str, ...]  # the query's columns in the CSV download, in order
+    sources: Sources = Sources()
+    subtitle: Text | None = None
+    options: Callable[[pl.DataFrame], Mapping[str, object]] | None = None  # more chart keywords, from the rows
+    rows: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    needs: str | None = None
+    heading: str | None = None  # a heading put before the figure when it is drawn
+
+    def drawn(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """The rows this figure draws from its query's result, or None when there is nothing to draw."""
+        rows = self.rows(frame) if self.rows else frame
+        if rows.is_empty() or (self.needs and rows.get_column(self.needs).drop_nulls().is_empty()):
+            return None
+        return rows
+
+    def chart_of(self, rows: pl.DataFrame) -> alt.TopLevelMixin:
+        keywords = dict(self.options(rows)) if self.options else {}
+        if self.subtitle is not None:
+            keywords["subtitle"] = _text(self.subtitle, rows)
+        return self.chart(rows, title=_text(self.title, rows), **keywords)
+
+    def caption_of(self, rows: pl.DataFrame) -> str:
+        return f"{self.sources.line(rows)} {_text(self.caption, rows)}".strip()
+
+    def export_of(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.select(self.export)
+
+
+# --- shared by several pages -----------------------------------------------------------------------------------
+
+SERIES_EXPORT = (
+    "nation_iso3",
+    "nation_name",
+    "year",
+    "constant_usd_billions",
+    "real_yoy_pct",
+    "share_of_gdp_pct",
+    "is_estimate",
+)
+
+
+def _largest(rows: pl.DataFrame, column: str) -> int:
+    """The largest value of a column of years (nulls left out)."""
+    return int(rows.select(pl.col(column).max()).item())
+
+
+def _base_year(rows: pl.DataFrame) -> int:
+    return _largest(rows, "constant_base_year")
+
+
+def _first_year(rows: pl.DataFrame) -> dict[str, int]:
+    return {"year": int(rows.get_column("year")[0])}
+
+
+def _focus(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("is_focus"))
+
+
+def _topline(name: str, caption: str, export: tuple[str, ...], heading: str | None = None) -> FigureSpec:
+    return FigureSpec(
+        name=name,
+        query="nation_series",
+        chart=charts.constant_topline,
+        title="Military expenditure of the focus nations",
+        caption=caption,
+        export=export,
+        options=lambda rows: {"base_year": _base_year(rows)},
+        rows=_focus,
+        heading=heading,
+    )
+
+
+# --- index.html --------------------------------------------------------------------------------------------------
+
+INDEX = (
+    _topline(
+        "topline",
+        "Hollow points mark SIPRI estimates.",
+        ("nation_iso3", "nation_name", "year", "constant_usd_billions", "is_estimate"),
+    ),
+)
+
+# --- compare.html ------------------------------------------------------------------------------------------------
+
+COMPARE = (
+    _topline(
+        "topline", "Calendar years; hollow points mark SIPRI estimates.", SERIES_EXPORT, "Spending in constant dollars"
+    ),
+    FigureSpec(
+        name="artemis",
+        query="nation_series",
+        chart=charts.constant_topline,
+        title="Military expenditure of other Artemis Accords signatories (2022)",
+        caption="Calendar years; hollow points mark SIPRI estimates. Signatories as of 31 December 2022 (NASA).",
+        export=SERIES_EXPORT,
+        options=lambda rows: {"base_year": _base_year(rows)},
+        rows=lambda frame: frame.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus")),
+    ),
+    FigureSpec(
+        name="real-change",
+        query="nation_series",
+        chart=charts.real_change_heatmap,
+        title="Real year-over-year change in military expenditure",
+        caption=lambda rows: (
+            f"Change of the constant {_base_year(rows)} US$ series on the previous year; outlined cells involve "
+            "estimates."
+        ),
+        export=SERIES_EXPORT,
+        rows=lambda frame: frame.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022")),
+        heading="Real change",
+    ),
+    FigureSpec(
+        name="growth",
+        query="followed_latest",
+        chart=charts.growth_bars,
+        title="Compound annual real growth over 5 and 10 years",
+        caption="CAGR = (constant[y] / constant[y-N])^(1/N) - 1.",
+        export=("nation_iso3", "nation_name", "year", "real_cagr_5y_pct", "real_cagr_10y_pct", "is_estimate"),
+        options=_first_year,
+    ),
+    FigureSpec(
+        name="share-of-gdp",
+        query="nation_series",
+        chart=charts.share_of_gdp,
+        title="Military expenditure as a share of GDP",
+        caption="Shares of calendar-year GDP.",
+        export=SERIES_EXPORT,
+        rows=_focus,
+        heading="Burden",
+    ),
+    FigureSpec(
+        name="per-capita",
+        query="followed_latest",
+        chart=charts.per_capita_bars,
+        title="Military expenditure per person",
+        caption="Current US$.",
+        export=("nation_iso3", "nation_name", "year", "per_capita_usd", "is_estimate"),
+        options=_first_year,
+        needs="per_capita_usd",
+    ),
+    FigureSpec(
+        name="militarization",
+        query="militarization",
+        chart=charts.militarization_trend,
+        title="Militarization index of the focus nations",
+        caption=(
+            "Computed by milspace from these series (share of GDP, of government spending, per capita, real "
+            "growth), one indicator set for every nation, normalized over every nation and year; method, weights "
+            "and where it differs from BICC on the methodology page."
+        ),
+        export=(
+            "nation_iso3",
+            "nation_name",
+            "year",
+            "score",
+            "rank",
+            "nations_ranked",
+            "milex_share_of_gdp",
+            "real_growth_pct",
+            "is_focus",
+        ),
+        rows=_focus,
+        heading="Militarization index",
+    ),
+)
+
+#: After the militarization index's ranking table.
+COMPARE_AGREEMENT = (
+    FigureSpec(
+        name="source-agreement",
+        query="source_agreement",
+        chart=charts.source_agreement_scatter,
+        title="Military spending as a share of GDP: SIPRI against other publishers",
+        caption="Each publisher's figures as read (marts.source_agreement, with the known reasons for differences).",
+        export=(
+            "nation_iso3",
+            "nation_name",
+            "year",
+            "value_a",
+            "value_b",
+            "source_b",
+            "difference",
+            "comparison",
+            "reason",
+        ),
+        sources=Sources(("detail_a", "detail_b")),
+        options=_first_year,
+        heading="Where publishers agree",
+    ),
+)
+
+# --- us-budget.html ----------------------------------------------------------------------------------------------
+
+
+def appropriation_titles(organization: str) -> FigureSpec:
+    """The budget authority of one organization (DoD, Space Force) by appropriation title."""
+    return FigureSpec(
+        name=f"titles-{organization.lower().replace(' ', '-')}",
+        query="appropriations",
+        chart=charts.appropriations_stacked,
+        title=f"{organization} budget authority by appropriation title",
+        subtitle="Lighter bars are requests and enactments; full colour, actuals",
+        caption="",
+        export=(
+            "organization",
+            "fiscal_year",
+            "phase",
+            "appropriation_title",
+            "amount_usd_billions",
+            "source",
+            "edition",
+            "basis_key",
+        ),
+        sources=Sources(edition="edition"),
+        rows=lambda frame: frame.filter(pl.col("organization") == organization),
+    )
+
+
+US_BUDGET = (
+    appropriation_titles("DoD"),
+    appropriation_titles("Space Force"),
+    FigureSpec(
+        name="request-vs-enacted",
+        query="request_vs_enacted",
+        chart=charts.request_vs_enacted_bars,
+        title="Enacted budgets against requests",
+        caption="",
+        export=(
+            "label",
+            "fiscal_year",
+            "organization",
+            "scope",
+            "appropriation_title",
+            "request_usd_millions",
+            "enacted_usd_millions",
+            "gap_pct",
+            "source",
+        ),
+    ),
+    FigureSpec(
+        name="investment",
+        query="investment",
+        chart=charts.investment_share_bars,
+        title="Investment against NATO's 20 percent guideline",
+        subtitle=(
+            "NATO members: NATO's equipment share (its latest year); US fiscal years: procurement + "
+            "RDT&E on major equipment (budget activities 4, 5, 7), near NATO's definition"
+        ),
+        caption=(
+            "Dashed line: NATO's 20 percent guideline. US bars are federal fiscal years (October-September) from the "
+            "DoD exhibits; the broader share (procurement + all RDT&E) is in marts.investment_share but not set "
+            "against the guideline."
+        ),
+        export=("label", "share_pct", "basis", "is_estimate", "source", "year", "period_type"),
+    ),
+    FigureSpec(
+        name="space-share",
+        query="space_share",
+        chart=charts.space_force_vs_dod,
+        title="US Space Force request against the DoD request",
+        caption=(
+            "FY2021 excludes about US$0.8 billion of Space Force personnel funded by the Air Force; FY2026 includes "
+            "reconciliation."
+        ),
+        export=(
+            "fiscal_year",
+            "phase",
+            "space_scope",
+            "defense_scope",
+            "space_usd_billions",
+            "defense_usd_billions",
+            "share_pct",
+            "space_source",
+            "defense_source",
+        ),
+        sources=Sources(("space_source", "defense_source")),
+    ),
+    FigureSpec(
+        name="capability",
+        query="capability",
+        chart=charts.capability_stacked,
+        title="US space budget lines by capability area",
+        subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
+        caption=(
+            "Budget authority, US$ millions at current prices; the space lines follow milspace's rule (see the "
+            "methodology page)."
+        ),
+        export=(
+            "fiscal_year",
+            "phase",
+            "capability_area",
+            "amount_usd_millions",
+            "share_of_space_pct",
+            "exhibit_column",
+            "edition",
+            "source",
+        ),
+        sources=Sources(edition="edition"),
+    ),
+)
+
+# --- nations/<code>.html -----------------------------------------------------------------------------------------
+
+
+def _nation_caption(name: str) -> Callable[[pl.DataFrame], str]:
+    def caption(rows: pl.DataFrame) -> str:
+        if rows.get_column("constant_usd_billions").is_not_null().any():
+            return ""
+        if rows.get_column("series_usd_billions").is_null().all():
+            return ""
+        return (
+            f"{name} has no figure for {_base_year(rows)}: its spending is drawn at SIPRI's own constant "
+            f"{_largest(rows, 'series_price_year')} prices (real change does not depend on the base year)."
+        )
+
+    return caption
+
+
+def nation_figures(code: str, name: str) -> tuple[FigureSpec, ...]:
+    """The charts of one nation's page."""
+    return (
+        FigureSpec(
+            name="series",
+            query="nation_series",
+            chart=charts.nation_series,
+            title=f"Military expenditure of {name}",
+            caption=_nation_caption(name),
+            export=(
+                "nation_iso3",
+                "year",
+                "year_type",
+                "series_usd_billions",
+                "series_price_year",
+                "share_of_gdp_pct",
+                "real_yoy_pct",
+                "is_estimate",
+            ),
+            options=lambda rows: {"base_year": _largest(rows, "series_price_year")},
+            rows=lambda frame: frame.filter(pl.col("nation_iso3") == code),
+        ),
+    )
+
+
+# --- strategies.html ---------------------------------------------------------------------------------------------
+
+STRATEGIES = (
+    FigureSpec(
+        name="rhetoric",
+        query="strategy_heatmap",
+        chart=charts.rhetoric_heatmap,
+        title="Rhetoric by nation and year",
+        caption="Counted with the lexicon data_raw/reference/lexicon.csv (marts.strategy_trends).",
+        export=("label", "nation_code", "year", "category", "per_10k_tokens", "hits", "documents"),
+        sources=Sources(("sources",)),
+    ),
+)
+
+
+def say_vs_spend(nation: str, year: int) -> FigureSpec:
+    """One nation's strategy attention in one year against its space budget lines."""
+    return FigureSpec(
+        name=f"say-vs-spend-{nation.lower()}-{year}",
+        query="say_vs_spend",
+        chart=charts.say_vs_spend_bars,
+        title=f"Say against spend: {nation}, {year}",
+        subtitle=lambda rows: (
+            f"Strategy attention in {year} against space budget lines of "
+            f"FY{rows['spend_fiscal_year'][0]} ({rows['spend_phase'][0]})"
+        ),
+        caption="Shares of the strategy text's capability hits against shares of space budget authority "
+        "(marts.say_vs_spend).",
+        export=(
+            "nation_code",
+            "year",
+            "capability_area",
+            "attention_hits",
+            "attention_share_pct",
+            "spend_fiscal_year",
+            "spend_phase",
+            "spend_exhibit_column",
+            "spend_usd_millions",
+            "spend_share_pct",
+            "gap_pct_points",
+        ),
+        sources=Sources(("sources",)),
+        rows=lambda frame: frame.filter((pl.col("nation_code") == nation) & (pl.col("year") == year)),
+    )
