@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from pipelines.errors import MilspaceError
 from pipelines.paths import Layout
@@ -27,7 +28,7 @@ class BuildLocked(MilspaceError):
     """Another build holds the project's build lock."""
 
 
-_held: dict[Path, tuple[object, int]] = {}
+_held: dict[Path, tuple[TextIO, int]] = {}
 _guard = threading.Lock()
 
 

@@ -62,7 +62,7 @@ class _ProgressHandler(logging.Handler):
 def progress_logger(total: int, stream=None) -> dg.LoggerDefinition:
     """A Dagster logger that prints one line per finished asset, with its time and row count."""
 
-    @dg.logger(description="One progress line per asset, for the milspace command line.")
+    @dg.logger(config_schema=None, description="One progress line per asset, for the milspace command line.")
     def _progress(_init_context) -> logging.Logger:
         log = logging.getLogger(PROGRESS_LOGGER)
         log.handlers = [_ProgressHandler(total, stream or sys.stdout)]

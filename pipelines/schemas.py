@@ -22,11 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandera.polars as pa
 import polars as pl
 
 from pipelines.shapes import BUDGET_LINE_COLUMNS, REJECTED_COLUMNS, Column
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 #: Actual spending cannot be reported for a year that has not begun.
 CURRENT_YEAR = dt.date.today().year
@@ -65,10 +69,11 @@ def row_rule(rule: str, *columns: str):
     return pa.dataframe_check(error=rule)
 
 
-def references(target: str, when: tuple[str, tuple[str, ...]] | None = None, **kwargs) -> object:
+def references(target: str, when: tuple[str, tuple[str, ...]] | None = None, **kwargs) -> Any:
     """A field whose values must exist in another table (bound at validation time).
 
-    With `when=(column, values)`, only rows whose `column` is one of `values` are checked."""
+    With `when=(column, values)`, only rows whose `column` is one of `values` are checked. Typed Any like the
+    `pa.Field` it returns, so that it can be the default of a field annotated `str`."""
     metadata = {"references": target, "when": when} if when else {"references": target}
     return pa.Field(metadata=metadata, **kwargs)
 
@@ -462,13 +467,13 @@ class NationName(_Provenance):
         unique = ["name"]
 
 
-_PYTHON_TYPES: dict[pl.DataType, type] = {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}
+_PYTHON_TYPES: dict[PolarsDataType, type] = {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}
 
 
 def _field(column: Column) -> object:
     """The Pandera field of a declared column: its rules, and the metadata `bind_references` and the quarantine read."""
-    rules = dict(column.rules)
-    metadata = {key: rules.pop(key) for key in ("references", "when", "reported_at") if key in rules}
+    rules: dict[str, Any] = dict(column.rules)  # Field's keyword arguments, each of its own type
+    metadata: dict[str, object] = {key: rules.pop(key) for key in ("references", "when", "reported_at") if key in rules}
     return pa.Field(nullable=column.nullable, metadata=metadata or None, **rules)
 
 

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import polars as pl
 
-if TYPE_CHECKING:  # for the reader protocols' signatures only: readers import this module
+if TYPE_CHECKING:  # for annotations only (the reader protocols' signatures: readers import this module)
     from collections.abc import Iterator
+
+    from polars._typing import PolarsDataType  # a Polars type class (pl.String) or instance (pl.List(pl.String))
 
     from pipelines.nations import NationNames
     from pipelines.sources.probe import Probe
@@ -37,7 +39,7 @@ class Column:
     """One column of a shape: its type, the default used when a reader does not set it, whether it may be empty,
     the rules its values keep (Pandera `Field` arguments, as data), and what it holds, with its unit."""
 
-    dtype: pl.DataType
+    dtype: PolarsDataType
     default: object
     description: str
     nullable: bool = True
@@ -53,7 +55,7 @@ class Column:
         return self.sql or _SQL_TYPES[self.dtype]
 
 
-_SQL_TYPES: dict[pl.DataType, str] = {
+_SQL_TYPES: dict[PolarsDataType, str] = {
     pl.String: "VARCHAR",
     pl.Int64: "BIGINT",
     pl.Int32: "INTEGER",
@@ -242,7 +244,7 @@ REJECTED_COLUMNS: dict[str, Column] = {
     "rule": _c(pl.String, None, "The rule the row broke, in words", required=True),
     "value": _c(pl.String, None, "The offending value as text, long ones shortened with their length"),
 }
-REJECTED_SCHEMA: dict[str, pl.DataType] = {name: column.dtype for name, column in REJECTED_COLUMNS.items()}
+REJECTED_SCHEMA: dict[str, PolarsDataType] = {name: column.dtype for name, column in REJECTED_COLUMNS.items()}
 #: The longest offending value the quarantine shows whole; longer ones are cut, with their length.
 SHOWN_CHARS = 80
 
@@ -291,7 +293,7 @@ class SourceRecord:
 
 
 #: Each SourceRecord field's column: type (from its annotation), whether it may be empty, and what it holds.
-_SOURCE_TYPES: dict[str, tuple[pl.DataType, bool]] = {
+_SOURCE_TYPES: dict[str, tuple[PolarsDataType, bool]] = {
     "str": (pl.String, True),
     "str | None": (pl.String, False),
     "Origin": (pl.String, True),
@@ -325,7 +327,7 @@ SOURCE_COLUMNS: dict[str, Column] = {
     )
     for f in dataclasses.fields(SourceRecord)
 }
-SOURCES_SCHEMA: dict[str, pl.DataType] = {name: column.dtype for name, column in SOURCE_COLUMNS.items()}
+SOURCES_SCHEMA: dict[str, PolarsDataType] = {name: column.dtype for name, column in SOURCE_COLUMNS.items()}
 
 
 def sources_frame(records: list[SourceRecord]) -> pl.DataFrame:
@@ -471,6 +473,11 @@ class StreamedReader(Reader, Protocol):
 
     TABLE: str  # the staging table its batches load into
     SOURCE_COLUMNS: Mapping[str, str]  # budget-line column -> the file's column it comes from
+    EDITION: str  # the edition of every file of the format, recorded when the file is checked (no rows read)
+
+    def check_header(self, path: Path, shown: str) -> None:
+        """InputFileError if the file cannot be opened or lacks the format's columns (read no rows)."""
+        ...
 
     def batches(self, path: Path, shown: str, batch_rows: int | None = None) -> Iterator[ReadResult]:
         """The file's lines, checked, one batch at a time."""

@@ -87,6 +87,13 @@ def _describe_columns(con: duckdb.DuckDBPyConnection, table: str, shape: str) ->
         con.execute(statement)
 
 
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The rows in `table` (schema-qualified)."""
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    assert row is not None  # count(*) always gives one row
+    return row[0]
+
+
 def header_comment(path: Path) -> str:
     """The leading `--` comment of a SQL file (its grain, units and sources), as plain text."""
     lines = []
@@ -353,7 +360,7 @@ class WarehouseRun:
                     con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM incoming")
                     con.unregister("incoming")
             con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+            return _row_count(con, f"staging.{table}")
 
     def replace_rows(
         self,
@@ -372,7 +379,8 @@ class WarehouseRun:
         with self.working() as con:
             con.execute("BEGIN")
             con.execute(ddl)
-            where, params = "file IN (SELECT unnest(?::VARCHAR[]))", [files]
+            where = "file IN (SELECT unnest(?::VARCHAR[]))"
+            params: list[object] = [files]
             if folder is not None:
                 where = where + " OR (starts_with(file, ?) AND file NOT IN (SELECT unnest(?::VARCHAR[])))"
                 params = [files, folder, keep or []]
@@ -404,7 +412,7 @@ class WarehouseRun:
                     f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
                 )
             con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+            return _row_count(con, f"staging.{table}")
 
     def create_view(self, name: str) -> int:
         """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
@@ -420,7 +428,7 @@ class WarehouseRun:
                 con.execute(f"DROP TABLE staging.{name}")
             con.execute(ddl)
             con.execute("COMMIT")
-            return con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0]
+            return _row_count(con, f"staging.{name}")
 
     def take_out_duplicates(self) -> pl.DataFrame:
         """Find the lines of staging.budget_lines that copy another line of the same sheet
@@ -472,7 +480,7 @@ class WarehouseRun:
                 con.execute("COMMIT")
             except duckdb.Error as exc:
                 raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None
-            return con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
+            return _row_count(con, f"marts.{name}")
 
     def query(self, sql: str) -> pl.DataFrame:
         """Run a read query in the working copy (asset checks)."""
@@ -495,7 +503,7 @@ class WarehouseRun:
             tables = con.execute(
                 "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() ORDER BY 1"
             ).fetchall()
-            counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _ in tables}
+            counts = {name: _row_count(con, name) for name, _ in tables}
         wal = Path(str(path) + ".wal")
         if wal.exists():
             raise WarehouseError(f"{path} still has a write-ahead log after checkpoint; not publishing it")

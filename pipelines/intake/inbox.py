@@ -55,9 +55,9 @@ REJECTED_FOLDER = "rejected"
 #: The quarantine rule of a file that could not be read at all.
 UNREADABLE_RULE = "a readable published file (a format milspace reads, not damaged)"
 #: Status of an inbox file that changed while it was read, or was still being written: left for the next build.
-CHANGED = "changed"
+CHANGED: Status = "changed"
 #: Status of an inbox entry that is not read: a symbolic link, a special file, or a second copy of a file.
-SKIPPED = "skipped"
+SKIPPED: Status = "skipped"
 #: A file modified less than this many seconds ago may still be being copied in: the build (and the sensor) wait
 #: until it has stopped changing.
 SETTLE_SECONDS = 10
@@ -250,7 +250,7 @@ def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Che
         result.rejected,
         schema,
         shown,
-        unique=BudgetLine.Config.unique,
+        unique=BudgetLine.Config.unique,  # type: ignore[arg-type]  # model made at run time (mypy: str | list | None)
         row_column="row",
         sheet_column="sheet",
     )
@@ -273,9 +273,11 @@ class LineStream:
         self.file, self.path, self.progress = file, path, progress
         self.reader = next(r for r in readers() if isinstance(r, StreamedReader) and r.FORMAT == file.source_format)
         self.schema = contract(nation_codes)
-        self.rows_loaded, self.rows_read, self.error = 0, 0, None
+        self.rows_loaded, self.rows_read = 0, 0
+        self.error: str | None = None
         #: Set by the loader: the file changed while it was loaded, or where it was moved when it failed.
-        self.changed, self.set_aside_to = False, None
+        self.changed = False
+        self.set_aside_to: str | None = None
         self._rejected: list[pl.DataFrame] = []
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
@@ -441,7 +443,8 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
     results = []
     inbox, others = inbox_entries(layout)
     still_changing = wait_until_settled(inbox, progress)
-    sources = [(p, "starter") for p in starter_line_files(layout)] + [(p, "inbox") for p in inbox]
+    starter: list[tuple[Path, Origin]] = [(p, "starter") for p in starter_line_files(layout)]
+    sources = starter + [(p, "inbox") for p in inbox]
     seen: dict[object, str] = {}
     for path, origin in sources:
         shown = printable(layout.display(path))

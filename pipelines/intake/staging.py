@@ -96,7 +96,9 @@ def load_inbox(
             stream.reader.stored(batch).write_parquet(written[-1], compression="lz4", statistics=False)
         if stream.error is None and not unchanged_since(stream.path, stream.file.stamp):
             stream.changed = True  # written to or replaced while it was loaded: none of its lines, left in the inbox
-            warn(changed_while_read(stream.file).error)
+            message = changed_while_read(stream.file).error
+            assert message is not None  # changed_while_read always says why the file was not loaded
+            warn(message)
         elif stream.error is None:
             parts[stream.reader.TABLE].extend(written)
         else:  # failed part-way: none of its lines are loaded, and it is set aside

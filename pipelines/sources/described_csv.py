@@ -210,7 +210,7 @@ def read_described_csv(resource: Resource, shown_path: str) -> ParsedFile:
         typed = typed.filter(~pl.col(ROW_COLUMN).is_in(rejected.get_column("row").implode()))
     return ParsedFile(
         frame=typed,
-        rejected=rejected.cast(REJECTED_SCHEMA),
+        rejected=rejected.cast(REJECTED_SCHEMA),  # type: ignore[arg-type]  # polars#14468: cast's key type is invariant
         sha256=hashlib.sha256(raw).hexdigest(),
         rows_read=rows_read,
     )

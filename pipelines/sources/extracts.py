@@ -24,6 +24,7 @@ DoD figure). A cell that is not of its column's type is a rejected row ("type: <
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -32,6 +33,9 @@ from pipelines.nations import NationNames
 from pipelines.shapes import BUDGET_LINE_COLUMNS, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.probe import Probe, decode_text
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 FORMAT = "milspace_extract"
 SOURCE = "milspace extract of a published file"
@@ -49,7 +53,12 @@ PARQUET_MAGIC = b"PAR1"
 #: An extract is read whole, but takes about 5 bytes of memory per byte of CSV (a 49 MB extract of SIPRI's workbook:
 #: 0.3 GB), not a published table's 100: it counts for this fraction of its size against $MILSPACE_MAX_FILE_MB.
 CAP_DIVISOR = 20
-_TYPE_NAMES = {pl.Int64: "integer", pl.Float64: "number", pl.Boolean: "true or false", pl.String: "text"}
+_TYPE_NAMES: dict[PolarsDataType, str] = {
+    pl.Int64: "integer",
+    pl.Float64: "number",
+    pl.Boolean: "true or false",
+    pl.String: "text",
+}
 
 
 def _columns(probe: Probe) -> list[str] | None:
@@ -128,7 +137,7 @@ def _typed(frame: pl.DataFrame, shown: str) -> tuple[pl.DataFrame, list[dict]]:
         text = pl.col(name).str.strip_chars()
         if column.dtype == pl.Boolean:
             lowered = text.str.to_lowercase()
-            typed = pl.when(lowered == "true").then(True).when(lowered == "false").then(False)
+            typed: pl.Expr = pl.when(lowered == "true").then(True).when(lowered == "false").then(False)
         else:
             typed = text.cast(column.dtype, strict=False)
         casts[name] = typed

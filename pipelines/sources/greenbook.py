@@ -608,10 +608,10 @@ def _across_columns(grid: list[list], header: int) -> tuple[list[Column], list[i
             skipped[c] = (f"{_cell(row, year_col)} / {sub}", NOT_A_YEAR[0][1])  # a "TQ" sub-column of FY 1976
             continue
         if year_col is None:
-            text = " / ".join(t for t in (_cell(row, other_col), sub) if t) if other_col is not None else None
-            reason = next((why for pattern, why in NOT_A_YEAR if text and pattern.search(text)), None)
-            if reason:
-                skipped[c] = (text, reason)
+            header_text = " / ".join(t for t in (_cell(row, other_col), sub) if t) if other_col is not None else None
+            reason = next((why for pattern, why in NOT_A_YEAR if header_text and pattern.search(header_text)), None)
+            if reason and header_text is not None:  # a reason is found only in a header text
+                skipped[c] = (header_text, reason)
             continue
         group_col = c if _cell(above, c) else group_col
         group = _cell(above, group_col)
@@ -651,7 +651,7 @@ def _down_columns(grid: list[list], header: int, label_col: int) -> tuple[list[C
         top, rest = own[0], [t for t in own[1:] if t]
         if top is None and rest:
             left = max((k for k in group_of if k < c), default=None)
-            top = group_of.get(left)
+            top = group_of.get(left) if left is not None else None
         if top and rest:
             group_of[c] = top
         parts = [t for t in (top, *rest) if t]
@@ -868,7 +868,7 @@ def _is_heading(label: str, col: int, cells: dict, block: Block, grid: list[list
         code = _FUNCTION.match(label)
         below_col, following = _next_label(grid, r, end) or (None, None)
         shares_code = bool(code and following and following.startswith(code.group(1)))
-        deeper = below_col is not None and below_col > col and not _TOTAL.search(following)
+        deeper = below_col is not None and following is not None and below_col > col and not _TOTAL.search(following)
         named_total = bool(_TOTAL.search(label)) and not _GROUP_FUNDING.search(label)  # not "Total Funding"
         return bool(kind) or ((shares_code or deeper) and not named_total)
     if kind:
@@ -887,11 +887,15 @@ def _apply_heading(block: Block, label: str, markers: tuple[str, ...], col: int,
         new.price_basis = f"constant_{constant}" if constant else "current"
         new.measure, new.growth, new.group, new.group_markers = table.measure, False, None, ()
     elif kind == "measure":
-        new.measure, new.growth, new.group, new.group_markers = _base_measure(label), False, None, ()
+        measure = _base_measure(label)
+        assert measure is not None  # a measure heading (_MEASURE_HEADING) names exactly one measure
+        new.measure, new.growth, new.group, new.group_markers = measure, False, None, ()
     elif kind == "growth":
         new.growth, new.group, new.group_markers = True, None, ()
     elif kind == "year":
-        new.period, new.heading_col = _header_year(label)[0], block.heading_col
+        year = _header_year(label)
+        assert year is not None  # _heading_kind found the year heading
+        new.period, new.heading_col = year[0], block.heading_col
     elif kind == "transition":
         new.period, new.heading_col, new.transition = None, block.heading_col, True
     else:
@@ -947,7 +951,9 @@ def _rows(grid: list[list], table: Table, sheet: Sheet) -> list[Row]:
         else:
             is_total = bool(_TOTAL.search(label)) or label.casefold() == (block.group or "").casefold()
             above = rows[-1] if rows and rows[-1].block is block and rows[-1].col is not None else None
-            outdented = found is not None and above is not None and col < above.col and not is_total
+            outdented = (
+                found is not None and above is not None and above.col is not None and col < above.col and not is_total
+            )
             rows.append(Row(r, label, markers, cells, block, is_total=is_total, col=col, maybe_total=outdented))
     return rows
 
@@ -1117,7 +1123,7 @@ def _candidates(items: list[Item], open_items: list[Item], position: int) -> lis
     than the line above it, "Department of Defense (No MERHFC)") is read only as the lines since the previous
     total, or that total plus those lines ("Department of Defense Plus MERHFC")."""
     total = items[position]
-    segment = []
+    segment: list[Item] = []
     for item in reversed(items[:position]):
         if item.is_total:
             break
@@ -1352,8 +1358,9 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     skipped: dict[str, list[str]] = {}
     unread: list[str] = []  # ReadResult.skipped: one sentence per sheet or column not read
     for name, grid in grids.items():
-        number = titles[name][1] if titles[name] else None
-        same_table = {s: under[s][0] for s in grids if titles[s] and titles[s][1] == number}
+        title = titles[name]
+        number = title[1] if title else None
+        same_table = {s: under[s][0] for s, other in titles.items() if other and other[1] == number}
         sheet = Sheet(shown, name, same_table)
         table = _table(grid, shown, name)
         if isinstance(table, str):

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -45,6 +46,9 @@ from pipelines.nations import NationNames
 from pipelines.shapes import REJECTED_SCHEMA, ReadResult, empty_rejected, finalize
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.probe import Probe
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 FORMAT = "milspace_lines"
 SOURCE = "milspace budget lines file"
@@ -145,7 +149,7 @@ def check_header(path: Path, shown: str) -> None:
     _scan(path, shown)
 
 
-def _parsed(text: pl.Expr, dtype: pl.DataType, is_text: bool) -> pl.Expr:
+def _parsed(text: pl.Expr, dtype: PolarsDataType, is_text: bool) -> pl.Expr:
     return text.str.strip_chars().cast(dtype, strict=False) if is_text else text.cast(dtype, strict=False)
 
 
@@ -178,7 +182,7 @@ def _batch(chunk: pl.DataFrame, shown: str) -> ReadResult:
                 pl.col("amount_thousands").cast(pl.String).alias("value"),
             ),
         ]
-    ).cast(REJECTED_SCHEMA)
+    ).cast(REJECTED_SCHEMA)  # type: ignore[arg-type]  # polars#14468: cast's key type is invariant
     kept = frame.filter(~bad_year & ~bad_amount)
     lines = kept.select(
         pl.col("source"),

@@ -170,6 +170,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import polars as pl
@@ -182,6 +183,9 @@ from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, empty_lines, fin
 from pipelines.sources import fiscal_years
 from pipelines.sources.cells import cell_text, figure_rule, is_spreadsheet_error
 from pipelines.sources.probe import Probe, open_workbook
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 FORMAT = "sipri_milex"
 SOURCE = "SIPRI Military Expenditure Database"
@@ -604,6 +608,7 @@ def _is_figure(value, role: str | None = None, markers: frozenset[str] = frozens
         number, marker = found
         if marker is not None:
             return True
+        assert number is not None  # a figure text without a missing marker has its value
     elif isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -628,8 +633,8 @@ def _check_columns(reading: Reading, sheet: Sheet, header_cells: tuple, body: li
     first, last = min(years), max(years)
     markers = frozenset(reading.footnotes)
     filled: dict[int, list[tuple[int, object]]] = {}
-    for offset, cells in enumerate(body):
-        for index, cell in enumerate(cells):
+    for offset, row_cells in enumerate(body):
+        for index, cell in enumerate(row_cells):
             value = getattr(cell, "value", None)
             if index != header.name_index and _plain(value):
                 filled.setdefault(index, []).append((header.row + 1 + offset, value))
@@ -736,8 +741,8 @@ def _read_row(reading: Reading, sheet: Sheet, number: int, cells: tuple) -> None
         reading.headings += bool(name)
         return
     if not name:
-        first = next(_text(cell) for _, cell in figures if _text(cell))
-        reading.reject(sheet.name, number, header.name_header, NAME_RULE, first)
+        first_text = next(_text(cell) for _, cell in figures if _text(cell))
+        reading.reject(sheet.name, number, header.name_header, NAME_RULE, first_text)
         return
     read = [(column, cell, _figure(cell, spec.percent)) for column, cell in figures]
     parts = _entities(name, spec, reading.names)
@@ -798,6 +803,7 @@ def _row_line(reading: Reading, sheet: Sheet, number: int, cells: tuple, name: s
     fiscal_text, reporting, omitted = lead("fiscal") if spec.fiscal else "", lead("reporting"), lead("omitted")
     statement = _statement(reading, markers, entity[0])
     label: str | None = "start"  # SIPRI: "Financial years are always treated as starting in the specified year"
+    month_of: Callable[[int], int | None] | None  # the start month of a fiscal year (None: calendar years)
     if statement is not None:
         label, month_of = statement.label, functools.partial(_statement_month, statement, entity[0])
         seen = reading.fiscal_rows.setdefault(entity[0], (statement, name, set()))
@@ -818,7 +824,7 @@ def _row_line(reading: Reading, sheet: Sheet, number: int, cells: tuple, name: s
         spans = ", ".join(f"{before}|{after}" for before, after in breaks)
         notes.append(f"Series break (a red line in the sheet) between {spans}: figures before a break may not be "
                      "consistent with those after it")  # fmt: skip
-    line = {
+    line: dict[str, Any] = {
         "sheet": sheet.name, "row": number, "entity_code": entity[0], "entity_name": name, "entity_kind": entity[1],
         "period_type": "calendar_year" if month_of is None else "fiscal_year", "fiscal_year_label": label,
         "phase": "enacted" if "§" in markers else "actual",
@@ -858,6 +864,7 @@ FIGURE_COLUMNS = ("source_column", "period", "measure", "unit", "unit_factor", "
 def _add_figure(line: dict, sheet: Sheet, column: YearColumn, figure, colour, month, factor, currency) -> None:
     """Append one figure's values to its row's lists."""
     current = column.current_prices or sheet.spec.basis == "current"
+    basis: str | None
     if current:
         basis, prices = "current", "current prices"
     else:
@@ -964,6 +971,7 @@ def _currency_units(text: str, default: float) -> list[tuple[float, str]]:
     units = []
     for part in text.split("/"):
         match = _CURRENCY_UNIT.match(part.strip())
+        assert match is not None  # it matches any one line, and the cell's text is one (cell_text)
         scale, as_is = match.group("scale"), match.group("as_is")
         factor = CURRENCY_SCALES[scale.casefold()] if scale else 1.0 if as_is else default
         units.append((factor, match.group("name").strip()))
@@ -1008,7 +1016,7 @@ def _fiscal_statement(marker: str, text: str) -> FiscalStatement | None:
         return None
     first = _SPAN_DATE.search(match.group("span"))
     month = MONTHS.get(first.group("month").casefold()) if first else None
-    if month is None:
+    if first is None or month is None:
         return None
     label = "end" if first.group("which").casefold() in ("previous", "preceding") else "start"
     return FiscalStatement(marker, match.group("name").strip(), month, label)
@@ -1240,7 +1248,7 @@ def _read_workbook(workbook, shown: str, names: NationNames) -> ReadResult:
     )
 
 
-_ROW_SCHEMA = {
+_ROW_SCHEMA: dict[str, PolarsDataType] = {
     "sheet": pl.String, "row": pl.Int64, "entity_code": pl.String, "entity_name": pl.String,
     "entity_kind": pl.String, "period_type": pl.String, "fiscal_year_label": pl.String, "phase": pl.String,
     "currency": pl.String, "is_total": pl.Boolean, "footnotes": pl.String,
@@ -1273,7 +1281,7 @@ def _settle_copies(reading: Reading) -> None:
         for year, value, marker in zip(row["period"], row["value"], row["missing_marker"], strict=True)
     }
     for copy in reading.copies:
-        kept = {name: [] for name in FIGURE_COLUMNS}
+        kept: dict[str, list] = {name: [] for name in FIGURE_COLUMNS}
         for position, (year, value) in enumerate(zip(copy["period"], copy["value"], strict=True)):
             found = stated.get((copy["entity_code"], year))
             if found is None:
@@ -1333,8 +1341,8 @@ def _find_base(reading: Reading, lines: pl.DataFrame) -> BaseFinding | None:
     if found.height == 1:
         year, compared, agreeing = found.row(0)
         return BaseFinding(labelled, year, compared, agreeing)
-    span = f"{years['period'].min()}-{years['period'].max()}"
-    if years["compared"].max() < BASE_MIN_COUNTRIES:
+    span = f"{years['period'].min()!s}-{years['period'].max()!s}"  # !s: mypy sees min() as maybe bytes
+    if years["compared"].max() < BASE_MIN_COUNTRIES:  # type: ignore[operator]  # a count's max: an int
         why = f"fewer than {BASE_MIN_COUNTRIES} countries have figures at both prices in any year of {span}"
     elif found.height == 0:
         why = f"in no year of {span} does constant equal current US$ for nearly all countries"
@@ -1392,7 +1400,7 @@ def _release(reading: Reading, lines: pl.DataFrame, finding: BaseFinding | None)
         if labelled:
             evidence.append((max(labelled) + 2, f"the base year the sheets are labelled with ({max(labelled)}) + 2"))
         elif lines.height:
-            last = lines["period"].max()
+            last: int = lines["period"].max()  # type: ignore[assignment]  # Int64 of lines: an int
             evidence.append((last + 1, f"the last year of figures ({last}) + 1, the earliest release it can be"))
     if not evidence:
         return None, "no figures and no base year in the file"
@@ -1433,8 +1441,8 @@ def _notes(reading: Reading, sheet_names, has_footnotes, lines, base, edition, h
             "data_raw/reference/fiscal_years.csv where it knows the year, else the footnote's)."
         )
     if reading.copies:
-        sheets = sorted({c["sheet"] for c in reading.copies})
-        notes.append(f"The current-price column of {', '.join(map(repr, sheets))} repeats the Current US$ sheet: "
+        copied = sorted({c["sheet"] for c in reading.copies})
+        notes.append(f"The current-price column of {', '.join(map(repr, copied))} repeats the Current US$ sheet: "
                      "compared with it (reconciliations), not loaded twice.")  # fmt: skip
     if reading.copy_conflicts:
         notes.append(f"The current-price column of the constant sheet and the Current US$ sheet disagree on "
@@ -1506,13 +1514,16 @@ def _regional_sums(reading: Reading, sheet: Sheet) -> list[dict]:
                 continue
             prices = "current" if current else f"constant ({sheet.base})"
             text = f"{total.name} = sum of {', '.join(p.name for p in parts)}, {year}, {prices} US$"
-            checks.append(_check(reading, sheet.name, total.row, text, stated, sum(values)))
+            computed = sum(values)  # type: ignore[arg-type]  # no None: skipped above
+            checks.append(_check(reading, sheet.name, total.row, text, stated, computed))
     return checks
 
 
 def _regional_base_year(reading: Reading, sheet: Sheet) -> list[dict]:
     """In Regional totals, the base-year figure at constant prices = the current-prices figure of that year."""
     sheet = next(s for s in reading.sheets if s.name == sheet.name)  # with its base year as the data show it
+    if sheet.base is None:  # no base year: no figure to compare (every lookup below would miss)
+        return []
     checks = []
     for region in reading.regions:
         figures = {(year, current): value for year, current, value in region.values.values()}

@@ -333,7 +333,7 @@ class Columns:
 
 def _columns(table: Table, shown: str) -> Columns:
     normalized = [_norm(h) for h in table.header]
-    ids = {}
+    ids: dict[str, int] = {}
     for title in ("country name", "country code", "indicator code"):
         if title not in normalized:
             raise InputFileError(shown, f"the header has no {title.title()!r} column", row=table.header_line)
@@ -467,14 +467,14 @@ def _entity_kinds(codes: list[str], country_meta: str | None, shown: str) -> tup
         return nations.get(code, "aggregate")
 
     if country_meta is None:
-        kinds = {c: by_nations(c) for c in codes}
+        kinds: dict[str, str | None] = {c: by_nations(c) for c in codes}
         aggregates = sorted(c for c, k in kinds.items() if k == "aggregate")
         return kinds, [
             f"No Metadata_Country file beside {shown}: codes not in data_raw/reference/nations.csv are "
             f"treated as aggregates ({len(aggregates)}: {', '.join(aggregates)})."
         ]
     regions = _regions(country_meta)
-    kinds: dict[str, str | None] = {}
+    kinds = {}
     for code in codes:
         if code not in regions:
             kinds[code] = by_nations(code)

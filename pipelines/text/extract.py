@@ -63,11 +63,12 @@ import math
 import re
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import overload
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
@@ -372,7 +373,8 @@ def _iso_date(value: str | None) -> str | None:
     match = _ISO_DATE.match(value.strip()) if value else None
     if not match:
         return None
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match[1])  # the year is the one part always there
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     try:
         date(year, month or 1, day or 1)
     except ValueError:
@@ -425,7 +427,7 @@ def _front_matter(text: str) -> tuple[dict[str, str] | None, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, text
-    fields = {}
+    fields: dict[str, str] = {}
     for line in match.group(1).split("\n"):
         field = re.match(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$", line)
         if field and field.group(2).strip():
@@ -460,6 +462,10 @@ def _markdown_blocks(body: str) -> tuple[list[list[str]], list[str]]:
     return [block for block in blocks if block], [h for h in headings if h]
 
 
+@overload
+def _inline_markdown(text: str, tally: Counter[str]) -> str: ...
+@overload
+def _inline_markdown(text: str | None, tally: Counter[str]) -> str | None: ...
 def _inline_markdown(text: str | None, tally: Counter[str]) -> str | None:
     """Plain text from one paragraph of Markdown: links keep their text; images, tags and markers go."""
     if text is None:
@@ -488,7 +494,7 @@ _BLOCKS = frozenset(
 class _HtmlText(HTMLParser):
     """Collects paragraphs, the title, the first h1 and meta dates, skipping boilerplate elements."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
         self.skipped: Counter[str] = Counter()
@@ -665,7 +671,7 @@ def _trim_blank_edges(lines: list[str]) -> list[str]:
 
 def _pdf_metadata(reader: PdfReader) -> dict[str, str]:
     try:
-        metadata = reader.metadata or {}
+        metadata: Mapping[str, object] = reader.metadata or {}
         return {key: str(metadata[key]) for key in ("/Title", "/CreationDate") if metadata.get(key)}
     except Exception:  # unreadable metadata is no reason to refuse the text
         return {}
@@ -810,5 +816,5 @@ def _guess_language(text: str) -> str:
         return dominant
     words = [w.lower() for w in _WORD.findall(text)[:3000]]
     shares = {lang: sum(w in common for w in words) / len(words) for lang, common in _FUNCTION_WORDS.items()}
-    best = max(shares, key=shares.get)
+    best = max(shares, key=shares.__getitem__)
     return best if shares[best] >= 0.1 else "und"

@@ -272,6 +272,7 @@ class _Run:
         if resume is not None:
             request.add_header("Range", f"bytes={resume.offset}-")
             request.add_header("If-Range", resume.if_range)
+        assert self.opener is not None  # set in __post_init__
         try:
             return self.opener.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as err:

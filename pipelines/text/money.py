@@ -287,8 +287,9 @@ def _non_overlapping(candidates: Iterator[tuple[int, int, dict]]) -> list[tuple[
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        word_before = re.search(r"(\S*)$", text[: match.start()])[1]
-        if text[match.start()] == "." and _is_abbreviation(word_before):
+        word_before = re.search(r"(\S*)$", text[: match.start()])
+        assert word_before is not None  # matches every string, with an empty word at worst
+        if text[match.start()] == "." and _is_abbreviation(word_before[1]):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -304,7 +305,9 @@ def _is_abbreviation(word: str) -> bool:
 def _period(sentence: str, start: int, end: int) -> str | None:
     after = GAP_AFTER.match(sentence, end)
     if after and _clause_free(after["gap"]):
-        return PERIOD.match(sentence, after.end())[0]
+        period = PERIOD.match(sentence, after.end())
+        assert period is not None  # GAP_AFTER matched only where PERIOD follows (its lookahead)
+        return period[0]
     return _period_before(sentence, start)
 
 
