@@ -8,13 +8,13 @@ from pipelines.assets.resource import MilspaceResource
 from pipelines.assets.shared import writes_rows_into
 from pipelines.intake.shipped import ValidatedTable, referenced_targets, validate_resource
 from pipelines.schemas import CONTRACTS
-from pipelines.shapes import sources_frame
+from pipelines.shapes import Origin, sources_frame
 from pipelines.sources.datapackage import Resource, load_package
 from pipelines.warehouse import header_comment, sql_file
 
 #: Every file milspace ships, as (data package folder under data_raw/, resource name). Each has a contract in
 #: pipelines.schemas.CONTRACTS and a staging table in sql/staging/.
-INPUTS: tuple[tuple[str, str], ...] = (
+INPUTS: tuple[tuple[Origin, str], ...] = (
     ("reference", "nations"),
     ("reference", "nation_names"),
     ("reference", "fiscal_years"),
@@ -51,7 +51,7 @@ def column_schema(resource: Resource) -> dg.TableSchema:
     return dg.TableSchema(columns=columns)
 
 
-def _input_asset(package: str, name: str) -> dg.AssetsDefinition:
+def _input_asset(package: Origin, name: str) -> dg.AssetsDefinition:
     model = CONTRACTS[name]
     ins = {t: dg.AssetIn(key=[REFERENCE_KEYS[t][0], t]) for t in referenced_targets(name)}
 
@@ -88,7 +88,7 @@ def _input_asset(package: str, name: str) -> dg.AssetsDefinition:
     return _asset
 
 
-def _staging_asset(package: str, name: str) -> dg.AssetsDefinition:
+def _staging_asset(package: Origin, name: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=["staging", name],
         ins={"table": dg.AssetIn(key=[package, name])},

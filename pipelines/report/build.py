@@ -30,7 +30,7 @@ from pipelines.report.page import VEGA_SCRIPT, vega_bundle
 from pipelines.report.site import Export, build_site
 from pipelines.warehouse import STAGED_SITE_PREFIX, read_only, sweep_staged_sites
 
-VL_CONVERT = vl_convert.__version__
+VL_CONVERT = vl_convert.__version__  # type: ignore[attr-defined]  # in the module, not in its stub
 
 #: What the site writes under reports/; anything else there (screenshots, notes) is left alone.
 SITE_PARTS = ("nations", "data", "assets")

@@ -6,6 +6,8 @@ readers, and draws SIPRI estimates as hollow points. Captions naming sources liv
 
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import polars as pl
 
@@ -22,9 +24,15 @@ def _milspace_theme() -> alt.theme.ThemeConfig:
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"},
-            "range": {"category": {"scheme": "tableau10"}},
+            # Vega-Lite takes a scheme object for a range; Altair's ThemeConfig lists only arrays and names
+            "range": {"category": {"scheme": "tableau10"}},  # type: ignore[typeddict-item]
         }
     }
+
+
+def _layers(*charts: alt.Chart | alt.LayerChart) -> list:
+    """Charts drawn one over another, for `alt.LayerChart(layer=...)` (what `alt.layer` makes, typed as a layer)."""
+    return list(charts)
 
 
 def _year_axis(title: str = "Year (calendar; the US: federal fiscal year)") -> alt.X:
@@ -41,7 +49,9 @@ def _lines_with_estimates(
 ) -> alt.LayerChart:
     """One line per nation; a point per year, hollow where the figure is a SIPRI estimate."""
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
-    scheme = "tableau10" if frame.get_column("nation_name").n_unique() <= 10 else "tableau20"
+    scheme: Literal["tableau10", "tableau20"] = (
+        "tableau10" if frame.get_column("nation_name").n_unique() <= 10 else "tableau20"
+    )
     colour = alt.Color("nation_name:N", title="Nation", scale=alt.Scale(scheme=scheme))
     fill = alt.Fill("nation_name:N", scale=alt.Scale(scheme=scheme), legend=None)
     base = alt.Chart(frame).encode(
@@ -60,7 +70,7 @@ def _lines_with_estimates(
         fill=alt.when(alt.datum.is_estimate).then(alt.value("white")).otherwise(fill),
         tooltip=tooltip,
     )
-    return alt.layer(lines, points)
+    return alt.LayerChart(layer=_layers(lines, points))
 
 
 def constant_topline(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.LayerChart:
@@ -163,7 +173,7 @@ def space_force_vs_dod(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
     ]
     bars = base.mark_bar(color="#1f4e79", width={"band": 0.6}).encode(tooltip=tooltip)
     labels = base.mark_text(dy=-8, fontSize=11, color="#222").encode(text="label:N")
-    return alt.layer(bars, labels).properties(
+    return alt.LayerChart(layer=_layers(bars, labels)).properties(
         title=alt.Title(
             title,
             subtitle=(
@@ -182,7 +192,7 @@ def space_force_vs_dod(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
 # --- compare.html --------------------------------------------------------------------------------------------
 
 
-def _estimate_opacity() -> alt.OpacityValue:
+def _estimate_opacity():  # an Altair condition (alt.when ... otherwise)
     return alt.when(alt.datum.is_estimate).then(alt.value(0.45)).otherwise(alt.value(1.0))
 
 
@@ -260,8 +270,8 @@ def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
         alt.Tooltip("nations_ranked:Q", title="Nations ranked"),
         alt.Tooltip("milex_share_of_gdp:Q", title="Share of GDP, %", format=".2f"),
     ]
-    return alt.layer(
-        base.mark_line(strokeWidth=1.8), base.mark_point(size=24, filled=True).encode(tooltip=tooltip)
+    return alt.LayerChart(
+        layer=_layers(base.mark_line(strokeWidth=1.8), base.mark_point(size=24, filled=True).encode(tooltip=tooltip))
     ).properties(
         title=alt.Title(
             title,
@@ -298,7 +308,7 @@ def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> a
         .mark_line(color="#999", strokeDash=[4, 4])
         .encode(x="a:Q", y="b:Q")
     )
-    return alt.layer(diagonal, points).properties(
+    return alt.LayerChart(layer=_layers(diagonal, points)).properties(
         title=alt.Title(title, subtitle=f"{year}; on the dashed line the publishers agree"),
         width=420,
         height=420,
@@ -390,7 +400,7 @@ def investment_share_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> 
         .mark_rule(color="#333", strokeDash=[5, 3])
         .encode(x="guideline:Q")
     )
-    return alt.layer(bars, guideline).properties(
+    return alt.LayerChart(layer=_layers(bars, guideline)).properties(
         title=alt.Title(title, subtitle=subtitle),
         width=560,
         description=(
@@ -445,12 +455,14 @@ def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VCo
             alt.Tooltip(f"{value}:Q", title=axis_title, format=number),
             alt.Tooltip("is_estimate:N", title="SIPRI estimate"),
         ]
-        return alt.layer(
-            base.mark_line(color="#1f4e79"),
-            base.mark_point(size=28, color="#1f4e79").encode(
-                fill=alt.when(alt.datum.is_estimate).then(alt.value("white")).otherwise(alt.value("#1f4e79")),
-                tooltip=tooltip,
-            ),
+        return alt.LayerChart(
+            layer=_layers(
+                base.mark_line(color="#1f4e79"),
+                base.mark_point(size=28, color="#1f4e79").encode(
+                    fill=alt.when(alt.datum.is_estimate).then(alt.value("white")).otherwise(alt.value("#1f4e79")),
+                    tooltip=tooltip,
+                ),
+            )
         ).properties(height=200, width=600)
 
     return alt.vconcat(

@@ -48,9 +48,10 @@ class Workers:
         count = len(self.workers)
         shares = [[{"spec": s, "svg": str(v), "png": str(p)} for s, v, p in jobs[n::count]] for n in range(count)]
         for worker, share in zip(self.workers, shares, strict=True):
+            assert worker.stdin is not None  # opened with stdin=PIPE
             worker.stdin.write(json.dumps(share))
             worker.stdin.close()
-        errors = [(worker.wait(), worker.stderr.read()) for worker in self.workers]
+        errors = [(worker.wait(), worker.stderr.read() if worker.stderr else "") for worker in self.workers]
         for code, error in errors:
             if code:
                 raise RuntimeError(f"drawing charts failed (exit {code}): {error.strip()[-2000:]}")

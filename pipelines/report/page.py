@@ -78,7 +78,8 @@ def vega_bundle() -> str:
     """The Vega-Embed bundle for the Vega-Lite version Altair writes, for a local script file."""
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     version = major_minor if major_minor in vl_convert.get_vegalite_versions() else None
-    return vl_convert.javascript_bundle(vl_version=version)
+    # vl-convert's stub marks `snippet` required; at run time it defaults to None (the whole bundle)
+    return vl_convert.javascript_bundle(vl_version=version)  # type: ignore[call-arg]
 
 
 def _json_for_script(value: object) -> str:
