@@ -434,6 +434,21 @@ def test_csv_export_of_r1(tmp_path, separators, banner):
     assert banners.height == (14 if banner else 0) and banners["passed"].all()
 
 
+def test_a_csv_damaged_past_its_header_is_a_clear_error_naming_the_row(tmp_path):
+    """A record past the first rows that csv cannot parse (a field longer than csv's 131,072-character limit) is
+    refused with InputFileError naming the file and the record, not an AttributeError from a reader with no rows."""
+    path = write_csv(shared_file(f"{EXHIBIT_DIR}/R-1.xlsx"), tmp_path / "r1.csv", separators=False, banner=False)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('"' + "x" * 200_000 + '",1\n')
+    records = len(path.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(InputFileError) as refused:
+        read(path, "r1.csv")
+    assert refused.value.file == "r1.csv" and refused.value.row == records
+    assert "not a well-formed delimited file" in str(refused.value) and "field larger than field limit" in str(
+        refused.value
+    )
+
+
 # --- other editions, synthetic -------------------------------------------------------------------------------------
 FY2026_HEADER = [
     "Organization",

@@ -400,6 +400,22 @@ def test_the_real_tables_skip_no_sheet_and_no_column(result):
     assert result.skipped == ()
 
 
+def test_a_row_label_with_a_line_break_in_its_cell_is_read_as_one_name(tmp_path):
+    personnel = [
+        [None, None, "Table 7 : Military personnel"],
+        [None, None, "Thousands"],
+        [None, None, None, None, "2022", "2023e"],
+        [None, None, None, "United\nKingdom", 150.0, 151.0],
+        [None, None, None, "France", 200.0, 201.0],
+        [None, None, "NATO Total", None, 350.0, 352.0],
+    ]
+    result = read_synthetic(tmp_path, {"TABLE7": personnel})
+    british = result.lines.filter(pl.col("entity_code") == "GBR")
+    assert british["value"].to_list() == [150.0, 151.0]
+    assert british["entity_name"].unique().to_list() == ["United Kingdom"]
+    assert result.reconciliations["passed"].to_list() == [True, True]
+
+
 def test_skipped_names_a_sheet_without_title_and_a_column_under_no_year(tmp_path):
     personnel = [
         [None, None, "Table 7 : Military personnel"],

@@ -589,10 +589,14 @@ def _csv_grid(path: Path, shown: str) -> Grid:
             f"no exhibit header row (Account ... FY amount columns) in its first {HEADER_SEARCH_ROWS} rows, with "
             "any of the delimiters " + ", ".join(CSV_DELIMITERS.values()),
         )
-    records = _csv_records(text, delimiter)
-    # Known bug, kept as it is for now: a csv.Error past the first rows (a field over csv's 131,072-character limit)
-    # makes `records` empty and the layout None, and reading fails later with AttributeError, not InputFileError.
-    return Grid(None, records, _find_layout(records), delimiter)  # type: ignore[arg-type]  # see the comment above
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        records = [tuple(r) for r in rows]
+    except csv.Error as exc:  # past the first rows, e.g. a field over csv's 131,072-character limit
+        raise InputFileError(shown, f"is not a well-formed delimited file ({exc})", row=rows.line_num) from None
+    layout = _find_layout(records)
+    assert layout is not None  # the header found in the first rows is found again in the whole file
+    return Grid(None, records, layout, delimiter)
 
 
 def sniff(probe: Probe) -> bool:

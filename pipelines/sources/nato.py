@@ -524,9 +524,9 @@ class _Reader:
         )
 
     def read_row(self, table: Table, data: DataRow) -> None:
-        # Known bug, kept as it is for now: LABEL does not match a label with a line break before a word
-        # ("United\nKingdom" typed in one cell), and the subscript below raises TypeError.
-        label: re.Match[str] = LABEL.match(data.label)  # type: ignore[assignment]  # None there: see the comment above
+        # The label with its whitespace collapsed: a line break typed in the cell ("United\nKingdom") is a space.
+        label = LABEL.match(_text(data.label))
+        assert label is not None  # every part of LABEL is optional but the name, which takes any text
         name, paren = _text(label["name"]), label["paren"] and _text(label["paren"])
         specs = [_spec(table, data.heading, column) for column in data.columns]
         local = any(s is not None and s.currency == LOCAL for s in specs)
