@@ -165,7 +165,7 @@ def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], out) -> None
             f"with its figures the blocking check(s) {', '.join(checks)} failed (see sql/checks/), so nothing could "
             "be published; the build set it aside and published without it"
         )
-        moved = set_aside(layout, file, reason, "(set aside after a failed check)")
+        moved = set_aside(layout, file, reason=reason, run_id="(set aside after a failed check)")
         where = f"moved to {moved}" if moved else "it could not be moved aside"
         print(f"  {file} broke the blocking check(s) {', '.join(checks)}: {where}.", file=out)
     print("  Building again without it.\n", file=out)
@@ -441,7 +441,9 @@ def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int
     document = extract(path, shown)
     with (layout.starter / "strategy_documents.csv").open(encoding="utf-8", newline="") as handle:
         register = list(csv.DictReader(handle))
-    match = match_register(path.stem, document.title, document.date, register, names, document.text)
+    match = match_register(
+        path.stem, document.title, date=document.date, register=register, names=names, text=document.text
+    )
     print(f"{shown}", file=out)
     print(
         f"  detected:  a strategy document ({document.format}), read by the build into marts.strategy_documents",

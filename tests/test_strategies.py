@@ -198,8 +198,8 @@ def test_scores_are_per_10000_words_for_every_category(strategy_build):
 
 def test_the_same_text_as_a_pdf_scores_within_one_percent(tmp_path):
     words, names, rows = lexicon(), default_names(), register()
-    markdown = read_document(shared_file(NDS), "nds.md", rows, words, names)
-    pdf = read_document(nds_pdf(tmp_path / "nds.pdf"), "nds.pdf", rows, words, names)
+    markdown = read_document(shared_file(NDS), "nds.md", register=rows, lexicon=words, names=names)
+    pdf = read_document(nds_pdf(tmp_path / "nds.pdf"), "nds.pdf", register=rows, lexicon=words, names=names)
     assert pdf.status == "loaded" and pdf.format == "pdf" and pdf.pages > 3
     assert pdf.doc_id == markdown.doc_id == "usa-2018-nds-summary"
     assert abs(pdf.tokens - markdown.tokens) <= 0.01 * markdown.tokens
@@ -219,14 +219,17 @@ def test_a_document_never_matches_another_nations_register_entry():
     New Era" in two of three title words; the text names the United States most, so it matches nothing."""
     words, names = lexicon(), default_names()
     rows = [row for row in register() if row["nation_code"] != "USA"]
-    document = read_document(shared_file(NDS), "nds.md", rows, words, names)
+    document = read_document(shared_file(NDS), "nds.md", register=rows, lexicon=words, names=names)
     assert document.status == "loaded"
     assert (document.doc_id, document.in_register, document.nation_code) == (
         "unregistered-2018-01-19-national-defense-strategy-2018-summary",
         False,
         "USA",
     )
-    assert read_document(shared_file(NDS), "nds.md", register(), words, names).doc_id == "usa-2018-nds-summary"
+    assert (
+        read_document(shared_file(NDS), "nds.md", register=register(), lexicon=words, names=names).doc_id
+        == "usa-2018-nds-summary"
+    )
 
 
 EU_SPACE = "eu-2023-space-strategy-security-defence"
@@ -260,7 +263,7 @@ def test_a_generic_space_strategy_of_no_known_nation_is_not_matched_by_title(tmp
     name, template = GENERIC_SPACE_STRATEGY[case]
     path = tmp_path / name
     path.write_text(template.format(body=NO_NATION), encoding="utf-8")
-    document = read_document(path, name, register(), lexicon(), default_names())
+    document = read_document(path, name, register=register(), lexicon=lexicon(), names=default_names())
     assert document.status == "loaded"
     assert (document.doc_id, document.in_register, document.match_method) == (
         "unregistered-space-strategy",
@@ -275,7 +278,7 @@ def test_a_space_strategy_whose_text_names_the_european_union_most_is_the_eu_ent
     name, template = GENERIC_SPACE_STRATEGY[case]
     path = tmp_path / name
     path.write_text(template.format(body=EU_NAMED), encoding="utf-8")
-    document = read_document(path, name, register(), lexicon(), default_names())
+    document = read_document(path, name, register=register(), lexicon=lexicon(), names=default_names())
     assert (document.doc_id, document.in_register, document.match_method) == (EU_SPACE, True, "title and year")
     assert (document.nation_code, document.year, document.kind) == ("EU", 2023, "space_strategy")
 
@@ -285,7 +288,7 @@ def test_a_space_strategy_of_a_nation_without_that_entry_is_not_matched(tmp_path
     path.write_text(
         "Space Strategy 2023\n\nBrazil will protect its satellites; Brazil and the European Union will cooperate.\n"
     )
-    document = read_document(path, "space-strategy.txt", register(), lexicon(), default_names())
+    document = read_document(path, "space-strategy.txt", register=register(), lexicon=lexicon(), names=default_names())
     assert (document.doc_id, document.in_register, document.nation_code) == (
         "unregistered-space-strategy",
         False,
@@ -295,11 +298,15 @@ def test_a_space_strategy_of_a_nation_without_that_entry_is_not_matched(tmp_path
 
 def test_title_matching_needs_a_known_nation_and_file_name_matching_does_not():
     rows, names = register(), default_names()
-    unknown = match_register("space-strategy", "Space Strategy", "2023-03", rows, names, NO_NATION)
+    unknown = match_register(
+        "space-strategy", "Space Strategy", date="2023-03", register=rows, names=names, text=NO_NATION
+    )
     assert unknown == RegisterMatch(None, "not in register", None, None, 2023, "space_strategy")
-    named = match_register("strategy", "European Union Space Strategy", "2023-03", rows, names, NO_NATION)
+    named = match_register(
+        "strategy", "European Union Space Strategy", date="2023-03", register=rows, names=names, text=NO_NATION
+    )
     assert (named.doc_id, named.method) == (EU_SPACE, "title and year")
-    by_file = match_register(EU_SPACE, "Space Strategy", None, rows, names, NO_NATION)
+    by_file = match_register(EU_SPACE, "Space Strategy", date=None, register=rows, names=names, text=NO_NATION)
     assert (by_file.doc_id, by_file.method, by_file.nation_code) == (EU_SPACE, "file name", "EU")
 
 

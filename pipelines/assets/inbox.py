@@ -59,7 +59,7 @@ def inbox_budget_lines(
     unreadable = [f for f in files if f.status == "unreadable"]
     for index, f in enumerate(files):
         if f.status == "unreadable":
-            moved = set_aside(milspace.layout(), f.file, f.error or "", context.run_id, f.path)
+            moved = set_aside(milspace.layout(), f.file, reason=f.error or "", run_id=context.run_id, path=f.path)
             context.log.warning(f"{f.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
             files[index] = dataclasses.replace(f, set_aside_to=moved)
         elif f.status in (CHANGED, SKIPPED):

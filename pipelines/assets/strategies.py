@@ -48,10 +48,10 @@ def strategy_documents_read(
     documents = read_documents(
         layout,
         context.run_id,
-        document_paths(layout, inbox),
-        register.valid.to_dicts(),
-        words,
-        names,
+        paths=document_paths(layout, inbox),
+        register=register.valid.to_dicts(),
+        words=words,
+        names=names,
         log=context.log.info,
         warn=context.log.warning,
     )

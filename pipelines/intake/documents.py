@@ -40,11 +40,11 @@ def document_paths(layout: Layout, inbox: Sequence[CheckedFile]) -> list[tuple[P
 def read_documents(
     layout: Layout,
     run_id: str,
+    *,
     paths: Sequence[tuple[Path, str]],
     register: Sequence[Mapping],
     words: Lexicon,
     names: NationNames,
-    *,
     log: Callable[[str], None] = lambda _text: None,
     warn: Callable[[str], None] = lambda _text: None,
 ) -> list[DocumentRead]:
@@ -53,14 +53,14 @@ def read_documents(
     documents = []
     for path, shown in paths:
         try:
-            read = read_document(path, shown, register, words, names)
+            read = read_document(path, shown, register=register, lexicon=words, names=names)
         except Exception as exc:  # noqa: BLE001 (one document's failure, whatever it is, must not stop the build)
             error = f"Cannot read file {shown}: an unexpected {type(exc).__name__} while reading it ({exc})"
             warn(f"{error}\n{''.join(traceback.format_exception(exc))}")
             read = DocumentRead(shown, "", 0, "rejected", error=error)
         log(f"{read.file}: {read.status}" + (f" as {read.doc_id}" if read.doc_id else f" ({read.error})"))
         if read.status != "loaded":
-            moved = set_aside(layout, read.file, read.error or "", run_id, path)  # inbox files only
+            moved = set_aside(layout, read.file, reason=read.error or "", run_id=run_id, path=path)  # inbox files only
             if moved:
                 warn(f"{read.error} Moved to {moved}.")
                 read = dataclasses.replace(read, set_aside_to=moved)

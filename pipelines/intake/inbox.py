@@ -531,7 +531,7 @@ def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
     return lines, rejected, reconciliations
 
 
-def set_aside(layout: Layout, shown: str, reason: str, run_id: str, path: Path | None = None) -> str | None:
+def set_aside(layout: Layout, shown: str, *, reason: str, run_id: str, path: Path | None = None) -> str | None:
     """Move an inbox file that could not be read to data_raw/inbox/rejected/, with `<name>.reason.txt` beside it,
     so the next build does not trip on it again. A file rejected earlier under the same name is kept: the new one
     is named `<stem> (2)<suffix>` (3, 4 ...). Returns where it went (as shown to users), or None if the file is not

@@ -102,7 +102,9 @@ def load_inbox(
         elif stream.error is None:
             parts[stream.reader.TABLE].extend(written)
         else:  # failed part-way: none of its lines are loaded, and it is set aside
-            stream.set_aside_to = set_aside(layout, stream.file.file, stream.error, run.run_id, stream.path)
+            stream.set_aside_to = set_aside(
+                layout, stream.file.file, reason=stream.error, run_id=run.run_id, path=stream.path
+            )
             moved = stream.set_aside_to
             warn(f"{stream.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
     for table, table_parts in parts.items():

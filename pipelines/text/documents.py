@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -62,7 +63,7 @@ class DocumentRead:
     file: str
     sha256: str
     bytes: int
-    status: str  # loaded | rejected
+    status: Literal["loaded", "rejected"]
     error: str | None = None
     doc_id: str | None = None
     in_register: bool = False
@@ -95,6 +96,7 @@ class DocumentRead:
 def read_document(
     path: Path,
     shown: str,
+    *,
     register: Sequence[Mapping],
     lexicon: Lexicon,
     names: NationNames,
@@ -108,7 +110,14 @@ def read_document(
         document = extract(path, shown)
     except InputFileError as exc:
         return DocumentRead(shown, sha, size, "rejected", error=str(exc))
-    match = match_register(path.stem, document.title, document.date, register, names, "\n".join(document.paragraphs))
+    match = match_register(
+        path.stem,
+        document.title,
+        date=document.date,
+        register=register,
+        names=names,
+        text="\n".join(document.paragraphs),
+    )
     doc_id = match.doc_id or f"unregistered-{path.stem.lower()}"
     scored = score(document.paragraphs, lexicon) if document.is_english else None
     hits = pl.DataFrame(

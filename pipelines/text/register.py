@@ -68,6 +68,7 @@ def document_year(title: str | None, date: str | None) -> int | None:
 def match_register(
     file_stem: str,
     title: str | None,
+    *,
     date: str | None,
     register: Sequence[Mapping],
     names: NationNames,
