@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
+import inspect
 import io
 import shutil
 from dataclasses import dataclass
@@ -88,3 +91,78 @@ def query(layout: Layout, sql: str, params=None) -> list[tuple]:
 
     with duckdb.connect(str(layout.warehouse), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+# The fast test loop (`make test-fast` runs `pytest -m "not slow"`). A test is marked `slow` by what it does, read
+# from the code: the test, or a fixture it uses (pytest's fixture closure, so a fixture using a fixture counts),
+# calls a function in SLOW_CALLS, directly or through another function of its own file. `run_build` is how tests
+# build a warehouse (the shared `built` and `full` builds, each module's own build fixture, builds in test bodies);
+# `subprocess.Popen` starts a process that lives beside the test (a `milspace build` to kill, a session holding the
+# warehouse, `dagster dev`), where `subprocess.run` of a command that answers at once is not counted. A fixture of
+# the same name in another module (test_source_sipri's `full` reads one workbook) is told apart: the definition read
+# is the one pytest resolved for the test. tests/test_published_files.py, which reads every real published file, is
+# marked by its own `pytestmark`.
+SLOW_CALLS = frozenset({"run_build", "subprocess.Popen"})
+TESTS = Path(__file__).resolve().parent
+
+
+def _called_name(call: ast.Call) -> str | None:
+    """`f` for f(...), `a.f` for a.f(...), else None."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return None
+
+
+@functools.cache
+def _slow_functions(source_file: str) -> frozenset[str]:
+    """The names of the functions of one file that call something in SLOW_CALLS, directly or through another
+    function of the same file."""
+    tree = ast.parse(Path(source_file).read_text(encoding="utf-8"))
+    calls: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            called = {name for call in ast.walk(node) if isinstance(call, ast.Call) and (name := _called_name(call))}
+            calls.setdefault(node.name, set()).update(called)
+    slow = {name for name, called in calls.items() if called & SLOW_CALLS}
+    while grown := {name for name, called in calls.items() if name not in slow and called & slow}:
+        slow |= grown
+    return frozenset(slow)
+
+
+def is_slow_function(func) -> bool:
+    """Whether a test or fixture function of tests/ builds a warehouse or starts a process (see SLOW_CALLS);
+    pytest's own fixtures (tmp_path, monkeypatch, ...) are not read."""
+    func = inspect.unwrap(func)
+    try:
+        source_file = inspect.getsourcefile(func)
+    except TypeError:  # a built-in
+        return False
+    if source_file is None or not Path(source_file).resolve().is_relative_to(TESTS):
+        return False
+    return func.__name__ in _slow_functions(source_file)
+
+
+def slow_fixtures(item: pytest.Item) -> list[str]:
+    """The fixtures a test uses (its whole closure) that build a warehouse or start a process."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    return [
+        name
+        for name in item.fixturenames
+        if (definitions := info.name2fixturedefs.get(name)) and is_slow_function(definitions[-1].func)
+    ]
+
+
+def is_slow(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    return bool(slow_fixtures(item)) or (function is not None and is_slow_function(function))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)

@@ -90,7 +90,10 @@ NO_LINES = {
     "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-15.xlsx",
 }
 
-pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)")
+pytestmark = [
+    pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)"),
+    pytest.mark.slow,  # reads every real published file (the whole corpus), one test a file
+]
 
 
 def test_the_expected_list_covers_every_data_file():
