@@ -13,7 +13,7 @@ export DAGSTER_HOME := $(CURDIR)/data_marts/dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: build test bench dev sql report clean env
+.PHONY: build test test-fast bench dev sql report clean env
 
 build: $(STAMP)
 	$(BIN)/milspace build
@@ -22,6 +22,13 @@ test: $(STAMP)
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 	$(BIN)/python -m pytest
+
+# The quick loop: the same checks and every test not marked `slow` (tests that build a warehouse, read the whole real
+# corpus or start processes are marked in tests/conftest.py); `make test` still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check pipelines tests scripts benchmarks
+	$(BIN)/ruff format --check pipelines tests scripts benchmarks
+	$(BIN)/python -m pytest -m "not slow"
 
 # Benchmarks, recorded in benchmarks/RESULTS.md: the starter build, the report site, strategy scoring, and
 # 1 and 10 million generated budget lines through the pipeline against bare DuckDB (about 15 minutes, 6 GB of disk).
