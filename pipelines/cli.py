@@ -529,7 +529,7 @@ def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], *, out) -> N
 # --- inspect -------------------------------------------------------------------------------------------------
 
 
-def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool = False, out=None) -> int:
+def inspect(layout: Layout, path: Path, *, output: Path | None = None, raw: bool = False, out=None) -> int:
     """Detect, read and check one published file; print what was found; optionally write the tidy lines (to CSV
     with spreadsheet formulas defused, unless `raw`)."""
     import dataclasses
@@ -550,7 +550,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
     if checked.status == "document":
         if output is not None:
             raise MilspaceError(f"{shown} is a strategy document, not a budget file: it has no budget lines to write")
-        return _inspect_document(layout, path, shown, names, out)
+        return _inspect_document(layout, path, shown=shown, names=names, out=out)
     if checked.streamed:  # a format the pipeline reads in batches: here, read it all to describe it
         stream = LineStream(checked, path, codes)
         parts = list(stream)
@@ -582,7 +582,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
             (m, u[0] if len(u) == 1 else f"{len(u)} units, e.g. {u[0]}", n, f"{a}-{b}", e, x)
             for m, u, n, a, b, e, x in summary.iter_rows()
         ]
-        _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out)
+        _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out=out)
     recs = checked.reconciliations
     if recs.height:
         failed = recs.filter(~pl.col("passed"))
@@ -593,14 +593,14 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
             _indented_table(
                 ["sheet", "row", "check", "stated", "computed"],
                 failed.select("sheet", "row", "check", "stated", "computed").head(20).rows(),
-                out,
+                out=out,
             )
     if checked.rejected.height:
         print(f"\n  rejected ({checked.rejected.height:,} rules broken; first 20):", file=out)
         _indented_table(
             ["sheet", "row", "column", "rule", "value"],
             checked.rejected.select("sheet", "row", "column", "rule", "value").head(20).rows(),
-            out,
+            out=out,
         )
     for note in checked.notes:
         print(f"  note: {note}", file=out)
@@ -613,7 +613,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
     return EXIT_OK
 
 
-def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int:
+def _inspect_document(layout: Layout, path: Path, *, shown: str, names, out) -> int:
     """What the build would make of a strategy document: its text, register entry, language and size."""
     from pipelines.text.extract import extract
     from pipelines.text.register import match_register
@@ -643,11 +643,11 @@ def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int
     return EXIT_OK
 
 
-def _indented_table(columns: list[str], rows: list[tuple], out) -> None:
+def _indented_table(columns: list[str], rows: list[tuple], *, out) -> None:
     import io
 
     buffer = io.StringIO()
-    print_table(columns, rows, buffer)
+    print_table(columns, rows, out=buffer)
     for line in buffer.getvalue().splitlines()[:-1]:
         print("    " + line, file=out)
 
@@ -699,7 +699,7 @@ def _json_default(value):
     return str(value)
 
 
-def print_table(columns: list[str], rows: list[tuple], out) -> None:
+def print_table(columns: list[str], rows: list[tuple], *, out) -> None:
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) for i in range(len(columns))]
@@ -734,7 +734,7 @@ def _refusal(error) -> str | None:
     return None
 
 
-def sql(layout: Layout, query: str, fmt: str = "table", *, raw: bool = False, out=None) -> int:
+def sql(layout: Layout, query: str, *, fmt: str = "table", raw: bool = False, out=None) -> int:
     """Run a query on the published warehouse, in a session that can read nothing else and write nothing, and print
     the result (as CSV with spreadsheet formulas defused, unless `raw`)."""
     out = out or sys.stdout
@@ -769,7 +769,7 @@ def sql(layout: Layout, query: str, fmt: str = "table", *, raw: bool = False, ou
         json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=_json_default, indent=2)
         out.write("\n")
     else:
-        print_table(columns, rows, out)
+        print_table(columns, rows, out=out)
     return EXIT_OK
 
 
@@ -859,9 +859,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.query is None and sys.stdin.isatty():
                 return shell(layout)
             query = args.query if args.query is not None else sys.stdin.read()
-            return sql(layout, query, args.format, raw=args.raw)
+            return sql(layout, query, fmt=args.format, raw=args.raw)
         if args.command == "inspect":
-            return inspect(layout, args.path, args.output, raw=args.raw)
+            return inspect(layout, args.path, output=args.output, raw=args.raw)
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)
