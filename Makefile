@@ -21,6 +21,7 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The quick loop: the same checks and every test not marked `slow` (tests that build a warehouse, read the whole real
@@ -28,6 +29,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow"
 
 # Benchmarks, recorded in benchmarks/RESULTS.md: the starter build, the report site, strategy scoring, and

@@ -24,11 +24,17 @@ import threading
 import time
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipelines.errors import MilspaceError, expected_error_names
+from pipelines.errors import MilspaceError, user_error_types
 from pipelines.lock import BuildLocked
 from pipelines.paths import Layout, default_root
+
+if TYPE_CHECKING:  # Dagster is imported when a build runs, not for `milspace sql`
+    from dagster import AssetCheckEvaluation
+    from dagster_shared.error import SerializableErrorInfo
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -38,6 +44,50 @@ def _layout(args: argparse.Namespace) -> Layout:
 
 
 # --- build -------------------------------------------------------------------------------------------------
+#
+# `build` holds the build lock and runs rounds: `_run` executes the Dagster job once and hands on a `RunOutcome`;
+# `_report_summary` tells what a successful run published, `_report_failure` why a run failed; when the only failures
+# are blocking checks whose rows name inbox files, those files are set aside and the next round builds without them.
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    """A failed step of a run, judged: a milspace error (its message is for the user), blocking checks that failed
+    (told with the checks' rows), or anything else: a bug or the environment, told as an unexpected error with the
+    traceback in a log file."""
+
+    step: str  # the step key, as Dagster has it ("marts__space_share")
+    error: SerializableErrorInfo  # as Dagster recorded it: the traceback of an unexpected error
+    user_message: str | None  # the message of the milspace error behind the failure; None if there is none
+    check_failed: bool  # the step failed because blocking checks it evaluated failed
+
+    @property
+    def where(self) -> str:
+        return self.step.replace("__", "/")
+
+    @property
+    def unexpected_message(self) -> str:
+        """The innermost error of the failure, for an unexpected error: its class name and message."""
+        last = _error_chain(self.error)[-1]
+        return f"{last.cls_name}: {last.message.strip()}"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run of the build job hands on to the step that tells the user about it."""
+
+    run_id: str
+    succeeded: bool
+    seconds: float  # how long the run took, from resolving the job to its end
+    started_at: float  # the wall-clock time it started: what it set aside is newer
+    failures: tuple[StepFailure, ...]  # in the order the steps failed
+    failed_checks: tuple[AssetCheckEvaluation, ...]  # every check that did not pass, blocking or warning
+    published_before: tuple[int, int, int] | None  # the published warehouse before the run (see _published_state)
+    published_after: tuple[int, int, int] | None
+
+    @property
+    def replaced_warehouse(self) -> bool:
+        return self.published_after != self.published_before
 
 
 def _error_chain(error) -> list:
@@ -49,18 +99,65 @@ def _error_chain(error) -> list:
     return chain
 
 
-def _user_message(error) -> tuple[str, bool]:
-    """The innermost milspace error in a Dagster error chain, as (message, is_expected)."""
-    chain = _error_chain(error)
-    for item in reversed(chain):
-        if item.cls_name in expected_error_names():
-            message = item.message.strip()
-            return message.split(": ", 1)[1] if message.startswith("pipelines.errors.") else message, True
-    last = chain[-1]
-    return f"{last.cls_name}: {last.message.strip()}", False
+def _user_error(exception: BaseException) -> MilspaceError | None:
+    """The innermost milspace error behind an exception (itself, its cause, or the error it was raised while
+    handling, and so on), if there is one."""
+    found, seen = None, set()
+    current: BaseException | None = exception
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MilspaceError):
+            found = current
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return found
 
 
-def _say_what_was_set_aside(layout: Layout, since: float, out) -> None:
+def _recorded_user_message(error: SerializableErrorInfo) -> str | None:
+    """The message of the innermost milspace error in a recorded Dagster error chain, for a failure whose exception
+    the run did not keep: the recorded class names are looked up among the milspace error classes themselves."""
+    user_errors = {cls.__name__: cls for cls in user_error_types()}
+    found = None
+    for item in _error_chain(error):
+        if item.cls_name in user_errors:
+            found = item
+    if found is None:
+        return None
+    # Dagster records the message as Python prints an exception: "module.ClassName: message".
+    message = found.message.strip()
+    name, colon, rest = message.partition(": ")
+    return rest if colon and name.rsplit(".", 1)[-1] == found.cls_name else message
+
+
+def _judge(exception: BaseException) -> tuple[str | None, bool]:
+    """(the user's message, whether blocking checks failed) for the exception a step failed with."""
+    from dagster._core.errors import DagsterAssetCheckFailedError  # not exported by `dagster` itself
+
+    user_error = _user_error(exception)
+    message = str(user_error).strip() if user_error is not None else None
+    return message, isinstance(exception, DagsterAssetCheckFailedError)
+
+
+def _judge_record(error: SerializableErrorInfo) -> tuple[str | None, bool]:
+    """As _judge, from what Dagster recorded of the exception."""
+    from dagster._core.errors import DagsterAssetCheckFailedError
+
+    return _recorded_user_message(error), error.cls_name == DagsterAssetCheckFailedError.__name__
+
+
+def _judging_hook(judged: dict[str, tuple[str | None, bool]]):
+    """A failure hook that judges the exception each failed step raised, while the run still has it (a run's events
+    keep only its printed form). Only the judgement is kept: the exception would keep the step's frames alive."""
+    import dagster as dg
+
+    @dg.failure_hook(name="milspace_judge_failure")
+    def judge(context: dg.HookContext) -> None:
+        if context.op_exception is not None:
+            judged[context.step_key] = _judge(context.op_exception)
+
+    return judge
+
+
+def _say_what_was_set_aside(layout: Layout, since: float, *, out) -> None:
     """Name what this build moved to data_marts/set_aside/ (a stale write-ahead log, a damaged warehouse), with
     the reason written beside it."""
     from pipelines.warehouse import SET_ASIDE_FOLDER
@@ -74,15 +171,19 @@ def _say_what_was_set_aside(layout: Layout, since: float, out) -> None:
             print(f"  Set aside: {moved}: {reason}", file=out)
 
 
-def _write_log(layout: Layout, run_id: str, text: str) -> Path:
+def _write_log(layout: Layout, run_id: str, *, text: str) -> Path:
     layout.logs.mkdir(parents=True, exist_ok=True)
     path = layout.logs / f"build-{run_id}.log"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-#: Errors Dagster records for a step stopped by Ctrl-C (or SIGTERM, which a build turns into the same).
-INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+def _interruptions() -> set[str]:
+    """The names of the errors Dagster records for a step stopped by Ctrl-C (or SIGTERM, which a build turns into
+    the same)."""
+    import dagster as dg
+
+    return {cls.__name__ for cls in (dg.DagsterExecutionInterruptedError, KeyboardInterrupt)}
 
 
 @contextmanager
@@ -116,16 +217,22 @@ def interrupted(result) -> bool:
     """Whether a Dagster run was interrupted: a step or the run ended by Ctrl-C or SIGTERM. The interruption may be
     behind another error: DuckDB stops a query on Ctrl-C and raises RuntimeError("Query interrupted") while handling
     it, which Dagster records as the step's own failure (and goes on with the steps that do not depend on it)."""
+    interruptions = _interruptions()
     for event in result.all_events:
         if event.is_step_failure or event.is_run_failure:
             chain = _error_chain(getattr(event.event_specific_data, "error", None))
-            if any(error.cls_name in INTERRUPTIONS for error in chain):
+            if any(error.cls_name in interruptions for error in chain):
                 return True
     return False
 
 
+#: How many times a build sets aside the inbox files that broke a blocking check and builds again without them.
+SET_ASIDE_ROUNDS = 2
+
+
 def build(layout: Layout, *, out=None) -> int:
-    """Run the whole pipeline in-process on `layout`; the exit code."""
+    """Run the whole pipeline in-process on `layout`; the exit code. When blocking checks fail and their rows name
+    inbox files, those files are set aside and the build runs again without them (at most SET_ASIDE_ROUNDS times)."""
     out = out or sys.stdout
     from pipelines.lock import build_lock
 
@@ -134,12 +241,18 @@ def build(layout: Layout, *, out=None) -> int:
         with warnings.catch_warnings(), _terminate_as_interrupt(), build_lock(layout):
             # Dagster's preview and deprecation notices are for developers, not for the person running a build.
             warnings.simplefilter("ignore")
-            for attempt in range(SET_ASIDE_ROUNDS + 1):
-                code, blamed = _build(layout, out, may_retry=attempt < SET_ASIDE_ROUNDS)
+            _check_settings()
+            rounds_left = SET_ASIDE_ROUNDS
+            while True:
+                outcome = _run(layout, out=out)
+                if outcome.succeeded:
+                    return _report_summary(layout, outcome, out=out)
+                code = _report_failure(layout, outcome, out=out)
+                blamed = _blamed_inbox_files(outcome) if rounds_left else {}
                 if not blamed:
                     return code
-                _set_aside_blamed(layout, blamed, out)
-            return code  # not reached: the last attempt never blames
+                _set_aside_blamed(layout, blamed, out=out)
+                rounds_left -= 1
     except KeyboardInterrupt:
         out.flush()
         if _published_state(layout) == before:
@@ -153,38 +266,29 @@ def build(layout: Layout, *, out=None) -> int:
         return EXIT_INTERRUPTED
 
 
-#: How many times a build sets aside the inbox files that broke a blocking check and builds again without them.
-SET_ASIDE_ROUNDS = 2
+def _check_settings() -> None:
+    """Say a bad MILSPACE_DUCKDB_MEMORY or MILSPACE_MAX_FILE_MB once, before any step runs (a MilspaceError)."""
+    from pipelines.sources.registry import max_file_megabytes
+    from pipelines.warehouse import connect
+
+    connect().close()
+    max_file_megabytes()
 
 
-def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], out) -> None:
-    from pipelines.intake.inbox import set_aside
-
-    for file, checks in sorted(blamed.items()):
-        reason = (
-            f"with its figures the blocking check(s) {', '.join(checks)} failed (see sql/checks/), so nothing could "
-            "be published; the build set it aside and published without it"
-        )
-        moved = set_aside(layout, file, reason=reason, run_id="(set aside after a failed check)")
-        where = f"moved to {moved}" if moved else "it could not be moved aside"
-        print(f"  {file} broke the blocking check(s) {', '.join(checks)}: {where}.", file=out)
-    print("  Building again without it.\n", file=out)
-
-
-def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[str, list[str]]]:
+def _run(layout: Layout, *, out) -> RunOutcome:
+    """Run the build job once, in-process, a progress line per step; what came of it. A failed run's working copy is
+    discarded; a run stopped by Ctrl-C or SIGTERM is discarded too, and raises KeyboardInterrupt."""
     import dagster as dg
 
     from pipelines.definitions import BUILD_JOB, defs
     from pipelines.progress import progress_logger
-    from pipelines.sources.registry import max_file_megabytes
-    from pipelines.warehouse import Warehouse, connect, read_only
+    from pipelines.warehouse import Warehouse
 
-    connect().close()  # a bad MILSPACE_DUCKDB_MEMORY is said once, before any step runs
-    max_file_megabytes()  # and a bad MILSPACE_MAX_FILE_MB
     started = time.perf_counter()
     job = defs.resolve_job_def(BUILD_JOB)
     steps = len(job.graph.node_defs)  # one step per asset and per asset check
-    job = job.with_logger_defs({"progress": progress_logger(steps, out)})
+    judged: dict[str, tuple[str | None, bool]] = {}
+    job = job.with_logger_defs({"progress": progress_logger(steps, out)}).with_hooks({_judging_hook(judged)})
     print(f"milspace build: {layout.root}", file=out)
     before = _published_state(layout)
     started_at = time.time()
@@ -200,46 +304,85 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
     if interrupted(result):  # Ctrl-C or SIGTERM: Dagster stopped the run; nothing of it is kept
         Warehouse(layout).discard(result.run_id)
         raise KeyboardInterrupt
-    failed_checks = [
-        e.event_specific_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
-    ]
     if not result.success:
         Warehouse(layout).discard(result.run_id)
-        print(f"\nBuild FAILED after {seconds:.1f} s.", file=out)
-        blamed = _blamed_inbox_files(result, failed_checks) if may_retry else {}
-        for event in result.all_events:
-            if event.is_step_failure:
-                if event.event_specific_data.error.cls_name == "DagsterAssetCheckFailedError":
-                    continue  # told below, with the rows that break the check
-                message, expected = _user_message(event.event_specific_data.error)
-                where = event.step_key.replace("__", "/")
-                if expected:
-                    print(f"  {where}: {message}", file=out)
-                else:
-                    log = _write_log(layout, result.run_id, event.event_specific_data.error.to_string())
-                    print(f"  {where}: unexpected error: {message}\n  Details: {log}", file=out)
-        for check in failed_checks:
-            print(
-                f"  check {check.check_name} on {check.asset_key.to_user_string()} failed "
-                f"({check.severity.value.lower()}): {check.metadata.get('violations').value} rows break it; "
-                f"see sql/checks/{check.check_name}.sql",
-                file=out,
-            )
-            preview = check.metadata.get("first_violations")
-            if preview is not None and preview.value != "none":
-                print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
-        _say_what_was_set_aside(layout, started_at, out)
-        if _published_state(layout) == before:
-            print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
-        else:  # the warehouse was replaced, then publishing the report failed
-            print(
-                f"  The warehouse was published ({layout.warehouse}), but the report in {layout.reports} was not "
-                "fully updated: fix the cause above and run `milspace report` (or build again).",
-                file=out,
-            )
-        return EXIT_FAILED, blamed
+    failures, failed_checks = [], []
+    for event in result.all_events:
+        if event.is_step_failure:
+            step, error = event.step_key or "", event.step_failure_data.error
+            user_message, check_failed = judged.get(step) or _judge_record(error)
+            failures.append(StepFailure(step, error, user_message, check_failed))
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            if not event.asset_check_evaluation_data.passed:
+                failed_checks.append(event.asset_check_evaluation_data)
+    return RunOutcome(
+        run_id=result.run_id,
+        succeeded=result.success,
+        seconds=seconds,
+        started_at=started_at,
+        failures=tuple(failures),
+        failed_checks=tuple(failed_checks),
+        published_before=before,
+        published_after=_published_state(layout),
+    )
+
+
+def _report_failure(layout: Layout, outcome: RunOutcome, *, out) -> int:
+    """Tell why a run failed: each failed step (a milspace error in its own words; anything else as an unexpected
+    error, its traceback in a log file), each check that did not pass, and what became of the published warehouse.
+    The exit code."""
+    print(f"\nBuild FAILED after {outcome.seconds:.1f} s.", file=out)
+    for failure in outcome.failures:
+        if failure.check_failed:
+            continue  # told below, with the rows that break the check
+        if failure.user_message is not None:
+            print(f"  {failure.where}: {failure.user_message}", file=out)
+        else:
+            log = _write_log(layout, outcome.run_id, text=failure.error.to_string())
+            print(f"  {failure.where}: unexpected error: {failure.unexpected_message}\n  Details: {log}", file=out)
+    for check in outcome.failed_checks:
+        print(
+            f"  check {check.check_name} on {check.asset_key.to_user_string()} failed "
+            f"({check.severity.value.lower()}): {check.metadata.get('violations').value} rows break it; "
+            f"see sql/checks/{check.check_name}.sql",
+            file=out,
+        )
+        _say_first_violations(check, out=out)
+    _say_what_was_set_aside(layout, outcome.started_at, out=out)
+    if not outcome.replaced_warehouse:
+        print(f"  The published warehouse was not changed: {layout.warehouse}", file=out)
+    else:  # the warehouse was replaced, then publishing the report failed
+        print(
+            f"  The warehouse was published ({layout.warehouse}), but the report in {layout.reports} was not "
+            "fully updated: fix the cause above and run `milspace report` (or build again).",
+            file=out,
+        )
+    return EXIT_FAILED
+
+
+def _say_first_violations(check: AssetCheckEvaluation, *, out) -> None:
+    """The first rows that break a check, as the check found them (a Markdown table), indented."""
+    preview = check.metadata.get("first_violations")
+    if preview is not None and preview.value != "none":
+        print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
+
+
+@dataclass(frozen=True)
+class PublishedSummary:
+    """What the published warehouse holds, as the build's summary tells it."""
+
+    tables: int  # marts
+    quarantined: int  # rows rejected by this build
+    quarantined_files: int
+    quarantined_earlier: int  # rows rejected by earlier builds only
+    inbox: list[tuple]  # (path, status, detected_format, rows_loaded, error, set_aside_to, skipped) by path
+    documents_loaded: int
+    documents_rejected: int
+    document_errors: list  # [path, error, set_aside_to] of each rejected document
+
+
+def _published_summary(layout: Layout) -> PublishedSummary:
+    from pipelines.warehouse import read_only
 
     with read_only(layout.warehouse) as con:
         quarantined, files, earlier = con.execute(
@@ -251,57 +394,59 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
             "SELECT path, status, detected_format, rows_loaded, error, set_aside_to, skipped FROM marts.sources "
             "WHERE origin = 'inbox' AND coalesce(detected_format, '') NOT LIKE 'strategy document%' ORDER BY path"
         ).fetchall()
-        documents = con.execute(
+        loaded, rejected, errors = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'loaded'), count(*) FILTER (WHERE status <> 'loaded'), "
             "list([path, error, set_aside_to] ORDER BY path) FILTER (WHERE status <> 'loaded') "
             "FROM marts.sources WHERE detected_format LIKE 'strategy document%'"
         ).fetchone()
-    print(f"\nBuilt in {seconds:.1f} s.", file=out)
-    _say_what_was_set_aside(layout, started_at, out)
-    print(f"  Warehouse: {layout.warehouse} ({tables} marts; query with `make sql` or `milspace sql`)", file=out)
+    return PublishedSummary(
+        tables=tables,
+        quarantined=quarantined,
+        quarantined_files=files,
+        quarantined_earlier=earlier,
+        inbox=inbox,
+        documents_loaded=loaded,
+        documents_rejected=rejected,
+        document_errors=errors or [],
+    )
+
+
+def _report_summary(layout: Layout, outcome: RunOutcome, *, out) -> int:
+    """Tell what a successful run published: where the warehouse and report are, what was quarantined, which inbox
+    files and documents were read and which not (and where they went), and the checks that warn. The exit code."""
+    summary = _published_summary(layout)
+    print(f"\nBuilt in {outcome.seconds:.1f} s.", file=out)
+    _say_what_was_set_aside(layout, outcome.started_at, out=out)
+    print(
+        f"  Warehouse: {layout.warehouse} ({summary.tables} marts; query with `make sql` or `milspace sql`)", file=out
+    )
     print(f"  Report:    {layout.report_index}", file=out)
-    if quarantined:
+    if summary.quarantined:
         print(
-            f"  Quarantined: {quarantined} rejected rows from {files} file(s), not loaded. See them with:\n"
-            f'    milspace sql "select * from marts.quarantine where is_current"',
+            f"  Quarantined: {summary.quarantined} rejected rows from {summary.quarantined_files} file(s), not "
+            'loaded. See them with:\n    milspace sql "select * from marts.quarantine where is_current"',
             file=out,
         )
     else:
         print("  Quarantined: none (every input row met its contract)", file=out)
-    if earlier:
-        print(f"  Quarantine history: {earlier} rows rejected by earlier builds only (is_current = false)", file=out)
-    if inbox:
-        not_read = [(status, error, moved) for _, status, _, _, error, moved, _ in inbox if status not in READ]
-        lines = sum(row[3] for row in inbox if row[1] == "loaded")
+    if summary.quarantined_earlier:
         print(
-            f"  Inbox: {len(inbox) - len(not_read)} of {len(inbox)} file(s) read, {lines:,} budget lines "
-            "(marts.budget_lines; files in marts.sources)",
+            f"  Quarantine history: {summary.quarantined_earlier} rows rejected by earlier builds only "
+            "(is_current = false)",
             file=out,
         )
-        for status, error, moved in not_read:
-            print(f"    {NOT_READ[status]}: {error}", file=out)
-            _say_where_it_went(moved, out)
-        left_out = [(path, skipped) for path, _, _, _, _, _, skipped in inbox if skipped]
-        if left_out:
-            print(
-                f"  Left out by their readers (every sheet and column, with the reason, in marts.sources.skipped): "
-                f"{sum(len(items) for _, items in left_out)} in {len(left_out)} file(s)",
-                file=out,
-            )
-            for path, items in left_out:
-                more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
-                print(f"    {path}: {items[0]}{more}", file=out)
-    loaded_documents, rejected_documents, document_errors = documents
-    if loaded_documents or rejected_documents:
+    if summary.inbox:
+        _say_inbox(summary.inbox, out=out)
+    if summary.documents_loaded or summary.documents_rejected:
         print(
-            f"  Strategy documents: {loaded_documents} read and scored or flagged (marts.strategy_documents), "
-            f"{rejected_documents} rejected",
+            f"  Strategy documents: {summary.documents_loaded} read and scored or flagged (marts.strategy_documents), "
+            f"{summary.documents_rejected} rejected",
             file=out,
         )
-        for _, error, moved in document_errors or []:
+        for _, error, moved in summary.document_errors:
             print(f"    not read: {error}", file=out)
             _say_where_it_went(moved, out)
-    for check in failed_checks:
+    for check in outcome.failed_checks:
         violations = check.metadata.get("violations")
         count = f": {violations.value} rows" if violations is not None else ""
         print(
@@ -309,35 +454,37 @@ def _build(layout: Layout, out, *, may_retry: bool = False) -> tuple[int, dict[s
             f"(sql/checks/{check.check_name}.sql)",
             file=out,
         )
-        preview = check.metadata.get("first_violations")
-        if preview is not None and preview.value != "none":
-            print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
-    return EXIT_OK, {}
-
-
-def _blamed_inbox_files(result, failed_checks) -> dict[str, list[str]]:
-    """The inbox files named by the rows of failed blocking checks, with those checks, when the only failures of
-    the run are blocking checks (any other failure is not an inbox file's doing: nothing is blamed)."""
-    import dagster as dg
-
-    from pipelines.assets.checks import INBOX_FILES
-
-    for event in result.all_events:
-        if event.is_step_failure and event.event_specific_data.error.cls_name != "DagsterAssetCheckFailedError":
-            return {}
-    blamed: dict[str, list[str]] = {}
-    for check in failed_checks:
-        if check.severity != dg.AssetCheckSeverity.ERROR:
-            continue
-        named = check.metadata.get(INBOX_FILES)
-        for file in named.value if named is not None else []:
-            blamed.setdefault(file, []).append(check.check_name)
-    return blamed
+        _say_first_violations(check, out=out)
+    return EXIT_OK
 
 
 #: Statuses of an inbox file that was read, and how the others are introduced in the build's output.
 READ = ("loaded", "companion")
 NOT_READ = {"unreadable": "not read", "changed": "left for the next build", "skipped": "not read"}
+
+
+def _say_inbox(inbox: list[tuple], *, out) -> None:
+    """The inbox files: how many were read, each one not read (and why, and where it went), what readers left out."""
+    not_read = [(status, error, moved) for _, status, _, _, error, moved, _ in inbox if status not in READ]
+    lines = sum(row[3] for row in inbox if row[1] == "loaded")
+    print(
+        f"  Inbox: {len(inbox) - len(not_read)} of {len(inbox)} file(s) read, {lines:,} budget lines "
+        "(marts.budget_lines; files in marts.sources)",
+        file=out,
+    )
+    for status, error, moved in not_read:
+        print(f"    {NOT_READ[status]}: {error}", file=out)
+        _say_where_it_went(moved, out)
+    left_out = [(path, skipped) for path, _, _, _, _, _, skipped in inbox if skipped]
+    if left_out:
+        print(
+            f"  Left out by their readers (every sheet and column, with the reason, in marts.sources.skipped): "
+            f"{sum(len(items) for _, items in left_out)} in {len(left_out)} file(s)",
+            file=out,
+        )
+        for path, items in left_out:
+            more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+            print(f"    {path}: {items[0]}{more}", file=out)
 
 
 def _say_where_it_went(moved: str | None, out) -> None:
@@ -346,10 +493,43 @@ def _say_where_it_went(moved: str | None, out) -> None:
         print(f"      moved to {moved} (the reason is in {moved}.reason.txt)", file=out)
 
 
+def _blamed_inbox_files(outcome: RunOutcome) -> dict[str, list[str]]:
+    """The inbox files named by the rows of failed blocking checks, with those checks, when the only failures of
+    the run are blocking checks (any other failure is not an inbox file's doing: nothing is blamed)."""
+    import dagster as dg
+
+    from pipelines.assets.checks import INBOX_FILES
+
+    if not all(failure.check_failed for failure in outcome.failures):
+        return {}
+    blamed: dict[str, list[str]] = {}
+    for check in outcome.failed_checks:
+        if check.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        named = check.metadata.get(INBOX_FILES)
+        for file in named.value if named is not None else []:
+            blamed.setdefault(file, []).append(check.check_name)
+    return blamed
+
+
+def _set_aside_blamed(layout: Layout, blamed: dict[str, list[str]], *, out) -> None:
+    from pipelines.intake.inbox import set_aside
+
+    for file, checks in sorted(blamed.items()):
+        reason = (
+            f"with its figures the blocking check(s) {', '.join(checks)} failed (see sql/checks/), so nothing could "
+            "be published; the build set it aside and published without it"
+        )
+        moved = set_aside(layout, file, reason=reason, run_id="(set aside after a failed check)")
+        where = f"moved to {moved}" if moved else "it could not be moved aside"
+        print(f"  {file} broke the blocking check(s) {', '.join(checks)}: {where}.", file=out)
+    print("  Building again without it.\n", file=out)
+
+
 # --- inspect -------------------------------------------------------------------------------------------------
 
 
-def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool = False, out=None) -> int:
+def inspect(layout: Layout, path: Path, *, output: Path | None = None, raw: bool = False, out=None) -> int:
     """Detect, read and check one published file; print what was found; optionally write the tidy lines (to CSV
     with spreadsheet formulas defused, unless `raw`)."""
     import dataclasses
@@ -370,7 +550,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
     if checked.status == "document":
         if output is not None:
             raise MilspaceError(f"{shown} is a strategy document, not a budget file: it has no budget lines to write")
-        return _inspect_document(layout, path, shown, names, out)
+        return _inspect_document(layout, path, shown=shown, names=names, out=out)
     if checked.streamed:  # a format the pipeline reads in batches: here, read it all to describe it
         stream = LineStream(checked, path, codes)
         parts = list(stream)
@@ -402,7 +582,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
             (m, u[0] if len(u) == 1 else f"{len(u)} units, e.g. {u[0]}", n, f"{a}-{b}", e, x)
             for m, u, n, a, b, e, x in summary.iter_rows()
         ]
-        _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out)
+        _indented_table(["measure", "unit", "lines", "years", "entities", "missing"], rows, out=out)
     recs = checked.reconciliations
     if recs.height:
         failed = recs.filter(~pl.col("passed"))
@@ -413,14 +593,14 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
             _indented_table(
                 ["sheet", "row", "check", "stated", "computed"],
                 failed.select("sheet", "row", "check", "stated", "computed").head(20).rows(),
-                out,
+                out=out,
             )
     if checked.rejected.height:
         print(f"\n  rejected ({checked.rejected.height:,} rules broken; first 20):", file=out)
         _indented_table(
             ["sheet", "row", "column", "rule", "value"],
             checked.rejected.select("sheet", "row", "column", "rule", "value").head(20).rows(),
-            out,
+            out=out,
         )
     for note in checked.notes:
         print(f"  note: {note}", file=out)
@@ -433,7 +613,7 @@ def inspect(layout: Layout, path: Path, output: Path | None = None, *, raw: bool
     return EXIT_OK
 
 
-def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int:
+def _inspect_document(layout: Layout, path: Path, *, shown: str, names, out) -> int:
     """What the build would make of a strategy document: its text, register entry, language and size."""
     from pipelines.text.extract import extract
     from pipelines.text.register import match_register
@@ -465,11 +645,11 @@ def _inspect_document(layout: Layout, path: Path, shown: str, names, out) -> int
     return EXIT_OK
 
 
-def _indented_table(columns: list[str], rows: list[tuple], out) -> None:
+def _indented_table(columns: list[str], rows: list[tuple], *, out) -> None:
     import io
 
     buffer = io.StringIO()
-    print_table(columns, rows, buffer)
+    print_table(columns, rows, out=buffer)
     for line in buffer.getvalue().splitlines()[:-1]:
         print("    " + line, file=out)
 
@@ -521,7 +701,7 @@ def _json_default(value):
     return str(value)
 
 
-def print_table(columns: list[str], rows: list[tuple], out) -> None:
+def print_table(columns: list[str], rows: list[tuple], *, out) -> None:
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) for i in range(len(columns))]
@@ -556,7 +736,7 @@ def _refusal(error) -> str | None:
     return None
 
 
-def sql(layout: Layout, query: str, fmt: str = "table", *, raw: bool = False, out=None) -> int:
+def sql(layout: Layout, query: str, *, fmt: str = "table", raw: bool = False, out=None) -> int:
     """Run a query on the published warehouse, in a session that can read nothing else and write nothing, and print
     the result (as CSV with spreadsheet formulas defused, unless `raw`)."""
     out = out or sys.stdout
@@ -591,7 +771,7 @@ def sql(layout: Layout, query: str, fmt: str = "table", *, raw: bool = False, ou
         json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, default=_json_default, indent=2)
         out.write("\n")
     else:
-        print_table(columns, rows, out)
+        print_table(columns, rows, out=out)
     return EXIT_OK
 
 
@@ -681,9 +861,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.query is None and sys.stdin.isatty():
                 return shell(layout)
             query = args.query if args.query is not None else sys.stdin.read()
-            return sql(layout, query, args.format, raw=args.raw)
+            return sql(layout, query, fmt=args.format, raw=args.raw)
         if args.command == "inspect":
-            return inspect(layout, args.path, args.output, raw=args.raw)
+            return inspect(layout, args.path, output=args.output, raw=args.raw)
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)

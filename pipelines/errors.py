@@ -47,11 +47,15 @@ class ReportError(MilspaceError):
     """The report site cannot be drawn or published where it must go."""
 
 
-def expected_error_names() -> set[str]:
-    """The class names of every milspace error: raised on purpose, with a message written for the user."""
-    found, todo = set(), [MilspaceError]
+def user_error_types() -> tuple[type[MilspaceError], ...]:
+    """MilspaceError and every subclass of it defined so far, in any module: the errors raised on purpose, with a
+    message written for the user. Asked when needed, so that a subclass defined after this module was imported (in
+    a reader, a test) is one of them."""
+    found: list[type[MilspaceError]] = []
+    todo: list[type[MilspaceError]] = [MilspaceError]
     while todo:
         cls = todo.pop()
-        found.add(cls.__name__)
-        todo.extend(cls.__subclasses__())
-    return found
+        if cls not in found:
+            found.append(cls)
+            todo.extend(cls.__subclasses__())
+    return tuple(found)
