@@ -167,6 +167,12 @@ BUDGET_LINE_COLUMNS: dict[str, Column] = {
         pl.String, None, "base, oco, emergency, reconciliation, mandatory, discretionary or total; empty if not split"
     ),
     "category": _c(pl.String, None, "A breakdown the source gives (NATO category, budget function, sub-activity)"),
+    "scope": _c(
+        pl.String,
+        None,
+        "What a figure covers where its source states several coverages side by side, never summed across (an annex "
+        "beside a ministry's own budget, a special fund); empty for a source's ordinary lines",
+    ),
     # classification (DoD exhibits and Green Book)
     "account": _c(pl.String, None, "Appropriation or budget account code"),
     "account_title": _c(pl.String, None, "Account title"),

@@ -85,6 +85,7 @@ lines AS NOT MATERIALIZED (
         measure AS source_measure,
         phase,
         funding_type,
+        scope,
         category,
         appropriation_title,
         organization,

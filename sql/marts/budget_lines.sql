@@ -29,6 +29,7 @@ final AS (
         lines.phase,
         lines.fdp_phase,
         lines.funding_type,
+        lines.scope,
         lines.category,
         lines.account,
         lines.account_title,
