@@ -390,11 +390,25 @@ class LexiconTerm(pa.DataFrameModel):
         unique = ["category", "term"]
 
 
+#: The publishers marts.source_agreement compares, by the names it gives them (sql/marts/source_agreement.sql).
+AGREEMENT_PUBLISHERS = (
+    "SIPRI",
+    "NATO",
+    "World Bank",
+    "Our World in Data",
+    "US DoD",
+    "EDA",
+    "Germany (Bundeshaushalt)",
+    "Canada (Public Accounts)",
+    "Australia (PBS)",
+)
+
+
 class SourceDifference(_Provenance):
     """Reference: a known reason two publishers' figures for the same nation and year differ."""
 
-    source_a: str = pa.Field(isin=["SIPRI", "NATO", "World Bank", "Our World in Data", "US DoD"])
-    source_b: str = pa.Field(isin=["SIPRI", "NATO", "World Bank", "Our World in Data", "US DoD"])
+    source_a: str = pa.Field(isin=list(AGREEMENT_PUBLISHERS))
+    source_b: str = pa.Field(isin=list(AGREEMENT_PUBLISHERS))
     measure: str = pa.Field(isin=["*", "milex_usd", "milex_share_of_gdp"])
     reason: str = pa.Field(isin=["definition", "vintage", "currency", "coverage", "fiscal_year", "rounding"])
     explanation: str

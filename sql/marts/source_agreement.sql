@@ -10,6 +10,9 @@
 --   a republication pair tests the copy and the edition it was taken from, not agreement between sources.
 -- Units: value_a and value_b in the measure's unit (percent of GDP, or US$ millions current); difference =
 --   value_b - value_a in that unit (percentage points for shares); difference_pct = 100 * (value_b / value_a - 1).
+-- The European Defence Agency (EDA: its national totals, converted from euro with the rate marts.national_budgets
+--   records) and governments' own totals (Germany's Einzelplan 14, Canada's National Defence, Australia's Defence
+--   resourcing; their definitions below, each from marts.national_budgets) are compared with SIPRI and NATO too.
 -- reason: why the publishers differ, where known (data_raw/reference/source_differences.csv): definition,
 --   vintage, currency, coverage, fiscal_year, rounding.
 CREATE OR REPLACE TABLE marts.source_agreement AS
@@ -64,10 +67,73 @@ pentagon AS (
     WHERE line_item = (SELECT line_item FROM outlay_table)
 ),
 
+-- The European Defence Agency's national totals (current euro, in US$ at the rate marts.national_budgets records)
+-- and shares of GDP.
+eda AS (
+    SELECT
+        nation_iso3, fiscal_year AS year, year_type,
+        CASE WHEN measure = 'defence_expenditure_eur' THEN 'milex_usd' ELSE measure END AS measure,
+        'EDA' AS publisher,
+        CASE WHEN measure = 'defence_expenditure_eur' THEN amount_usd_millions ELSE value END AS value,
+        source || ' (' || edition || ')' AS source
+    FROM marts.national_budgets
+    WHERE publisher = 'European Defence Agency' AND entity_kind = 'country' AND value IS NOT NULL
+      AND ((measure = 'defence_expenditure_eur' AND is_total AND price_basis = 'current'
+            AND amount_usd_millions IS NOT NULL)
+        OR measure = 'milex_share_of_gdp')
+),
+
+-- A government's own defence total, as declared here once per publication: Germany's Einzelplan 14 (chapters 14xx,
+-- the Soll of its spending titles, the annexes left out: they are another scope); Canada's National Defence
+-- expenditures (the vote breakdown, every vote and statutory item); Australia's total Defence resourcing (the total
+-- line of PBS table T-1). Summed from lines where the publisher gives no total, never a total added to its parts.
+government_lines AS (
+    SELECT
+        nation_iso3, fiscal_year AS year, year_type, 'milex_usd' AS measure,
+        CASE publisher
+            WHEN 'Germany, Bundeshaushalt' THEN 'Germany (Bundeshaushalt)'
+            WHEN 'Canada, Public Accounts' THEN 'Canada (Public Accounts)'
+            WHEN 'Australia, Portfolio Budget Statements' THEN 'Australia (PBS)'
+        END AS publisher,
+        CASE publisher
+            WHEN 'Germany, Bundeshaushalt' THEN 'Einzelplan 14, Soll of spending titles, without annexes'
+            WHEN 'Canada, Public Accounts' THEN 'National Defence, expenditures of every vote and statutory item'
+            WHEN 'Australia, Portfolio Budget Statements' THEN 'Total Defence resourcing (table T-1), ' || phase
+        END AS definition,
+        amount_usd_millions,
+        source || ' (' || edition || ')' AS source
+    FROM marts.national_budgets
+    WHERE price_basis = 'current'
+      AND (
+          (publisher = 'Germany, Bundeshaushalt' AND account LIKE '14%' AND scope IS NULL
+              AND measure = 'budget_authority' AND phase = 'enacted' AND NOT is_total)
+          OR (publisher = 'Canada, Public Accounts' AND organization ILIKE '%national defence%'
+              AND classification ILIKE 'vote%' AND measure = 'outlays' AND phase = 'actual' AND NOT is_total)
+          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification LIKE 'T-1%' AND is_total
+              AND measure = 'budget_authority')
+      )
+),
+
+government AS (
+    SELECT
+        nation_iso3, year, year_type, measure, publisher,
+        -- a total only where every line has a rate
+        CASE WHEN count(*) = count(amount_usd_millions) THEN sum(amount_usd_millions) END AS value,
+        min(source) || ': ' || min(definition) AS source
+    FROM government_lines
+    GROUP BY nation_iso3, year, year_type, measure, publisher
+    HAVING count(DISTINCT definition) = 1
+),
+
 figures AS (
     SELECT nation_iso3, year, measure, publisher, min(year_type) AS year_type, max(value) AS value,
         min(source) AS source
-    FROM (SELECT * FROM facts UNION ALL SELECT * FROM pentagon)
+    FROM (
+        SELECT * FROM facts
+        UNION ALL SELECT * FROM pentagon
+        UNION ALL SELECT * FROM eda
+        UNION ALL SELECT * FROM government WHERE value IS NOT NULL
+    )
     GROUP BY nation_iso3, year, measure, publisher
 ),
 

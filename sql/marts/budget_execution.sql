@@ -1,0 +1,123 @@
+-- marts.budget_execution
+-- Grain: one row per nation, publisher, fiscal year and budget line (organization, account, line item, breakdown,
+--   scope, funding type, price basis) for which a publisher states what was made available (enacted: Canada's
+--   authorities, Germany's Soll, the DoD's enacted budget authority) and what was spent or obligated (actual:
+--   Canada's expenditures, Germany's Ist, the DoD's actual column), each read from its preferred edition; the
+--   request is shown beside them where the same publisher gives it.
+-- Lines are paired within one publisher and one breakdown only, never across price bases or scopes; a line with
+--   several figures of one phase (several exhibit columns of one year) is left out rather than guessed, and
+--   lines the publisher marks as totals are left out (sum the lines you want; never add a total to its parts).
+-- Units: request, enacted and actual in millions of `currency` (current prices as published);
+--   unspent = enacted - actual in the same unit; spent_pct = 100 * actual / enacted (percent, 2 decimals, NULL
+--   where enacted is 0). A negative unspent is spending above the enacted amount (Canada's statutory items can).
+CREATE OR REPLACE TABLE marts.budget_execution AS
+WITH facts AS (
+    SELECT *
+    FROM marts.budget_facts
+    WHERE is_preferred AND NOT is_total AND NOT is_memo AND value_units IS NOT NULL
+      AND currency IS NOT NULL AND entity_kind = 'country'
+      AND measure IN ('budget_authority', 'outlays')
+),
+
+-- a line, whatever the phase: the classification that identifies it within its publisher
+lines AS (
+    SELECT
+        fact_source,
+        entity_code,
+        period,
+        period_type,
+        coalesce(organization, '') AS organization,
+        coalesce(category, '') AS classification,
+        coalesce(scope, '') AS scope,
+        coalesce(funding_type, '') AS funding_type,
+        coalesce(appropriation_title, '') AS appropriation_title,
+        coalesce(account, '') AS account,
+        coalesce(budget_activity, '') AS budget_activity,
+        coalesce(line_item, '') AS line_item,
+        coalesce(cost_type, '') AS cost_type,
+        coalesce(price_basis, '') AS price_basis,
+        currency,
+        phase,
+        measure,
+        value_units,
+        account_title,
+        line_item_title,
+        edition
+    FROM facts
+),
+
+by_phase AS (
+    SELECT
+        fact_source, entity_code, period, period_type, organization, classification, scope, funding_type,
+        appropriation_title, account, budget_activity, line_item, cost_type, price_basis, currency, phase,
+        count(*) AS figures,
+        sum(value_units) AS value_units,
+        string_agg(DISTINCT measure, ', ') AS measures,
+        min(account_title) AS account_title,
+        min(line_item_title) AS line_item_title,
+        string_agg(DISTINCT edition, '; ') AS editions
+    FROM lines
+    GROUP BY ALL
+),
+
+paired AS (
+    SELECT
+        fact_source, entity_code, period, period_type, organization, classification, scope, funding_type,
+        appropriation_title, account, budget_activity, line_item, cost_type, price_basis, currency,
+        max(value_units) FILTER (WHERE phase = 'request' AND figures = 1) AS request_units,
+        max(value_units) FILTER (WHERE phase = 'enacted' AND figures = 1) AS enacted_units,
+        max(value_units) FILTER (WHERE phase = 'actual' AND figures = 1) AS actual_units,
+        max(measures) FILTER (WHERE phase = 'enacted') AS enacted_measure,
+        max(measures) FILTER (WHERE phase = 'actual') AS actual_measure,
+        min(account_title) AS account_title,
+        min(line_item_title) AS line_item_title,
+        string_agg(DISTINCT editions, '; ') AS editions
+    FROM by_phase
+    GROUP BY ALL
+),
+
+final AS (
+    SELECT
+        entity_code AS nation_iso3,
+        fact_source AS source,
+        period AS fiscal_year,
+        period_type AS year_type,
+        nullif(organization, '') AS organization,
+        nullif(classification, '') AS classification,
+        nullif(scope, '') AS scope,
+        nullif(funding_type, '') AS funding_type,
+        nullif(appropriation_title, '') AS appropriation_title,
+        nullif(account, '') AS account,
+        account_title,
+        nullif(budget_activity, '') AS budget_activity,
+        nullif(line_item, '') AS line_item,
+        line_item_title,
+        nullif(cost_type, '') AS cost_type,
+        nullif(price_basis, '') AS price_basis,
+        currency,
+        round(request_units / 1e6, 6) AS request_millions,
+        round(enacted_units / 1e6, 6) AS enacted_millions,
+        round(actual_units / 1e6, 6) AS actual_millions,
+        round((enacted_units - actual_units) / 1e6, 6) AS unspent_millions,
+        CASE WHEN enacted_units <> 0 THEN round(100 * actual_units / enacted_units, 2) END AS spent_pct,
+        enacted_measure,
+        actual_measure,
+        editions
+    FROM paired
+    WHERE enacted_units IS NOT NULL AND actual_units IS NOT NULL
+)
+
+SELECT * FROM final
+ORDER BY nation_iso3, source, fiscal_year, organization, classification, account, line_item;
+
+COMMENT ON TABLE marts.budget_execution IS 'What was made available (enacted) against what was spent (actual), per budget line, publisher and fiscal year';
+COMMENT ON COLUMN marts.budget_execution.fiscal_year IS 'The year as the publisher names it (Canada, the US: the year the fiscal year ends; Germany: the calendar year)';
+COMMENT ON COLUMN marts.budget_execution.classification IS 'The breakdown the line belongs to (vote, standard object, ...): never add two breakdowns';
+COMMENT ON COLUMN marts.budget_execution.request_millions IS 'The request for this line, millions of currency, current prices (NULL where the publisher gives none)';
+COMMENT ON COLUMN marts.budget_execution.enacted_millions IS 'Made available (authorities, Soll, enacted budget authority), millions of currency, current prices';
+COMMENT ON COLUMN marts.budget_execution.actual_millions IS 'Spent (expenditures, Ist, actual), millions of currency, current prices';
+COMMENT ON COLUMN marts.budget_execution.unspent_millions IS 'enacted - actual, millions of currency (negative: spent above the enacted amount)';
+COMMENT ON COLUMN marts.budget_execution.spent_pct IS '100 x actual / enacted, percent, 2 decimals';
+COMMENT ON COLUMN marts.budget_execution.enacted_measure IS 'The conformed measure of the enacted figure (budget_authority)';
+COMMENT ON COLUMN marts.budget_execution.actual_measure IS 'The conformed measure of the actual figure (outlays for Canada''s expenditures, budget_authority for a DoD actual column)';
+COMMENT ON COLUMN marts.budget_execution.editions IS 'The editions the paired figures come from';
