@@ -317,3 +317,12 @@ def test_every_edition_keeps_the_budget_line_contract(relative):
     assert result.rejected.is_empty()
     assert contract_rejections(result).is_empty()
     assert result.lines.height > 600
+
+
+@real
+def test_footnote_marks_resolve_to_their_notes():
+    # 2017-2018 edition, sheet Sweden: A1 "Sweden¹", note "¹ Data is based on exchange rates taken from ... AMECO";
+    # row 4 (share of GDP) carries only the sheet's note, row 3 (total, marked ²) carries both.
+    lines = _read(E2018).lines
+    assert "AMECO" in _one(lines, sheet="Sweden", row=4, source_column="2017")["footnotes"]
+    assert "; " in _one(lines, sheet="Sweden", row=3, source_column="2017")["footnotes"]

@@ -17,7 +17,8 @@ Layout (one publication whose layout drifts between editions, read by one set of
   the Italy sheet only from 2018 on): a row 2 whose cells are the years of their columns, or blank, is skipped.
 - Column A: the row label, indented with spaces (2017+) or underscores (2005-2014: "____Defence R&D Expenditure"),
   sometimes followed by a footnote mark (¹ ² ³ ...), which is resolved to the note's text under "Notes:" and kept in
-  `footnotes`. Rows without figures are section headings ("General", "Defence Expenditure Breakdown"). The table ends
+  `footnotes` (a mark on the entity's name in A1, "Sweden¹" in 2017-2018, applies to every line of the sheet).
+  Rows without figures are section headings ("General", "Defence Expenditure Breakdown"). The table ends
   at the "Symbols:" row; the symbol legend and notes below it are not figures.
 - LABELS maps every label the editions use to one normalised (measure, category) so that editions revise each
   other: "A. Personnel Expenditure" is category personnel in every edition, "C. Investment: Equipment Procurement +
@@ -400,7 +401,8 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                     column="A",
                 )
             unit, factor, currency, basis, multiplier = UNITS[spec.measure]
-            footnotes = "; ".join(notes.get(m, m) for m in _marks(label)) or None
+            marks = _marks(str(rows[0][0])) + _marks(label)  # the entity's (A1: "Sweden¹") and the row's
+            footnotes = "; ".join(notes.get(m, m) for m in dict.fromkeys(marks)) or None
             for column, raw in zip(columns, cells, strict=True):
                 value, marker, estimated, parsed = _cell(raw)
                 if not parsed:
