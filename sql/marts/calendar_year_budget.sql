@@ -3,7 +3,8 @@
 --   totals published by fiscal year, apportioned to calendar years: SIPRI's local-currency spending by financial
 --   year (every nation SIPRI gives one for) and SIPRI's US spending (US federal fiscal years, its footnote says);
 --   the US Green Book's national defense (050) and DoD (051) budget authority and outlays (of the tables that give
---   a total, the one with the longest series).
+--   a total, the one with the longest series); governments' own fiscal-year defence totals from
+--   marts.national_budgets (Canada's National Defence, April-March; Australia's Defence resourcing, July-June).
 -- Formula (SIPRI's rule: apportion by months): a fiscal year of 12 months starting in month m puts (13 - m) / 12 of
 --   its amount in the calendar year it starts in and (m - 1) / 12 in the next. A fiscal year named by the year it
 --   ends in (fiscal_year_label 'end', the US) with m > 1 starts in the year before its name. The start month is the
@@ -61,6 +62,27 @@ national AS (
     FROM fiscal_facts
     WHERE fact_source = 'SIPRI Military Expenditure Database' AND measure IN ('milex_usd', 'milex_local_currency')
       AND NOT is_total AND currency IS NOT NULL
+    UNION ALL
+    -- governments' own defence totals by fiscal year: Canada's National Defence (authorities and expenditures of
+    -- every vote and statutory item, summed from the vote lines) and Australia's total Defence resourcing (the
+    -- total line of PBS table T-1), in local currency
+    SELECT
+        nation_iso3, fiscal_year, fiscal_year_start_month, fiscal_year_label, measure,
+        CASE publisher
+            WHEN 'Canada, Public Accounts' THEN 'National Defence (Public Accounts, all votes)'
+            ELSE 'Total Defence resourcing (PBS table T-1)'
+        END AS category,
+        price_basis, currency, phase, sum(amount_millions * 1e6) AS value_units,
+        min(source || ' (' || edition || ')') AS source
+    FROM marts.national_budgets
+    WHERE year_type = 'fiscal_year' AND price_basis = 'current' AND amount_millions IS NOT NULL
+      AND (
+          (publisher = 'Canada, Public Accounts' AND organization ILIKE '%national defence%'
+              AND classification ILIKE 'vote%' AND NOT is_total AND measure IN ('budget_authority', 'outlays'))
+          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification LIKE 'T-1%' AND is_total
+              AND measure = 'budget_authority')
+      )
+    GROUP BY ALL
 ),
 
 fiscal AS (

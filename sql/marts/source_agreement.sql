@@ -78,7 +78,7 @@ eda AS (
         source || ' (' || edition || ')' AS source
     FROM marts.national_budgets
     WHERE publisher = 'European Defence Agency' AND entity_kind = 'country' AND value IS NOT NULL
-      AND ((measure = 'defence_expenditure_eur' AND is_total AND price_basis = 'current'
+      AND ((measure = 'defence_expenditure_eur' AND classification = 'total' AND is_total AND price_basis = 'current'
             AND amount_usd_millions IS NOT NULL)
         OR measure = 'milex_share_of_gdp')
 ),
