@@ -54,6 +54,12 @@ EXPECTED = {
         for n in (*range(1, 6), "6_Inyears", "6_Outyears", "7_Inyears", "7_Outyears", *range(8, 27))
     },
 }
+#: Germany's Bundeshaushalt title-level CSV (de_bundeshaushalt): every year's file and the earlier rendering of 2023.
+GERMANY = {
+    f"national/germany/hh_{name}.csv": "de_bundeshaushalt"
+    for name in (2014, 2016, 2018, 2019, 2020, 2021, 2022, 2023, "2023_v1_02037b7")
+}
+EXPECTED |= GERMANY
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
@@ -62,7 +68,7 @@ NOT_YET_READ = {
     for folder in ("national", "eda", "space", "dod/jbook_xml")
     for p in (SHARED_DATA / folder).rglob("*")
     if p.is_file() and p.suffix != ".pdf"
-}
+} - set(GERMANY)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {
