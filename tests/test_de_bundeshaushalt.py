@@ -306,6 +306,7 @@ def test_a_german_number_and_a_bad_flag_are_rejected_with_their_rows(tmp_path):
             ROW_2014.replace(";A;", ";V;").replace("42301", "42303"),
             ROW_2014.replace(";62159;", ";-;").replace("42301", "42304"),
             ROW_2014.replace(";62159;", ";-250;").replace("42301", "42305"),
+            ROW_2014.replace(";62159;", "; ;").replace("42301", "42306"),
         ],
     )
     result = read(path)
@@ -318,6 +319,7 @@ def test_a_german_number_and_a_bad_flag_are_rejected_with_their_rows(tmp_path):
         (2, 62159.0, None),
         (5, None, "-"),
         (6, -250.0, None),
+        (7, None, "empty"),
     ]
 
 
