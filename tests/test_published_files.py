@@ -59,6 +59,12 @@ EDA_FILES = {
     str(p.relative_to(SHARED_DATA)): "eda_defence_data" for p in (SHARED_DATA / "eda").glob("*") if p.suffix == ".xlsx"
 }
 EXPECTED |= EDA_FILES
+#: Germany's Bundeshaushalt title-level CSV (de_bundeshaushalt): every year's file and the earlier rendering of 2023.
+GERMANY = {
+    f"national/germany/hh_{name}.csv": "de_bundeshaushalt"
+    for name in (2014, 2016, 2018, 2019, 2020, 2021, 2022, 2023, "2023_v1_02037b7")
+}
+EXPECTED |= GERMANY
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
@@ -67,7 +73,7 @@ NOT_YET_READ = {
     for folder in ("national", "eda", "space", "dod/jbook_xml")
     for p in (SHARED_DATA / folder).rglob("*")
     if p.is_file() and p.suffix != ".pdf"
-} - set(EDA_FILES)
+} - set(EDA_FILES) - set(GERMANY)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {

@@ -25,6 +25,7 @@ READER_MODULES = (
     "dod_exhibits",
     "greenbook",
     "eda",
+    "de_bundeshaushalt",
     "extracts",
     "milspace_lines",
 )
