@@ -233,7 +233,7 @@ def test_a_layout_without_bom_or_quotes_and_with_crlf_reads_the_same(tmp_path):
     text = (
         "fy_ef,org_id,org_name,vote_and_statutory,description,authorities,expenditures\r\r\n"
         "2019,133,Department of National Defence,01,Operating/Program,100.00,90.50\r\r\n"
-        "2019,133,Department of National Defence,s,Contributions to employee benefit plans,7.00,7.00\r\r\n"
+        "2019,0133,Department of National Defence,s,Contributions to employee benefit plans,7.00,7.00\r\r\n"
     )
     result = reader.read(_write(tmp_path, text), "pa.csv", default_names())
     assert result.rejected.height == 0
@@ -244,6 +244,7 @@ def test_a_layout_without_bom_or_quotes_and_with_crlf_reads_the_same(tmp_path):
         (3, "S", "statutory", "expenditures", 7.0),
     ]
     assert result.edition == "Public Accounts of Canada, vote table (2019-2019)"
+    assert set(result.lines["organization"]) == {"133"}
 
 
 def test_an_unknown_header_word_is_refused_naming_the_column(tmp_path):

@@ -28,10 +28,11 @@ is named as a French export's column), never guessed.
 How the columns are read:
 - fy_ef: the fiscal year by the year it ends (2018 = April 2017 to March 2018): period, period_type fiscal_year,
   fiscal_year_start_month 4, fiscal_year_label "end" (data_raw/reference/fiscal_years.csv says the same for CAN).
-- org_id and org_name: organization is the org_id alone ("133" is the Department of National Defence). The name
-  is not stable between editions (org 348 is "Department of Indigenous Services Canada" in the July 2020 edition
-  and "Department of Indigenous Services" in the April 2021 one, for the same past years), and organization is
-  part of a figure's identity, so the name cannot be in it; org_id is the same in every edition.
+- org_id and org_name: organization is the org_id alone, leading zeros dropped ("133" is the Department of
+  National Defence). The name is not stable between editions (org 348 is "Department of Indigenous Services
+  Canada" in the July 2020 edition and "Department of Indigenous Services" in the April 2021 one, for the same past
+  years), and organization is part of a figure's identity, so the name cannot be in it; org_id is the same in
+  every edition. The budget line has no column for an organization's name, so org_name is not carried.
 - vote_and_statutory: a vote number (account = the number, leading zeros dropped, funding_type "voted") or `S`, a
   statutory item (account "S", funding_type "statutory": spending another act of Parliament authorizes, not the
   appropriation acts). account_title is the description as published. A vote is identified by its number within
@@ -233,6 +234,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         if not VOTE.fullmatch(org):
             reject(row, "org_id", "type: an organization number (digits)", org)
             continue
+        org = str(int(org))  # "0133" and "133" are one organization
         if table == "vote":
             vote = cell["vote_and_statutory"]
             title = " ".join(cell["description"].split()) or None
