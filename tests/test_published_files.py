@@ -65,6 +65,12 @@ GERMANY = {
     for name in (2014, 2016, 2018, 2019, 2020, 2021, 2022, 2023, "2023_v1_02037b7")
 }
 EXPECTED |= GERMANY
+#: Government of Canada Public Accounts (pipelines/sources/ca_public_accounts.py).
+CANADA = {
+    f"national/canada/{name}.csv": "ca_public_accounts"
+    for name in ("eav_eac_en_2020-07-13", "eav_eac_en_2021-04-08", "eso_eac_en_2020-07-13", "easo_eac_en_2021-04-08")
+}
+EXPECTED.update(CANADA)
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
@@ -73,7 +79,7 @@ NOT_YET_READ = {
     for folder in ("national", "eda", "space", "dod/jbook_xml")
     for p in (SHARED_DATA / folder).rglob("*")
     if p.is_file() and p.suffix != ".pdf"
-} - set(EDA_FILES) - set(GERMANY)
+} - set(EDA_FILES) - set(GERMANY) - set(CANADA)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {

@@ -26,6 +26,7 @@ READER_MODULES = (
     "greenbook",
     "eda",
     "de_bundeshaushalt",
+    "ca_public_accounts",
     "extracts",
     "milspace_lines",
 )
