@@ -17,7 +17,18 @@ from pipelines.sources.probe import Probe
 #: FORMAT, SOURCE, MEASURES, CONFORMED, NEVER_NEGATIVE, STREAMED, sniff, read), and may have more abilities, each a
 #: protocol of its own: companion files (HasCompanions), a share of the size cap (SharesSizeCap), batches
 #: (StreamedReader). `readers()` refuses a module that is not a Reader.
-READER_MODULES = ("sipri", "worldbank", "owid", "nato", "dod_exhibits", "greenbook", "extracts", "milspace_lines")
+READER_MODULES = (
+    "sipri",
+    "worldbank",
+    "owid",
+    "nato",
+    "dod_exhibits",
+    "greenbook",
+    "au_pbs",
+    "au_program_expenses",
+    "extracts",
+    "milspace_lines",
+)
 
 
 #: The largest file, in MB, that a reader holding the whole file in memory reads; $MILSPACE_MAX_FILE_MB changes it.
