@@ -71,6 +71,13 @@ CANADA = {
     for name in ("eav_eac_en_2020-07-13", "eav_eac_en_2021-04-08", "eso_eac_en_2020-07-13", "easo_eac_en_2021-04-08")
 }
 EXPECTED.update(CANADA)
+#: Australia's Defence portfolio budget statements and Finance's program expense line items (readers au_pbs and
+#: au_program_expenses).
+AUSTRALIA = {
+    **{f"national/australia/2024-25 PB Statement - {name}.xlsx": "au_pbs" for name in ("Defence", "ASD", "DHA")},
+    "national/australia/2024-25-pbs-program-expense-line-items.csv": "au_program_expenses",
+}
+EXPECTED |= AUSTRALIA
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
@@ -79,7 +86,7 @@ NOT_YET_READ = {
     for folder in ("national", "eda", "space", "dod/jbook_xml")
     for p in (SHARED_DATA / folder).rglob("*")
     if p.is_file() and p.suffix != ".pdf"
-} - set(EDA_FILES) - set(GERMANY) - set(CANADA)
+} - set(EDA_FILES) - set(GERMANY) - set(CANADA) - set(AUSTRALIA)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {

@@ -27,6 +27,8 @@ READER_MODULES = (
     "eda",
     "de_bundeshaushalt",
     "ca_public_accounts",
+    "au_pbs",
+    "au_program_expenses",
     "extracts",
     "milspace_lines",
 )
