@@ -176,7 +176,13 @@ BUDGET_LINE_COLUMNS: dict[str, Column] = {
     # classification (DoD exhibits and Green Book)
     "account": _c(pl.String, None, "Appropriation or budget account code"),
     "account_title": _c(pl.String, None, "Account title"),
-    "organization": _c(pl.String, None, "Service, agency or department"),
+    "organization": _c(pl.String, None, "Service, agency or department (or its code where the source gives one)"),
+    "organization_title": _c(
+        pl.String,
+        None,
+        "The organization's name where `organization` holds its code (Canada's org_name, Germany's Einzelplan text); "
+        "not part of a figure's identity, since names change between editions",
+    ),
     "budget_activity": _c(pl.String, None, "Budget activity code"),
     "budget_activity_title": _c(pl.String, None, "Budget activity title"),
     "line_item": _c(pl.String, None, "Program element, line item or budget line number (Green Book: table)"),

@@ -102,6 +102,7 @@ def test_national_defence_fy2018_vote_1_as_read_by_hand(editions):
         "funding_type": "voted",
     }
     assert (authorities["category"], authorities["line_item"], authorities["file"]) == ("vote", None, VOTES_2020)
+    assert authorities["organization_title"] == "Department of National Defence"
     assert (authorities["period_type"], authorities["fiscal_year_start_month"], authorities["fiscal_year_label"]) == (
         "fiscal_year",
         4,

@@ -9,7 +9,9 @@ import pytest
 
 from tests.conftest import query
 
-GERMANY = "publisher = 'Germany, Bundeshaushalt' and account like '14%' and measure = 'budget_authority' and not is_total"
+GERMANY = (
+    "publisher = 'Germany, Bundeshaushalt' and organization = '14' and measure = 'budget_authority' and not is_total"
+)
 
 
 @pytest.mark.parametrize(
@@ -51,8 +53,8 @@ def test_canada_national_defence_vote_1_fy2018_in_both_editions(full):
     rows = query(
         full.layout,
         "select edition, phase, value, is_preferred from marts.budget_facts "
-        "where source_format = 'ca_public_accounts' and period = 2018 and organization ilike '%national defence%' "
-        "and account = '1' and category ilike 'vote%' order by vintage, phase",
+        "where source_format = 'ca_public_accounts' and period = 2018 and organization = '133' "
+        "and account = '1' and category = 'vote' order by vintage, phase",
     )
     by_edition: dict[str, dict[str, float]] = {}
     for edition, phase, value, _ in rows:
@@ -65,8 +67,8 @@ def test_canada_national_defence_vote_1_fy2018_in_both_editions(full):
         full.layout,
         "select max(amount_millions) filter (where phase = 'enacted'), max(amount_millions) filter "
         "(where phase = 'actual') from marts.national_budgets where publisher = 'Canada, Public Accounts' "
-        "and fiscal_year = 2018 and organization ilike '%national defence%' and account = '1' "
-        "and classification ilike 'vote%'",
+        "and fiscal_year = 2018 and organization = '133' and account = '1' "
+        "and classification = 'vote'",
     )
     assert (round(authorities * 1e6, 2), round(expenditures * 1e6, 2)) == (newer["enacted"], newer["actual"])
 
@@ -76,7 +78,7 @@ def test_canada_national_defence_spent_share_of_its_authorities(full):
         full.layout,
         "select sum(enacted_millions), sum(actual_millions), round(100 * sum(actual_millions) / "
         "sum(enacted_millions), 2) from marts.budget_execution where nation_iso3 = 'CAN' and fiscal_year = 2018 "
-        "and organization ilike '%national defence%' and classification ilike 'vote%' and account = '1'",
+        "and organization = '133' and classification = 'vote' and account = '1'",
     )
     assert round(authorities, 2) > round(expenditures, 2) > 0
     assert spent_pct == round(100 * expenditures / authorities, 2)
@@ -87,7 +89,9 @@ def test_australia_total_defence_resourcing_2024_25(full):
         query(
             full.layout,
             "select fiscal_year, amount_millions from marts.national_budgets "
-            "where publisher = 'Australia, Portfolio Budget Statements' and classification like 'T-1%' and is_total "
+            "where publisher = 'Australia, Portfolio Budget Statements' "
+            "and classification = 'Total Defence resourcing' "
+            "and cost_type = 'Total Defence resourcing' and is_total "
             "and measure = 'budget_authority' and fiscal_year in (2024, 2025, 2028)",
         )
     )
@@ -103,7 +107,8 @@ def test_germany_2017_in_the_eda_2021_edition_and_its_share_of_gdp_revised(full)
     [(total, edition)] = query(
         full.layout,
         "select amount_millions, edition from marts.national_budgets where publisher = 'European Defence Agency' "
-        "and nation_iso3 = 'DEU' and fiscal_year = 2017 and measure = 'defence_expenditure_eur' and is_total "
+        "and nation_iso3 = 'DEU' and fiscal_year = 2017 and measure = 'defence_expenditure_eur' "
+        "and classification = 'total' "
         "and price_basis = 'current'",
     )
     assert round(total, 4) == 40_264.8849
@@ -121,7 +126,8 @@ def test_germany_2017_in_the_eda_2021_edition_and_its_share_of_gdp_revised(full)
 
 def test_every_national_figure_is_counted_once(full):
     [(rows, figures)] = query(
-        full.layout, "select count(*), count(distinct (figure_key, coalesce(source_column, ''))) from marts.national_budgets"
+        full.layout,
+        "select count(*), count(distinct (figure_key, coalesce(source_column, ''))) from marts.national_budgets",
     )
     assert rows > 50_000
     assert rows == figures
@@ -131,8 +137,8 @@ def test_national_money_is_converted_with_the_rate_beside_it(full):
     [(amount, rate, usd, basis)] = query(
         full.layout,
         "select amount_millions, lcu_per_usd, amount_usd_millions, rate_basis from marts.national_budgets "
-        "where publisher = 'Canada, Public Accounts' and fiscal_year = 2018 and organization ilike "
-        "'%national defence%' and account = '1' and classification ilike 'vote%' and phase = 'actual'",
+        "where publisher = 'Canada, Public Accounts' and fiscal_year = 2018 and organization = '133' "
+        "and account = '1' and classification = 'vote' and phase = 'actual'",
     )
     assert round(amount / rate, 6) == pytest.approx(usd, abs=1e-5)
     assert basis.startswith("9/12 of the 2017 rate and 3/12 of the 2018 rate")

@@ -81,12 +81,18 @@ EXPECTED |= AUSTRALIA
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
-NOT_YET_READ = {
-    str(p.relative_to(SHARED_DATA))
-    for folder in ("national", "eda", "space", "dod/jbook_xml")
-    for p in (SHARED_DATA / folder).rglob("*")
-    if p.is_file() and p.suffix != ".pdf"
-} - set(EDA_FILES) - set(GERMANY) - set(CANADA) - set(AUSTRALIA)
+NOT_YET_READ = (
+    {
+        str(p.relative_to(SHARED_DATA))
+        for folder in ("national", "eda", "space", "dod/jbook_xml")
+        for p in (SHARED_DATA / folder).rglob("*")
+        if p.is_file() and p.suffix != ".pdf"
+    }
+    - set(EDA_FILES)
+    - set(GERMANY)
+    - set(CANADA)
+    - set(AUSTRALIA)
+)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {

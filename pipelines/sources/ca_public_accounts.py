@@ -32,7 +32,7 @@ How the columns are read:
   National Defence). The name is not stable between editions (org 348 is "Department of Indigenous Services
   Canada" in the July 2020 edition and "Department of Indigenous Services" in the April 2021 one, for the same past
   years), and organization is part of a figure's identity, so the name cannot be in it; org_id is the same in
-  every edition. The budget line has no column for an organization's name, so org_name is not carried.
+  every edition. org_name goes to organization_title, which is not part of the identity.
 - vote_and_statutory: a vote number (account = the number, leading zeros dropped, funding_type "voted") or `S`, a
   statutory item (account "S", funding_type "statutory": spending another act of Parliament authorizes, not the
   appropriation acts). account_title is the description as published. A vote is identified by its number within
@@ -297,6 +297,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                     "source_column": published[word],
                     "period": int(year),
                     "organization": org,
+                    "organization_title": " ".join(cell["org_name"].split()) or None,
                     "line_item": line_item or None,
                     "measure": measure,
                     "phase": phase,
@@ -319,6 +320,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         "source_column": pl.String,
         "period": pl.Int64,
         "organization": pl.String,
+        "organization_title": pl.String,
         "line_item": pl.String,
         "measure": pl.String,
         "phase": pl.String,

@@ -16,10 +16,10 @@ Detected by content (`sniff`): the first non-blank line, split at `;`, names the
 titel and a value column (soll or ist, optionally with a year). Never by file name.
 
 What a row becomes: one budget line (entity DEU, Germany's federal budget), keeping the nation's own codes:
-- organization: the Einzelplan, two digits and its text as published in that file ("14 Bundesministerium der
-  Verteidigung"). The two-digit code is the stable key across years: a ministry renamed by a new government keeps
-  its Einzelplan code while its text changes (Einzelplan 04, 06, 07, 09, 12, 16 and 21 between 2014 and 2023). Two
-  editions of one year write the same text, so they give the same organization.
+- organization: the Einzelplan, two digits ("14"); organization_title: its text as published in that file
+  ("Bundesministerium der Verteidigung"). The two-digit code is the stable key across years: a ministry renamed by
+  a new government keeps its Einzelplan code while its text changes (Einzelplan 04, 06, 07, 09, 12, 16 and 21
+  between 2014 and 2023), and the name is not part of a figure's identity.
 - account: the chapter (Kapitel), four digits (Einzelplan + chapter); account_title: kapitel-text.
 - line_item: the title (Titel), five digits; line_item_title: titel-text.
 - budget_activity: the function (Funktion, the functional classification of the federal budget), three digits.
@@ -369,7 +369,8 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         lines.append(
             {
                 "row": number,
-                "organization": f"{einzelplan} {einzelplan_text}" if einzelplan_text else einzelplan,
+                "organization": einzelplan,
+                "organization_title": einzelplan_text or None,
                 "account": chapter,
                 "account_title": chapter_text or None,
                 "line_item": title,
@@ -387,6 +388,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     schema = {
         "row": pl.Int64,
         "organization": pl.String,
+        "organization_title": pl.String,
         "account": pl.String,
         "account_title": pl.String,
         "line_item": pl.String,

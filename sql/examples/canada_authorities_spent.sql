@@ -10,6 +10,6 @@ SELECT
     round(100 * sum(actual_millions) / sum(enacted_millions), 2) AS spent_pct,
     min(editions) AS edition
 FROM marts.budget_execution
-WHERE nation_iso3 = 'CAN' AND organization ILIKE '%national defence%' AND classification ILIKE 'vote%'
+WHERE nation_iso3 = 'CAN' AND organization = '133' AND classification = 'vote'
 GROUP BY fiscal_year
 ORDER BY fiscal_year;

@@ -9,7 +9,7 @@ WITH einzelplan AS (
         sum(amount_millions) FILTER (WHERE scope IS NULL) AS einzelplan_14_eur_millions,
         sum(amount_millions) FILTER (WHERE scope IS NOT NULL) AS annexes_eur_millions
     FROM marts.national_budgets
-    WHERE publisher = 'Germany, Bundeshaushalt' AND account LIKE '14%' AND measure = 'budget_authority'
+    WHERE publisher = 'Germany, Bundeshaushalt' AND organization = '14' AND measure = 'budget_authority'
       AND phase = 'enacted' AND NOT is_total
     GROUP BY fiscal_year
 ),

@@ -2,19 +2,21 @@
 -- Grain: one row per nation, publisher, fiscal year and budget line (organization, account, line item, breakdown,
 --   scope, funding type, price basis) for which a publisher states what was made available (enacted: Canada's
 --   authorities, Germany's Soll, the DoD's enacted budget authority) and what was spent or obligated (actual:
---   Canada's expenditures, Germany's Ist, the DoD's actual column), each read from its preferred edition; the
---   request is shown beside them where the same publisher gives it.
+--   Canada's expenditures, Germany's Ist, the DoD's actual figures), each phase from its newest edition: the
+--   preferred figure where the publisher states phases side by side (Canada), else the newest edition that gives
+--   that phase (the Green Book's FY 2019 enacted amount from the FY 2020 edition, its actual from the FY 2022
+--   edition, which revised enacted into actual); the request is shown beside them where the same publisher gives it.
 -- Lines are paired within one publisher and one breakdown only, never across price bases or scopes; a line with
 --   several figures of one phase (several exhibit columns of one year) is left out rather than guessed, and
 --   lines the publisher marks as totals are left out (sum the lines you want; never add a total to its parts).
--- Units: request, enacted and actual in millions of `currency` (current prices as published);
+-- Units: request, enacted and actual in millions of `currency` at price_basis, as published;
 --   unspent = enacted - actual in the same unit; spent_pct = 100 * actual / enacted (percent, 2 decimals, NULL
 --   where enacted is 0). A negative unspent is spending above the enacted amount (Canada's statutory items can).
 CREATE OR REPLACE TABLE marts.budget_execution AS
 WITH facts AS (
     SELECT *
     FROM marts.budget_facts
-    WHERE is_preferred AND NOT is_total AND NOT is_memo AND value_units IS NOT NULL
+    WHERE NOT is_total AND NOT is_memo AND value_units IS NOT NULL
       AND currency IS NOT NULL AND entity_kind = 'country'
       AND measure IN ('budget_authority', 'outlays')
 ),
@@ -35,6 +37,9 @@ lines AS (
         coalesce(budget_activity, '') AS budget_activity,
         coalesce(line_item, '') AS line_item,
         coalesce(cost_type, '') AS cost_type,
+        -- the Green Book's lines are labelled rather than coded (as in staging.figure_identity)
+        coalesce(CASE WHEN source_format = 'dod_greenbook' THEN concat_ws(' | ', account_title, line_item_title) END, '')
+            AS label,
         coalesce(price_basis, '') AS price_basis,
         currency,
         phase,
@@ -42,33 +47,54 @@ lines AS (
         value_units,
         account_title,
         line_item_title,
-        edition
+        edition,
+        -- one file's figure per line, phase, measure and exhibit column: the preferred one, else the newest edition's
+        row_number() OVER (
+            PARTITION BY fact_source, entity_code, period, period_type, organization, category, scope, funding_type,
+                appropriation_title, account, budget_activity, line_item, cost_type,
+                CASE WHEN source_format = 'dod_greenbook' THEN concat_ws(' | ', account_title, line_item_title) END,
+                price_basis, currency, phase, measure, column_key
+            ORDER BY is_preferred DESC, vintage DESC, origin = 'inbox' DESC, file, sheet, "row"
+        ) AS newest
     FROM facts
 ),
 
 by_phase AS (
     SELECT
         fact_source, entity_code, period, period_type, organization, classification, scope, funding_type,
-        appropriation_title, account, budget_activity, line_item, cost_type, price_basis, currency, phase,
+        appropriation_title, account, budget_activity, line_item, cost_type, label, price_basis, currency, phase,
+        measure,
         count(*) AS figures,
         sum(value_units) AS value_units,
-        string_agg(DISTINCT measure, ', ') AS measures,
         min(account_title) AS account_title,
         min(line_item_title) AS line_item_title,
         string_agg(DISTINCT edition, '; ') AS editions
     FROM lines
+    WHERE newest = 1
     GROUP BY ALL
 ),
 
+-- enacted and requested: budget authority; actual: the same measure where the publisher states it (the DoD's actual
+-- budget authority), else what was spent (outlays: Canada's expenditures, Germany's Ist)
 paired AS (
     SELECT
         fact_source, entity_code, period, period_type, organization, classification, scope, funding_type,
-        appropriation_title, account, budget_activity, line_item, cost_type, price_basis, currency,
-        max(value_units) FILTER (WHERE phase = 'request' AND figures = 1) AS request_units,
-        max(value_units) FILTER (WHERE phase = 'enacted' AND figures = 1) AS enacted_units,
-        max(value_units) FILTER (WHERE phase = 'actual' AND figures = 1) AS actual_units,
-        max(measures) FILTER (WHERE phase = 'enacted') AS enacted_measure,
-        max(measures) FILTER (WHERE phase = 'actual') AS actual_measure,
+        appropriation_title, account, budget_activity, line_item, cost_type, label, price_basis, currency,
+        max(value_units) FILTER (WHERE phase = 'request' AND measure = 'budget_authority' AND figures = 1)
+            AS request_units,
+        max(value_units) FILTER (WHERE phase = 'enacted' AND measure = 'budget_authority' AND figures = 1)
+            AS enacted_units,
+        coalesce(
+            max(value_units) FILTER (WHERE phase = 'actual' AND measure = 'budget_authority' AND figures = 1),
+            max(value_units) FILTER (WHERE phase = 'actual' AND measure = 'outlays' AND figures = 1)
+        ) AS actual_units,
+        CASE WHEN count(*) FILTER (WHERE phase = 'enacted' AND measure = 'budget_authority') > 0
+            THEN 'budget_authority' END AS enacted_measure,
+        CASE
+            WHEN count(*) FILTER (WHERE phase = 'actual' AND measure = 'budget_authority' AND figures = 1) > 0
+                THEN 'budget_authority'
+            WHEN count(*) FILTER (WHERE phase = 'actual' AND measure = 'outlays' AND figures = 1) > 0 THEN 'outlays'
+        END AS actual_measure,
         min(account_title) AS account_title,
         min(line_item_title) AS line_item_title,
         string_agg(DISTINCT editions, '; ') AS editions

@@ -34,6 +34,7 @@ final AS (
         lines.account,
         lines.account_title,
         lines.organization,
+        lines.organization_title,
         lines.budget_activity,
         lines.budget_activity_title,
         lines.line_item,

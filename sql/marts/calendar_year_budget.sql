@@ -65,21 +65,22 @@ national AS (
     UNION ALL
     -- governments' own defence totals by fiscal year: Canada's National Defence (authorities and expenditures of
     -- every vote and statutory item, summed from the vote lines) and Australia's total Defence resourcing (the
-    -- total line of PBS table T-1), in local currency
+    -- "Total Defence resourcing" line of the PBS resourcing table), in local currency
     SELECT
         nation_iso3, fiscal_year, fiscal_year_start_month, fiscal_year_label, measure,
         CASE publisher
             WHEN 'Canada, Public Accounts' THEN 'National Defence (Public Accounts, all votes)'
-            ELSE 'Total Defence resourcing (PBS table T-1)'
+            ELSE 'Total Defence resourcing (Portfolio Budget Statements)'
         END AS category,
         price_basis, currency, phase, sum(amount_millions * 1e6) AS value_units,
         min(source || ' (' || edition || ')') AS source
     FROM marts.national_budgets
     WHERE year_type = 'fiscal_year' AND price_basis = 'current' AND amount_millions IS NOT NULL
       AND (
-          (publisher = 'Canada, Public Accounts' AND organization ILIKE '%national defence%'
-              AND classification ILIKE 'vote%' AND NOT is_total AND measure IN ('budget_authority', 'outlays'))
-          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification LIKE 'T-1%' AND is_total
+          (publisher = 'Canada, Public Accounts' AND organization = '133'
+              AND classification = 'vote' AND NOT is_total AND measure IN ('budget_authority', 'outlays'))
+          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification = 'Total Defence resourcing' AND is_total
+              AND cost_type = 'Total Defence resourcing'
               AND measure = 'budget_authority')
       )
     GROUP BY ALL

@@ -112,6 +112,7 @@ final AS (
         facts.source_measure,
         facts.publisher,
         facts.organization,
+        facts.organization_title,
         facts.category AS classification,
         facts.scope,
         facts.funding_type,

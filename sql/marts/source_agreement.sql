@@ -83,10 +83,11 @@ eda AS (
         OR measure = 'milex_share_of_gdp')
 ),
 
--- A government's own defence total, as declared here once per publication: Germany's Einzelplan 14 (chapters 14xx,
+-- A government's own defence total, as declared here once per publication: Germany's Einzelplan 14 (organization 14,
 -- the Soll of its spending titles, the annexes left out: they are another scope); Canada's National Defence
--- expenditures (the vote breakdown, every vote and statutory item); Australia's total Defence resourcing (the total
--- line of PBS table T-1). Summed from lines where the publisher gives no total, never a total added to its parts.
+-- expenditures (the vote breakdown, every vote and statutory item); Australia's total Defence resourcing (the
+-- "Total Defence resourcing" line of the PBS resourcing table). Summed from lines where the publisher gives no total,
+-- never a total added to its parts.
 government_lines AS (
     SELECT
         nation_iso3, fiscal_year AS year, year_type, 'milex_usd' AS measure,
@@ -98,18 +99,19 @@ government_lines AS (
         CASE publisher
             WHEN 'Germany, Bundeshaushalt' THEN 'Einzelplan 14, Soll of spending titles, without annexes'
             WHEN 'Canada, Public Accounts' THEN 'National Defence, expenditures of every vote and statutory item'
-            WHEN 'Australia, Portfolio Budget Statements' THEN 'Total Defence resourcing (table T-1), ' || phase
+            WHEN 'Australia, Portfolio Budget Statements' THEN 'Total Defence resourcing, ' || phase
         END AS definition,
         amount_usd_millions,
         source || ' (' || edition || ')' AS source
     FROM marts.national_budgets
     WHERE price_basis = 'current'
       AND (
-          (publisher = 'Germany, Bundeshaushalt' AND account LIKE '14%' AND scope IS NULL
+          (publisher = 'Germany, Bundeshaushalt' AND organization = '14' AND scope IS NULL
               AND measure = 'budget_authority' AND phase = 'enacted' AND NOT is_total)
-          OR (publisher = 'Canada, Public Accounts' AND organization ILIKE '%national defence%'
-              AND classification ILIKE 'vote%' AND measure = 'outlays' AND phase = 'actual' AND NOT is_total)
-          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification LIKE 'T-1%' AND is_total
+          OR (publisher = 'Canada, Public Accounts' AND organization = '133'
+              AND classification = 'vote' AND measure = 'outlays' AND phase = 'actual' AND NOT is_total)
+          OR (publisher = 'Australia, Portfolio Budget Statements' AND classification = 'Total Defence resourcing' AND is_total
+              AND cost_type = 'Total Defence resourcing'
               AND measure = 'budget_authority')
       )
 ),
