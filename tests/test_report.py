@@ -401,3 +401,41 @@ def test_charts_drawn_by_worker_processes_match_those_drawn_here(tmp_path):
             )
     finally:
         broken.close()
+
+
+def test_the_data_vintage_names_each_publication_once_with_its_editions():
+    from pipelines.report.site import _vintage
+
+    sources = pl.DataFrame(
+        {
+            "status": ["loaded", "loaded", "loaded", "unreadable", "loaded"],
+            "origin": ["inbox", "inbox", "inbox", "inbox", "starter"],
+            "source": ["EDA, Defence Data", "EDA, Defence Data", "NATO", "Broken", "Starter"],
+            "detected_format": ["eda", "eda", "nato", None, "extract"],
+            "edition": ["Defence Data (2017-2021)", "Defence Data (2005-2014)", "2014-2024", "x", "y"],
+        }
+    )
+    assert _vintage(sources) == (
+        "EDA, Defence Data (Defence Data (2005-2014), Defence Data (2017-2021)); NATO (2014-2024); "
+        "SIPRI Military Expenditure Database (April 2025 release, starter extract)"
+    )
+
+
+def test_the_agreement_scatter_names_each_publishers_year_when_they_differ():
+    frame = pl.DataFrame(
+        {
+            "nation_iso3": ["DEU", "DEU", "FRA"],
+            "year": [2021, 2024, 2024],
+            "value_a": [1.3, 1.9, 2.1],
+            "value_b": [1.4, 2.1, 2.0],
+            "source_b": ["EDA", "NATO", "NATO"],
+            "difference": [0.1, 0.2, -0.1],
+            "reason": [None, "definition", "definition"],
+        }
+    )
+    chart = charts.source_agreement_scatter(frame, title="t", year=2024)
+    assert chart.title.subtitle == (
+        "each publisher's latest year with SIPRI (EDA 2021, NATO 2024); on the dashed line the publishers agree"
+    )
+    same = charts.source_agreement_scatter(frame.filter(pl.col("source_b") == "NATO"), title="t", year=2024)
+    assert same.title.subtitle == "2024; on the dashed line the publishers agree"

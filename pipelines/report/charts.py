@@ -284,7 +284,16 @@ def militarization_trend(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
 
 def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> alt.LayerChart:
     """Each publisher's share of GDP against SIPRI's, one point per nation; the diagonal is agreement."""
-    data = frame.select("nation_iso3", "value_a", "value_b", "source_b", "difference", "reason")
+    data = frame.select("nation_iso3", "year", "value_a", "value_b", "source_b", "difference", "reason")
+    # each publisher is compared in the latest year it and SIPRI both give: say which, where they differ
+    years = data.group_by("source_b").agg(pl.col("year").max()).sort("source_b")
+    when = (
+        str(year)
+        if years["year"].n_unique() <= 1
+        else "each publisher's latest year with SIPRI ("
+        + ", ".join(f"{source} {given}" for source, given in years.iter_rows())
+        + ")"
+    )
     top = max(float(data.select(pl.max_horizontal("value_a", "value_b").max()).item() or 1), 1.0)
     points = (
         alt.Chart(data)
@@ -296,6 +305,7 @@ def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> a
             tooltip=[
                 alt.Tooltip("nation_iso3:N", title="Nation"),
                 alt.Tooltip("source_b:N", title="Publisher"),
+                alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("value_a:Q", title="SIPRI, % of GDP", format=".2f"),
                 alt.Tooltip("value_b:Q", title="Publisher, % of GDP", format=".2f"),
                 alt.Tooltip("difference:Q", title="Difference, points", format="+.2f"),
@@ -309,11 +319,11 @@ def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> a
         .encode(x="a:Q", y="b:Q")
     )
     return alt.LayerChart(layer=_layers(diagonal, points)).properties(
-        title=alt.Title(title, subtitle=f"{year}; on the dashed line the publishers agree"),
+        title=alt.Title(title, subtitle=f"{when}; on the dashed line the publishers agree"),
         width=420,
         height=420,
         description=(
-            f"Scatter plot of military expenditure as a share of GDP in {year}: SIPRI against "
+            f"Scatter plot of military expenditure as a share of GDP in {when}: SIPRI against "
             f"other publishers, one point per nation."
         ),
     )

@@ -147,17 +147,14 @@ class Builder:
 
 
 def _vintage(sources: pl.DataFrame) -> str:
-    """The editions of the inbox files loaded, and of the starter extract."""
-    return "; ".join(
-        sorted(
-            {
-                f"{row['source'] or row['detected_format']} ({row['edition']})"
-                for row in sources.filter(pl.col("status") == "loaded").iter_rows(named=True)
-                if row["edition"] and row["origin"] == "inbox"
-            }
-            | {"SIPRI Military Expenditure Database (April 2025 release, starter extract)"}
-        )
-    )
+    """The editions of the inbox files loaded, and of the starter extract: each publication once, with its editions
+    ("SIPRI Military Expenditure Database (April 2016 release, April 2025 release)"), so the line stays readable when
+    many editions of one publication are read."""
+    editions: dict[str, set[str]] = {"SIPRI Military Expenditure Database": {"April 2025 release, starter extract"}}
+    for row in sources.filter(pl.col("status") == "loaded").iter_rows(named=True):
+        if row["edition"] and row["origin"] == "inbox":
+            editions.setdefault(row["source"] or row["detected_format"], set()).add(row["edition"])
+    return "; ".join(f"{source} ({', '.join(sorted(editions[source]))})" for source in sorted(editions))
 
 
 def build_site(con, generated: str) -> Site:
