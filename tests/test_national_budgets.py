@@ -165,3 +165,22 @@ def test_source_agreement_sets_the_eda_and_governments_against_sipri_and_nato(fu
         "and 'Germany (Bundeshaushalt)' in (source_a, source_b)",
     )
     assert gap != 0  # Einzelplan 14 is not SIPRI's national total (pensions, special fund)
+
+
+def test_canadas_fiscal_years_are_apportioned_to_calendar_years_by_months(full):
+    fiscal = dict(
+        query(
+            full.layout,
+            "select fiscal_year, sum(amount_millions) from marts.national_budgets "
+            "where publisher = 'Canada, Public Accounts' and organization = '133' and classification = 'vote' "
+            "and measure = 'outlays' and not is_total group by fiscal_year",
+        )
+    )
+    [(calendar_2017, from_years)] = query(
+        full.layout,
+        "select amount_millions, from_fiscal_years from marts.calendar_year_budget where nation_iso3 = 'CAN' "
+        "and year = 2017 and measure = 'outlays' and category like 'National Defence%'",
+    )
+    # FY 2018 runs April 2017 - March 2018: 9 of its months are in 2017; FY 2017's last 3 are
+    assert from_years == "2017 (3 months), 2018 (9 months)"
+    assert calendar_2017 == pytest.approx(3 / 12 * fiscal[2017] + 9 / 12 * fiscal[2018], abs=1e-4)
