@@ -139,10 +139,10 @@ ORDER BY nation_iso3, source, fiscal_year, organization, classification, account
 COMMENT ON TABLE marts.budget_execution IS 'What was made available (enacted) against what was spent (actual), per budget line, publisher and fiscal year';
 COMMENT ON COLUMN marts.budget_execution.fiscal_year IS 'The year as the publisher names it (Canada, the US: the year the fiscal year ends; Germany: the calendar year)';
 COMMENT ON COLUMN marts.budget_execution.classification IS 'The breakdown the line belongs to (vote, standard object, ...): never add two breakdowns';
-COMMENT ON COLUMN marts.budget_execution.request_millions IS 'The request for this line, millions of currency, current prices (NULL where the publisher gives none)';
-COMMENT ON COLUMN marts.budget_execution.enacted_millions IS 'Made available (authorities, Soll, enacted budget authority), millions of currency, current prices';
-COMMENT ON COLUMN marts.budget_execution.actual_millions IS 'Spent (expenditures, Ist, actual), millions of currency, current prices';
-COMMENT ON COLUMN marts.budget_execution.unspent_millions IS 'enacted - actual, millions of currency (negative: spent above the enacted amount)';
+COMMENT ON COLUMN marts.budget_execution.request_millions IS 'Millions of currency at price_basis: the request for this line (NULL where the publisher gives none)';
+COMMENT ON COLUMN marts.budget_execution.enacted_millions IS 'Millions of currency at price_basis: made available (authorities, Soll, enacted budget authority)';
+COMMENT ON COLUMN marts.budget_execution.actual_millions IS 'Millions of currency at price_basis: spent (expenditures, Ist, actual budget authority)';
+COMMENT ON COLUMN marts.budget_execution.unspent_millions IS 'Millions of currency: enacted - actual (negative: spent above the enacted amount)';
 COMMENT ON COLUMN marts.budget_execution.spent_pct IS '100 x actual / enacted, percent, 2 decimals';
 COMMENT ON COLUMN marts.budget_execution.enacted_measure IS 'The conformed measure of the enacted figure (budget_authority)';
 COMMENT ON COLUMN marts.budget_execution.actual_measure IS 'The conformed measure of the actual figure (outlays for Canada''s expenditures, budget_authority for a DoD actual column)';

@@ -161,7 +161,7 @@ COMMENT ON COLUMN marts.national_budgets.year_type IS 'calendar_year (Germany, t
 COMMENT ON COLUMN marts.national_budgets.publisher IS 'The publication, in words: Germany, Bundeshaushalt; Canada, Public Accounts; ...';
 COMMENT ON COLUMN marts.national_budgets.classification IS 'The breakdown the line belongs to (vote, standard object, a PBS table, an EDA category): never add two breakdowns';
 COMMENT ON COLUMN marts.national_budgets.measure IS 'Conformed measure: budget_authority (appropriations, Soll, authorities), outlays (spending), revenue, expenses, defence_expenditure_eur, milex_share_of_gdp';
-COMMENT ON COLUMN marts.national_budgets.amount_millions IS 'value x unit_factor / 1e6: millions of currency at price_basis';
+COMMENT ON COLUMN marts.national_budgets.amount_millions IS 'Millions of currency at price_basis: value x unit_factor / 1e6';
 COMMENT ON COLUMN marts.national_budgets.lcu_per_usd IS 'Units of currency per US dollar used for amount_usd_millions (see rate_basis); NULL for constant prices';
 COMMENT ON COLUMN marts.national_budgets.rate_basis IS 'Which calendar-year rates, weighted by months, and whose (SIPRI or NATO implied rates)';
 COMMENT ON COLUMN marts.national_budgets.amount_usd_millions IS 'amount_millions / lcu_per_usd: US$ millions, current prices; NULL where no rate is known';
