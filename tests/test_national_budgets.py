@@ -184,3 +184,16 @@ def test_canadas_fiscal_years_are_apportioned_to_calendar_years_by_months(full):
     # FY 2018 runs April 2017 - March 2018: 9 of its months are in 2017; FY 2017's last 3 are
     assert from_years == "2017 (3 months), 2018 (9 months)"
     assert calendar_2017 == pytest.approx(3 / 12 * fiscal[2017] + 9 / 12 * fiscal[2018], abs=1e-4)
+
+
+def test_the_edas_revisions_of_germanys_2017_share_of_gdp_are_listed(full):
+    revisions = query(
+        full.layout,
+        "select edition_old, edition_new, round(value_old, 4), round(value_new, 4) from marts.vintage_revisions "
+        "where entity_code = 'DEU' and period = 2017 and measure = 'milex_share_of_gdp' "
+        "and edition_new like 'Defence Data%' order by edition_old, edition_new",
+    )
+    assert ("Defence Data (2017-2018)", "Defence Data (2017-2021)", 1.2408, 1.2324) in revisions
+    assert ("Defence Data (2017-2019)", "Defence Data (2017-2021)", 1.2352, 1.2324) in revisions
+    # the 2017-2020 edition repeats the 2017-2019 value: a figure two editions give alike is not a revision
+    assert not [r for r in revisions if r[:2] == ("Defence Data (2017-2019)", "Defence Data (2017-2020)")]
