@@ -14,7 +14,7 @@ from pipelines.sources import ca_public_accounts as reader
 from pipelines.sources.probe import Probe
 from pipelines.sources.registry import detect, read_file
 from tests.conftest import shared_file
-from tests.source_helpers import contract_rejections
+from tests.source_helpers import contract_rejections, figure_identity_columns
 
 FOLDER = "national/canada"
 VOTES_2020 = f"{FOLDER}/eav_eac_en_2020-07-13.csv"
@@ -22,24 +22,8 @@ VOTES_2021 = f"{FOLDER}/eav_eac_en_2021-04-08.csv"
 OBJECTS_2020 = f"{FOLDER}/eso_eac_en_2020-07-13.csv"
 OBJECTS_2021 = f"{FOLDER}/easo_eac_en_2021-04-08.csv"
 #: The columns that make a figure's identity (staging.figure_identity) that this reader sets.
-IDENTITY = [
-    "source",
-    "entity_code",
-    "period",
-    "period_type",
-    "measure",
-    "price_basis",
-    "funding_type",
-    "scope",
-    "category",
-    "appropriation_title",
-    "organization",
-    "account",
-    "budget_activity",
-    "line_item",
-    "cost_type",
-    "is_total",
-]
+#: What makes two lines one figure (as the warehouse decides it).
+IDENTITY = [*figure_identity_columns()]
 VOTE_HEADER = '\ufeff"fy_ef","org_id","org_name","vote_and_statutory","description","authorities","expenditures"\n'
 OBJECT_HEADER = '\ufeff"fy_ef","org_id","org_name","sobj_en","expenditures"\n'
 

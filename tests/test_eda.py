@@ -15,7 +15,7 @@ from pipelines.sources import eda
 from pipelines.sources.probe import Probe
 from pipelines.sources.registry import detect
 from tests.conftest import SHARED_DATA
-from tests.source_helpers import contract_rejections
+from tests.source_helpers import contract_rejections, figure_identity_columns
 
 real = pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)")
 
@@ -26,27 +26,8 @@ E2019 = "eda/eda-collective-and-national-defence-data-2017-2019-(excel).xlsx"
 E2020 = "eda/data-by-pms-for-the-eda-website.xlsx"
 E2021 = "eda/defence-data-2021.xlsx"
 
-IDENTITY = [
-    "source",
-    "entity_code",
-    "entity_kind",
-    "period",
-    "period_type",
-    "measure",
-    "price_basis",
-    "funding_type",
-    "scope",
-    "category",
-    "appropriation_title",
-    "organization",
-    "account",
-    "budget_activity",
-    "line_item",
-    "cost_type",
-    "is_total",
-    "unit",
-    "unit_factor",
-]
+#: What makes two lines one figure (as the warehouse decides it) and the unit.
+IDENTITY = [*figure_identity_columns(), "unit", "unit_factor"]
 
 
 def _read(relative: str):

@@ -90,6 +90,20 @@ STREAMED = False
 
 TITLE = re.compile(r"^\s*Table\s+(?P<number>\d+[a-z]?)\s*:\s*(?P<subject>.+?)\s*$", re.I | re.S)
 #: A fiscal-year label at the start of a header cell: "2024-25".
+#: What every line of an Australian Government budget table ($'000, July-June years named by the year they end)
+#: states alike; the Finance program expense reader (au_program_expenses.py) uses it too.
+COMMONWEALTH_BUDGET: dict[str, object] = {
+    "entity_code": "AUS",
+    "entity_name": "Australia",
+    "entity_kind": "country",
+    "period_type": "fiscal_year",
+    "fiscal_year_start_month": 7,
+    "fiscal_year_label": "end",
+    "currency": "AUD",
+    "unit_factor": 1000.0,
+    "unit": "AUD thousands",
+    "price_basis": "current",
+}
 FISCAL_YEAR = re.compile(r"^(?P<start>(?:19|20)\d{2})\s*-\s*(?P<end>\d{2})\b")
 #: The phase words of a column header (lower case, whitespace collapsed) -> (phase, is_estimate).
 PHASE_WORDS = {
@@ -375,16 +389,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                 source_format=pl.lit(FORMAT),
                 edition=pl.lit(edition),
                 file=pl.lit(shown),
-                entity_code=pl.lit("AUS"),
-                entity_name=pl.lit("Australia"),
-                entity_kind=pl.lit("country"),
-                period_type=pl.lit("fiscal_year"),
-                fiscal_year_start_month=pl.lit(7),
-                fiscal_year_label=pl.lit("end"),
-                currency=pl.lit("AUD"),
-                unit_factor=pl.lit(1000.0),
-                unit=pl.lit("AUD thousands"),
-                price_basis=pl.lit("current"),
+                **{column: pl.lit(value) for column, value in COMMONWEALTH_BUDGET.items()},
             )
         )
     return ReadResult(

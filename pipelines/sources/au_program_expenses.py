@@ -50,6 +50,7 @@ import polars as pl
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
 from pipelines.shapes import ReadResult, empty_lines, finalize, rejected_rows
+from pipelines.sources.au_pbs import COMMONWEALTH_BUDGET
 from pipelines.sources.cells import figure_rule
 from pipelines.sources.probe import Probe, decode_text
 
@@ -225,17 +226,8 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                 source_format=pl.lit(FORMAT),
                 edition=pl.lit(edition),
                 file=pl.lit(shown),
-                entity_code=pl.lit("AUS"),
-                entity_name=pl.lit("Australia"),
-                entity_kind=pl.lit("country"),
-                period_type=pl.lit("fiscal_year"),
-                fiscal_year_start_month=pl.lit(7),
-                fiscal_year_label=pl.lit("end"),
                 measure=pl.lit("program_expenses"),
-                currency=pl.lit("AUD"),
-                unit_factor=pl.lit(1000.0),
-                unit=pl.lit("AUD thousands"),
-                price_basis=pl.lit("current"),
+                **{column: pl.lit(value) for column, value in COMMONWEALTH_BUDGET.items()},
             )
         )
     else:
