@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.shapes import BUDGET_LINE_COLUMNS, REJECTED_COLUMNS, Column
+from pipelines.shapes import BUDGET_LINE_COLUMNS, REJECTED_COLUMNS, SPACE_OBJECT_COLUMNS, Column
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
@@ -481,7 +481,7 @@ class NationName(_Provenance):
         unique = ["name"]
 
 
-_PYTHON_TYPES: dict[PolarsDataType, type] = {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}
+_PYTHON_TYPES: dict[PolarsDataType, object] = {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}
 
 
 def _field(column: Column) -> object:
@@ -497,7 +497,7 @@ def with_declared_columns(
     """A model named `name`: `model` (its docstring, rules across columns and Config) with one field per declared
     column, in order: the columns of a contract made from their one declaration in pipelines/shapes.py."""
     namespace = {
-        "__annotations__": {name: _PYTHON_TYPES[column.dtype] for name, column in columns.items()},
+        "__annotations__": {name: _PYTHON_TYPES.get(column.dtype, column.dtype) for name, column in columns.items()},
         **{name: _field(column) for name, column in columns.items()},
         "__doc__": model.__doc__,
         "__module__": model.__module__,
@@ -543,6 +543,36 @@ class _BudgetLineRules(pa.DataFrameModel):
 #: The budget line's contract: its columns and their rules from BUDGET_LINE_COLUMNS (pipelines/shapes.py), the rules
 #: across columns here. A failure of `value` is reported at the column the figure was read from (its `reported_at`).
 BudgetLine = with_declared_columns("BudgetLine", _BudgetLineRules, BUDGET_LINE_COLUMNS)
+
+
+class _SpaceObjectRules(pa.DataFrameModel):
+    """One object (satellite or other payload) of one satellite catalogue edition (every catalogue reader's output)."""
+
+    @row_rule(
+        "operator_code only for a single operator, operator_parties only for a joint one",
+        "operator_kind",
+        "operator_code",
+        "operator_parties",
+    )
+    def _operator_named_once(cls, data) -> pl.LazyFrame:
+        kind = pl.col("operator_kind")
+        code_ok = pl.col("operator_code").is_null() | (kind == "single")
+        parties_ok = pl.col("operator_parties").is_null() | (kind == "joint")
+        single_named = (kind != "single") | pl.col("operator_code").is_not_null()
+        return data.lazyframe.select(code_ok & parties_ok & single_named)
+
+    @row_rule("an object leaves orbit after it is launched", "launch_date", "decay_date")
+    def _dates_in_order(cls, data) -> pl.LazyFrame:
+        launch, decay = pl.col("launch_date"), pl.col("decay_date")
+        return data.lazyframe.select(launch.is_null() | decay.is_null() | (decay >= launch))
+
+    class Config:
+        strict = True
+        unique = ["file", "sheet", "row"]
+
+
+#: The space object's contract: its columns and rules from SPACE_OBJECT_COLUMNS (pipelines/shapes.py).
+SpaceObject = with_declared_columns("SpaceObject", _SpaceObjectRules, SPACE_OBJECT_COLUMNS)
 
 
 class _RejectedRowRules(pa.DataFrameModel):

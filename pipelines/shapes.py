@@ -62,6 +62,7 @@ _SQL_TYPES: dict[PolarsDataType, str] = {
     pl.Float64: "DOUBLE",
     pl.Boolean: "BOOLEAN",
     pl.Datetime("us"): "TIMESTAMP",
+    pl.Date: "DATE",
     pl.List(pl.String): "VARCHAR[]",
 }
 
@@ -224,6 +225,103 @@ BUDGET_LINE_COLUMNS: dict[str, Column] = {
     "missing_marker": _c(pl.String, None, "Why value is empty, as the source wrote it (..., xxx, . .)"),
 }
 
+#: How a catalogue names who operates an object: one nation or intergovernmental body (`operator_code`), several
+#: named parties (a joint satellite, `operator_parties`), "Multinational" without naming them, or nobody (a catalogue
+#: of orbits, such as CelesTrak's, that does not say).
+OPERATOR_KINDS = ("single", "joint", "multinational", "not_stated")
+#: The user classes a satellite catalogue names (UCS's Users; GCAT's payload class), each a flag of its own.
+USER_CLASSES = ("military", "government", "civil", "commercial")
+
+#: The space-object shape, declared once: one row per object (satellite or other payload) per catalogue edition, as
+#: the satellite catalogue readers return it (UCS, GCAT, CelesTrak) and as staging.space_objects stores it.
+SPACE_OBJECT_COLUMNS: dict[str, Column] = {
+    # provenance
+    "source": _c(pl.String, None, "Publisher and catalogue, e.g. UCS Satellite Database", required=True),
+    "source_format": _c(pl.String, None, "The reader that read the catalogue, e.g. ucs_satellites", required=True),
+    "edition": _c(pl.String, None, "The catalogue edition, named from its content", required=True),
+    "edition_date": _c(
+        pl.Date,
+        None,
+        "The date the edition describes, from the file's content (GCAT: its update line; CelesTrak: its newest "
+        "epoch; UCS: its newest launch, since the files state no date)",
+        required=True,
+    ),
+    "file": _c(
+        pl.String, None, "The file milspace read, as shown to users (relative to the project root)", required=True
+    ),
+    "sheet": _c(pl.String, None, "Worksheet of the file; empty for text files"),
+    "row": _c(pl.Int64, None, "1-based row in the sheet or file (a header is row 1)", required=True, ge=1),
+    # identity
+    "object_name": _c(pl.String, None, "The object's name as the catalogue writes it", required=True),
+    "official_name": _c(pl.String, None, "Its current official name where the catalogue gives one besides"),
+    "cospar_id": _c(
+        pl.String,
+        None,
+        "International designator (COSPAR), normalised to YYYY-NNNP (1998-067A); empty where the catalogue has none",
+        str_matches=r"^\d{4}-\d{3}[A-Z]{0,3}$",
+    ),
+    "norad_id": _c(pl.Int64, None, "NORAD (US Space Force) catalogue number; empty where none", ge=1),
+    "catalogue_id": _c(pl.String, None, "The catalogue's own identifier where it has one (GCAT's JCAT, S00002)"),
+    # who
+    "operator_country": _c(pl.String, None, "The operating country or body as the catalogue writes it"),
+    "operator_kind": _c(
+        pl.String,
+        "single",
+        "single (one nation or body, in operator_code), joint (several, in operator_parties), multinational (the "
+        "catalogue says so without naming them) or not_stated",
+        required=True,
+        isin=list(OPERATOR_KINDS),
+    ),
+    "operator_code": _c(
+        pl.String,
+        None,
+        "ISO 3166-1 alpha-3 of the operating nation, or milspace's code of an intergovernmental body (ESA, EUMETSAT); "
+        "empty unless operator_kind is single",
+        references="nations",
+    ),
+    "operator_parties": _c(
+        pl.List(pl.String), None, "Codes of the nations and bodies of a joint operator, in the catalogue's order"
+    ),
+    "operator": _c(pl.String, None, "The operator or owner organisation as the catalogue writes it"),
+    # users and mission
+    "users": _c(pl.String, None, "Users as published (UCS: Military/Commercial ...; GCAT: its payload class letter)"),
+    **{
+        f"is_{user}": _c(
+            pl.Boolean, None, f"The catalogue names {user} among the users; empty where it does not classify users"
+        )
+        for user in USER_CLASSES
+    },
+    "purpose": _c(pl.String, None, "Purpose or mission category as published (UCS Purpose, GCAT Category)"),
+    "detailed_purpose": _c(pl.String, None, "Detailed purpose as published (UCS Detailed Purpose, GCAT Discipline)"),
+    # orbit
+    "orbit_class": _c(pl.String, None, "LEO, MEO, GEO or Elliptical, as the catalogue classes the orbit"),
+    "orbit_type": _c(pl.String, None, "Type of orbit as published (Sun-Synchronous, Polar ...)"),
+    "perigee_km": _c(pl.Float64, None, "Perigee altitude, km"),
+    "apogee_km": _c(pl.Float64, None, "Apogee altitude, km"),
+    "inclination_deg": _c(pl.Float64, None, "Orbital inclination, degrees"),
+    # life
+    "launch_date": _c(pl.Date, None, "Date of launch (UTC); empty where the catalogue gives none (see row_flags)"),
+    "operations_end_date": _c(pl.Date, None, "Date operations ended (GCAT TOp); empty while operating or unknown"),
+    "decay_date": _c(pl.Date, None, "Date the object re-entered or left orbit (GCAT TDate); empty while on orbit"),
+    "epoch": _c(pl.Datetime("us"), None, "Epoch of the orbital elements (CelesTrak), UTC"),
+    "expected_lifetime_years": _c(pl.Float64, None, "Expected lifetime as published, years", ge=0),
+    "launch_site": _c(pl.String, None, "Launch site as published"),
+    "launch_vehicle": _c(pl.String, None, "Launch vehicle as published"),
+    "un_state": _c(pl.String, None, "State of registry with the UN as published (UCS registry country, GCAT UNState)"),
+    "un_registration": _c(pl.String, None, "UN registration document as published (GCAT UNReg, A/AC.105/INF.002)"),
+    # flags
+    "missing_launch_date": _c(pl.Boolean, False, "The catalogue gives no launch date for the object", required=True),
+    "missing_catalogue_number": _c(
+        pl.Boolean, False, "The catalogue gives neither a COSPAR nor a NORAD number", required=True
+    ),
+    "row_flags": _c(
+        pl.String,
+        None,
+        "What else is odd about the row as published, separated by '; ' (users that name no user class, a "
+        "multinational operator without its parties): kept, never guessed",
+    ),
+}
+
 #: The column to quote in the quarantine for each kind of problem a reader finds.
 RECONCILIATION_SCHEMA = {
     "file": pl.String,
@@ -353,6 +451,7 @@ SHAPES: dict[str, Mapping[str, Column]] = {
     "budget_line": BUDGET_LINE_COLUMNS,
     "rejected_row": REJECTED_COLUMNS,
     "source_record": SOURCE_COLUMNS,
+    "space_object": SPACE_OBJECT_COLUMNS,
 }
 
 
@@ -391,6 +490,29 @@ def finalize(frame: pl.DataFrame) -> pl.DataFrame:
     return out.select([pl.col(name).cast(column.dtype) for name, column in BUDGET_LINE_COLUMNS.items()])
 
 
+def finalize_objects(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the missing space-object columns with their defaults and set the flags a row's values imply; fix types
+    and column order."""
+    unknown = [c for c in frame.columns if c not in SPACE_OBJECT_COLUMNS]
+    if unknown:
+        raise ValueError(f"not space-object columns: {unknown}")
+    missing = {
+        name: pl.lit(column.default, dtype=column.dtype)
+        for name, column in SPACE_OBJECT_COLUMNS.items()
+        if name not in frame.columns
+    }
+    out = frame.with_columns(**missing) if missing else frame
+    out = out.with_columns(
+        missing_launch_date=pl.col("launch_date").is_null(),
+        missing_catalogue_number=pl.col("cospar_id").is_null() & pl.col("norad_id").is_null(),
+    )
+    return out.select([pl.col(name).cast(column.dtype) for name, column in SPACE_OBJECT_COLUMNS.items()])
+
+
+def empty_objects() -> pl.DataFrame:
+    return finalize_objects(pl.DataFrame(schema={"source": pl.String}))
+
+
 def empty_lines() -> pl.DataFrame:
     return finalize(pl.DataFrame(schema={"source": pl.String}))
 
@@ -420,6 +542,8 @@ class ReadResult:
     rejected: pl.DataFrame = field(default_factory=empty_rejected)
     reconciliations: pl.DataFrame = field(default_factory=empty_reconciliations)
     notes: tuple[str, ...] = ()  # what the reader chose to skip, and why (shown by `milspace inspect`)
+    #: The objects of a satellite catalogue (finalize_objects), for a reader of one; empty for a budget reader.
+    objects: pl.DataFrame = field(default_factory=empty_objects)
     #: Every sheet or column of the file the reader did not read, one human sentence each naming it and saying why
     #: ("sheet 'Sheet7' skipped: its title row does not say what it measures"): nothing is dropped unannounced.
     skipped: tuple[str, ...] = ()

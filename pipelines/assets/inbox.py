@@ -86,6 +86,7 @@ def inbox_budget_lines(
 LOADED_SQL = (
     "phases",
     "published_lines",
+    "space_objects",
     *STREAMED_TABLES,
     "budget_lines",
     "duplicate_lines",

@@ -26,7 +26,7 @@ from pipelines.files import FileChanged, NotARegularFile, fingerprint, stamp_of,
 from pipelines.intake.contract import Checked, apply_contract, bind_references
 from pipelines.nations import NationNames
 from pipelines.paths import Layout
-from pipelines.schemas import NOT_NEGATIVE_RULE, BudgetLine
+from pipelines.schemas import NOT_NEGATIVE_RULE, BudgetLine, SpaceObject
 from pipelines.shapes import (
     Origin,
     ReadResult,
@@ -34,6 +34,7 @@ from pipelines.shapes import (
     Status,
     StreamedReader,
     empty_lines,
+    empty_objects,
     empty_reconciliations,
     empty_rejected,
 )
@@ -99,10 +100,13 @@ class CheckedFile:
     set_aside_to: str | None = None
     #: Sheets and columns the reader left out, each with the reason (`ReadResult.skipped`).
     skipped: tuple[str, ...] = ()
+    #: The objects of a satellite catalogue, after the SpaceObject contract (empty for a budget publication).
+    objects: pl.DataFrame = field(default_factory=empty_objects)
 
     @property
     def rows_loaded(self) -> int:
-        return (self.streamed_rows if self.streamed_rows is not None else self.lines.height) - self.copies
+        lines = self.streamed_rows if self.streamed_rows is not None else self.lines.height
+        return lines - self.copies + self.objects.height
 
     @property
     def rows_rejected(self) -> int:
@@ -139,6 +143,7 @@ def changed_while_read(checked: CheckedFile) -> CheckedFile:
         checked,
         status=CHANGED,
         lines=empty_lines(),
+        objects=empty_objects(),
         rejected=empty_rejected(),
         reconciliations=empty_reconciliations(),
         streamed=False,
@@ -214,6 +219,7 @@ def _check(path: Path, shown: str, names: NationNames, nation_codes: Collection[
     except InputFileError as exc:
         return CheckedFile(shown, sha, size, "unreadable", error=str(exc))
     checked = _contract(result, contract(nation_codes), shown)
+    objects = _object_contract(result.objects, nation_codes, shown)
     return CheckedFile(
         file=shown,
         sha256=sha,
@@ -223,7 +229,8 @@ def _check(path: Path, shown: str, names: NationNames, nation_codes: Collection[
         source=result.source,
         edition=result.edition,
         lines=checked.valid,
-        rejected=checked.rejected,
+        objects=objects.valid,
+        rejected=pl.concat([checked.rejected, objects.rejected]),
         reconciliations=result.reconciliations,
         notes=result.notes,
         skipped=result.skipped,
@@ -251,6 +258,23 @@ def _contract(result: ReadResult, schema: pa.DataFrameSchema, shown: str) -> Che
         schema,
         shown,
         unique=BudgetLine.Config.unique,  # type: ignore[arg-type]  # model made at run time (mypy: str | list | None)
+        row_column="row",
+        sheet_column="sheet",
+    )
+
+
+def _object_contract(objects: pl.DataFrame, nation_codes: Collection[str], shown: str) -> Checked:
+    """A catalogue's objects through the SpaceObject contract, with the known nations and bodies (its rows already
+    rejected by the reader are in the budget-line contract's result, which every file has)."""
+    if not objects.height:
+        return Checked(objects, empty_rejected())
+    schema = bind_references(SpaceObject, {"nations": nation_codes})
+    return apply_contract(
+        objects,
+        empty_rejected(),
+        schema,
+        shown,
+        unique=SpaceObject.Config.unique,  # type: ignore[arg-type]  # model made at run time (mypy: str | list | None)
         row_column="row",
         sheet_column="sheet",
     )
@@ -463,7 +487,13 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
                 f"{checked.file}: {checked.status}"
                 + (
                     f" as {checked.source_format}, "
-                    + ("read in batches when loaded" if checked.streamed else f"{checked.lines.height:,} lines")
+                    + (
+                        "read in batches when loaded"
+                        if checked.streamed
+                        else f"{checked.objects.height:,} objects"
+                        if checked.objects.height
+                        else f"{checked.lines.height:,} lines"
+                    )
                     if checked.status == "loaded"
                     else ""
                 )
@@ -529,6 +559,12 @@ def combined(files: list[CheckedFile]) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
         pl.concat([f.reconciliations for f in files], how="vertical") if files else empty_reconciliations()
     )
     return lines, rejected, reconciliations
+
+
+def combined_objects(files: list[CheckedFile]) -> pl.DataFrame:
+    """All loaded files' space objects as one frame."""
+    frames = [f.objects for f in files if f.status == "loaded" and f.objects.height]
+    return pl.concat(frames, how="vertical") if frames else empty_objects()
 
 
 def set_aside(layout: Layout, shown: str, *, reason: str, run_id: str, path: Path | None = None) -> str | None:

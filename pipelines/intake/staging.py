@@ -27,6 +27,7 @@ from pipelines.intake.inbox import (
     LineStream,
     changed_while_read,
     combined,
+    combined_objects,
     set_aside,
 )
 from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame
@@ -86,6 +87,7 @@ def load_inbox(
     phases = pl.DataFrame({"phase": list(FDP_PHASE), "fdp_phase": list(FDP_PHASE.values())})
     run.load_staging("phases", phases)
     run.load_staging("published_lines", lines)
+    run.load_staging("space_objects", combined_objects(loaded))
     streams = [LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
     spool = run.spool()
     parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
