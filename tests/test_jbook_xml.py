@@ -264,3 +264,13 @@ def test_no_other_reader_claims_the_book_and_it_claims_no_other_file():
     others = [p for p in SHARED_DATA.rglob("*") if p.is_file() and p != path and p.suffix != ".md"]
     assert others
     assert [p for p in others if jbook_xml.sniff(Probe(p, str(p)))] == []
+
+
+def test_an_entity_expansion_bomb_is_refused_naming_the_file(tmp_path):
+    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    text = (
+        f'<?xml version="1.0"?><!DOCTYPE r [{entities}]><jb:JustificationBook xmlns:jb="{jbook_xml.JB}">'
+        "<jb:Title>&a9;</jb:Title></jb:JustificationBook>"
+    )
+    with pytest.raises(InputFileError, match="Cannot read file inbox/bomb.xml: is not well-formed XML"):
+        read_file(write(tmp_path, text), "inbox/bomb.xml")

@@ -71,6 +71,9 @@ The line items' own BudgetYear, BudgetCycle, AppropriationNumber and ServiceAgen
 book's otherwise); a line item whose budget year or cycle differs from the book's refuses the file (one edition a
 file). Narrative and detail exhibits (Description, Justification, the P-5 cost analyses, P-10 advance procurement
 and P-21 production schedules of proc:ItemExhibitList, proc:AdvanceProcurement) are not budget lines: skipped, listed.
+
+Parsing: the standard library's xml.etree (expat), which never fetches external entities and refuses an entity
+expansion bomb (expat's amplification limit): such a file, or any malformed XML, is an InputFileError naming it.
 """
 
 from __future__ import annotations
