@@ -276,14 +276,6 @@ def _budget_activity(code: str | None) -> str | None:
     return code.zfill(2) if code is not None and code.isdigit() else code
 
 
-@dataclass
-class Figure:
-    row: int
-    element: str
-    column: str
-    raw: str | None
-
-
 def _unit(item: ET.Element, element: str, shown: str, row: int, number: str) -> tuple[float, str, str | None]:
     """(unit_factor, unit, currency) of a cost element, from its line item's unit attribute."""
     attribute = COST_ELEMENTS[element].units
