@@ -78,6 +78,9 @@ AUSTRALIA = {
     "national/australia/2024-25-pbs-program-expense-line-items.csv": "au_program_expenses",
 }
 EXPECTED |= AUSTRALIA
+#: DoD procurement justification book XML (pipelines/sources/jbook_xml.py).
+JBOOK_XML = {"dod/jbook_xml/PROCUREMENT_JustificationBook_Air_Force_Space_PB_2016.xml": "dod_jbook_xml"}
+EXPECTED |= JBOOK_XML
 COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
 #: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
 #: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
@@ -92,6 +95,7 @@ NOT_YET_READ = (
     - set(GERMANY)
     - set(CANADA)
     - set(AUSTRALIA)
+    - set(JBOOK_XML)
 )
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.

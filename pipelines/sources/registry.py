@@ -24,6 +24,7 @@ READER_MODULES = (
     "nato",
     "dod_exhibits",
     "greenbook",
+    "jbook_xml",
     "eda",
     "de_bundeshaushalt",
     "ca_public_accounts",
