@@ -48,5 +48,12 @@ class NationNames:
 
 
 @functools.cache
+def aggregate_codes() -> frozenset[str]:
+    """Codes of aggregates and regions in data_raw/reference/nations.csv (World): names, but of no one nation."""
+    with (REPO_ROOT / "data_raw" / "reference" / "nations.csv").open(encoding="utf-8", newline="") as handle:
+        return frozenset(r["code"] for r in csv.DictReader(handle) if r["kind"] in ("aggregate", "region"))
+
+
+@functools.cache
 def default_names() -> NationNames:
     return NationNames.from_csv(REPO_ROOT / "data_raw" / "reference" / "nation_names.csv")

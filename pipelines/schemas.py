@@ -315,25 +315,48 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
+#: The space capability areas budget lines (capability_rules.csv) and catalogue objects (space_mission_rules.csv)
+#: are mapped to.
+CAPABILITY_AREAS = [
+    "missile_warning_tracking",
+    "pnt",
+    "satcom",
+    "isr",
+    "space_domain_awareness",
+    "launch_ranges",
+    "space_control_counterspace",
+    "command_control",
+    "science_technology",
+    "space_enterprise_support",
+]
+
+
 class CapabilityRule(_Provenance):
     """Reference: a rule mapping US space budget lines to a space capability area."""
 
     rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
-    capability_area: str = pa.Field(
-        isin=[
-            "missile_warning_tracking",
-            "pnt",
-            "satcom",
-            "isr",
-            "space_domain_awareness",
-            "launch_ranges",
-            "space_control_counterspace",
-            "command_control",
-            "science_technology",
-            "space_enterprise_support",
-        ]
-    )
+    capability_area: str = pa.Field(isin=CAPABILITY_AREAS)
     field: str = pa.Field(isin=["line_item", "line_item_title", "account_title", "budget_activity_title"])
+    pattern: str
+    priority: int = pa.Field(ge=0)
+    rationale: str
+
+    @row_rule("pattern is a valid regular expression", "pattern")
+    def _pattern_compiles(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("pattern").map_elements(_compiles, return_dtype=pl.Boolean))
+
+    class Config:
+        strict = True
+        unique = ["rule_id"]
+
+
+class SpaceMissionRule(_Provenance):
+    """Reference: a rule mapping a satellite catalogue's purposes to a space capability area."""
+
+    rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    capability_area: str = pa.Field(isin=CAPABILITY_AREAS)
+    source_format: str = pa.Field(isin=["ucs_satellites", "gcat_payloads"])
+    field: str = pa.Field(isin=["purpose", "detailed_purpose"])
     pattern: str
     priority: int = pa.Field(ge=0)
     rationale: str
@@ -593,6 +616,7 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "program_element_lineage": ProgramElementLineage,
     "memberships": Membership,
     "capability_rules": CapabilityRule,
+    "space_mission_rules": SpaceMissionRule,
     "militarization_weights": MilitarizationWeight,
     "source_differences": SourceDifference,
     "lexicon": LexiconTerm,

@@ -296,6 +296,15 @@ def test_a_space_strategy_of_a_nation_without_that_entry_is_not_matched(tmp_path
     )
 
 
+def test_an_untitled_text_takes_its_year_from_its_cover_and_the_world_is_no_nation(tmp_path):
+    # As the OCR'd US National Security Strategies read: no title line, a dated cover, "the world" named most often.
+    path = tmp_path / "nss.txt"
+    world = "The world changes; the world watches; the world waits. " * 3
+    path.write_text(f"NATIONAL SECURITY STRATEGY THE WHITE HOUSE JANUARY 1988\n\n{world}The United States leads.\n")
+    document = read_document(path, "nss.txt", register=register(), lexicon=lexicon(), names=default_names())
+    assert (document.nation_code, document.year) == ("USA", 1988)
+
+
 def test_title_matching_needs_a_known_nation_and_file_name_matching_does_not():
     rows, names = register(), default_names()
     unknown = match_register(

@@ -21,6 +21,7 @@ INPUTS: tuple[tuple[Origin, str], ...] = (
     ("reference", "program_element_lineage"),
     ("reference", "memberships"),
     ("reference", "capability_rules"),
+    ("reference", "space_mission_rules"),
     ("reference", "militarization_weights"),
     ("reference", "source_differences"),
     ("reference", "lexicon"),

@@ -549,3 +549,77 @@ def say_vs_spend_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.
             ),
         )
     )
+
+
+def say_spend_field_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    """Per capability area, three bars: share of strategy attention, of space budget authority, of military
+    satellites fielded (percent); an empty side (no budget lines mapped, no catalogue) is left out."""
+    sides = {
+        "attention_share_pct": "say (strategy text)",
+        "spend_share_pct": "spend (budget lines)",
+        "fielded_share_pct": "field (military satellites)",
+    }
+    data = (
+        frame.select("capability_area", *sides)
+        .unpivot(index="capability_area", variable_name="side", value_name="share_pct")
+        .filter(pl.col("share_pct").is_not_null())
+        .with_columns(side=pl.col("side").replace(sides))
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("capability_area:N", title=None),
+            x=alt.X("share_pct:Q", title="Share of the nation's capability areas, percent"),
+            yOffset=alt.YOffset("side:N", sort=list(sides.values())),
+            color=alt.Color("side:N", title=None, sort=list(sides.values()), scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("capability_area:N", title="Capability area"),
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle=subtitle),
+            width=520,
+            description=(
+                "Bar chart comparing, per space capability area, its share of strategy attention, of space budget "
+                "authority and of military satellites in orbit, in percent."
+            ),
+        )
+    )
+
+
+# --- orbit.html ----------------------------------------------------------------------------------------------
+
+
+def satellites_by_operator(frame: pl.DataFrame, *, title: str, subtitle: str, dated: bool) -> alt.LayerChart:
+    """Satellites with military users by operator: one line per operator (the largest eight and the rest), over
+    the catalogue's edition dates (`dated`: UCS editions) or its years (GCAT)."""
+    data = frame.select("edition_date", "year", "operator", "rank", "active", "edition")
+    order = data.sort("rank").get_column("operator").unique(maintain_order=True).to_list()
+    x = (
+        alt.X("edition_date:T", title="Catalogue edition (date it describes)", axis=alt.Axis(format="%b %Y"))
+        if dated
+        else alt.X("year:Q", title="Year (satellites active at year end)", axis=alt.Axis(format="d", tickMinStep=1))
+    )
+    base = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("active:Q", title="Satellites with military users, count"),
+        color=alt.Color("operator:N", title="Operator", sort=order, scale=alt.Scale(scheme="tableau10")),
+        tooltip=[
+            alt.Tooltip("operator:N", title="Operator"),
+            alt.Tooltip("edition:N", title="Edition"),
+            alt.Tooltip("year:Q", title="Year", format="d"),
+            alt.Tooltip("active:Q", title="Satellites", format=","),
+        ],
+    )
+    layers = [base.mark_line()] + ([base.mark_point(size=30, filled=True)] if dated else [])
+    return alt.LayerChart(layer=_layers(*layers)).properties(
+        title=alt.Title(title, subtitle=subtitle),
+        width=600,
+        description=(
+            "Line chart of satellites whose users include the military, by operating nation or body, "
+            + ("over the UCS Satellite Database editions." if dated else "at the end of each year, from GCAT.")
+        ),
+    )

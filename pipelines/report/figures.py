@@ -452,3 +452,78 @@ def say_vs_spend(nation: str, year: int) -> FigureSpec:
         sources=Sources(("sources",)),
         rows=lambda frame: frame.filter((pl.col("nation_code") == nation) & (pl.col("year") == year)),
     )
+
+
+# --- orbit.html --------------------------------------------------------------------------------------------------
+
+_SATELLITE_EXPORT = ("source", "edition", "edition_date", "year", "active_as_of", "operator", "active")
+_JOINT_NOTE = (
+    "Satellites whose users include the military (alone or with others), by the operator's country; a satellite "
+    "operated jointly counts for each party, and 'Multinational' without named parties for none."
+)
+
+ORBIT = (
+    FigureSpec(
+        name="military-satellites-ucs",
+        query="military_satellites",
+        chart=charts.satellites_by_operator,
+        title="Military satellites by nation, UCS Satellite Database editions",
+        subtitle="Satellites active at each edition's date; the eight largest operators and the rest",
+        caption=_JOINT_NOTE
+        + " Each edition lists the satellites active when it was compiled (marts.space_capability).",
+        export=_SATELLITE_EXPORT,
+        sources=Sources(edition="edition"),
+        options=lambda rows: {"dated": True},
+        rows=lambda frame: frame.filter(pl.col("catalogue") == "ucs"),
+    ),
+    FigureSpec(
+        name="military-satellites-gcat",
+        query="military_satellites",
+        chart=charts.satellites_by_operator,
+        title="Military satellites in orbit at year end, GCAT",
+        subtitle="Defence-class payloads operating at the end of each year; the eight largest operators, then the rest",
+        caption=_JOINT_NOTE + " A payload counts from its launch until its operations end, else until it re-enters "
+        "(marts.space_capability).",
+        export=_SATELLITE_EXPORT,
+        sources=Sources(edition="edition"),
+        options=lambda rows: {"dated": False},
+        rows=lambda frame: frame.filter(pl.col("catalogue") == "gcat"),
+    ),
+)
+
+
+def say_spend_field(nation: str, year: int) -> FigureSpec:
+    """One nation's strategy attention in one year against its space budget lines and its military satellites."""
+    return FigureSpec(
+        name=f"say-spend-field-{nation.lower()}-{year}",
+        query="say_spend_field",
+        chart=charts.say_spend_field_bars,
+        title=f"Say, spend, field: {nation}, {year}",
+        subtitle=lambda rows: (
+            f"Strategy attention in {year}; space budget lines of FY{rows['spend_fiscal_year'][0]} "
+            f"({rows['spend_phase'][0]}); military satellites {rows['fielded_as_of'][0]} "
+            f"({rows['fielded_edition'][0]})"
+        ),
+        caption=(
+            "Shares of the strategy text's capability hits, of space budget authority and of satellites with military "
+            "users, over the capability areas (marts.say_spend_field)."
+        ),
+        export=(
+            "nation_code",
+            "year",
+            "capability_area",
+            "attention_hits",
+            "attention_share_pct",
+            "spend_fiscal_year",
+            "spend_phase",
+            "spend_usd_millions",
+            "spend_share_pct",
+            "satellites_fielded",
+            "fielded_share_pct",
+            "fielded_as_of",
+            "fielded_source",
+            "fielded_edition",
+        ),
+        sources=Sources(("sources",)),
+        rows=lambda frame: frame.filter((pl.col("nation_code") == nation) & (pl.col("year") == year)),
+    )

@@ -28,6 +28,7 @@ NAV = (
     ("compare.html", "Compare nations"),
     ("us-budget.html", "US budget"),
     ("strategies.html", "Strategies"),
+    ("orbit.html", "In orbit"),
     ("methodology.html", "Methodology"),
 )
 
@@ -165,6 +166,7 @@ def build_site(con, generated: str) -> Site:
     _compare(builder)
     _us_budget(builder)
     _strategies(builder, con)
+    _orbit(builder)
     nations = _nations(builder)
     _methodology(builder, base_year)
     _index(builder, con, nations)
@@ -389,6 +391,45 @@ def _strategies(builder: Builder, con) -> None:
         ),
     ]
     builder.page(page, "Strategies: what nations say", blocks)
+
+
+# --- orbit -----------------------------------------------------------------------------------------------------
+
+
+def _orbit(builder: Builder) -> None:
+    page = "orbit.html"
+    blocks: list[Block] = [
+        Paragraph(
+            "What nations field in space: satellites whose users include the military, from the satellite "
+            "catalogues loaded (the UCS Satellite Database, McDowell's GCAT, CelesTrak), set against what the "
+            "nations say in their strategies and spend on space. Every object is in marts.space_objects with the "
+            "catalogue, edition, file and row it comes from; the counts are in marts.space_capability."
+        )
+    ]
+    drawn = builder.figures(page, figures.ORBIT)
+    blocks += drawn or [
+        Paragraph(
+            "No satellite catalogue has been loaded: put a UCS Satellite Database edition, GCAT's payload catalogue "
+            "(psatcat.tsv with orgs.tsv) or a CelesTrak export in data_raw/inbox/ and build again."
+        )
+    ]
+    complete = (
+        builder.rows("say_spend_field")
+        .filter(
+            pl.col("attention_share_pct").is_not_null()
+            & pl.col("spend_share_pct").is_not_null()
+            & pl.col("fielded_share_pct").is_not_null()
+        )
+        .group_by("nation_code")
+        .agg(pl.col("year").max())
+        .sort("nation_code")
+    )
+    if complete.height:
+        blocks.append(Heading("Say, spend, field"))
+        blocks += builder.figures(
+            page, [figures.say_spend_field(nation, year) for nation, year in complete.iter_rows()]
+        )
+    builder.page(page, "In orbit: what nations field", blocks)
 
 
 # --- methodology ---------------------------------------------------------------------------------------------

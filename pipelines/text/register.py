@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipelines.nations import NationNames
+from pipelines.nations import NationNames, aggregate_codes
 
 MIN_OVERLAP = 0.6
 #: How much of a document's opening text is read for the nation it names most often.
@@ -55,14 +55,26 @@ def _words(text: str | None) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in STOP_WORDS and len(w) > 1}
 
 
-def document_year(title: str | None, date: str | None) -> int | None:
+#: A dated line as strategies print it on their cover ("THE WHITE HOUSE JANUARY 1988", "May 1997").
+_MONTH_YEAR = re.compile(
+    r"\b(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+(19[4-9]\d|20\d\d)\b",
+    re.IGNORECASE,
+)
+#: How much of a document's opening is searched for the month and year on its cover.
+COVER_WORDS = 300
+
+
+def document_year(title: str | None, date: str | None, text: str | None = None) -> int | None:
     """The year of a document: the first 19xx/20xx year in its title, else its date (a PDF's date is often the
-    day the file was made, while a title names the strategy's year)."""
-    for text in (title, date):
-        found = re.search(r"\b(19[4-9]\d|20\d\d)\b", text or "")
+    day the file was made, while a title names the strategy's year), else the first month and year in the first
+    COVER_WORDS words of its text (a cover's "THE WHITE HOUSE JANUARY 1988", for a text file with neither)."""
+    for found_text in (title, date):
+        found = re.search(r"\b(19[4-9]\d|20\d\d)\b", found_text or "")
         if found:
             return int(found.group(1))
-    return None
+    cover = " ".join((text or "").split()[:COVER_WORDS])
+    dated = _MONTH_YEAR.search(cover)
+    return int(dated.group(1)) if dated else None
 
 
 def match_register(
@@ -75,7 +87,7 @@ def match_register(
     text: str | None = None,
 ) -> RegisterMatch:
     by_id = {str(row["doc_id"]): row for row in register}
-    year = document_year(title, date)
+    year = document_year(title, date, text)
     nation = _nation_in(title, names) or _dominant_nation(text, names)
     if file_stem in by_id:
         row = by_id[file_stem]
@@ -132,7 +144,10 @@ def nations_named(text: str | None, names: NationNames, longest: int = 5) -> Cou
 
 def _dominant_nation(text: str | None, names: NationNames) -> str | None:
     """The nation a text names most often, if it is named more often than any other."""
-    ranked = nations_named(text, names).most_common(2)
+    named = nations_named(text, names)
+    for code in aggregate_codes() & named.keys():  # "the world" names no nation that could issue the document
+        del named[code]
+    ranked = named.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return ranked[0][0]

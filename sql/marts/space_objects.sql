@@ -1,0 +1,90 @@
+-- marts.space_objects
+-- Grain: one row per object (satellite or other payload) and catalogue edition: each row of staging.space_objects
+--   (UCS Satellite Database editions, GCAT's payload catalogue, CelesTrak exports), with its provenance (source,
+--   edition, file, sheet, row), the one object it is across catalogues and the capability area its purpose maps to.
+-- Matching: a satellite present in several catalogues or editions is one object_id: 'NORAD <n>' when a NORAD number
+--   is known (its own, or one another row with the same COSPAR designation gives), else 'COSPAR <designation>',
+--   else the row itself ('<format> <file> row <n>': matched to nothing). in_sources lists every catalogue that
+--   lists the object, in_editions counts the catalogue editions.
+-- Mission: capability_area is the area of the matching rule of data_raw/reference/space_mission_rules.csv with the
+--   lowest priority (a case-insensitive regular expression found in the row's purpose or detailed_purpose, among
+--   the rules of the row's catalogue format); 'unmapped' where no rule matches; empty for a catalogue that states
+--   no purpose (CelesTrak).
+-- Units: dates are UTC; altitudes km; inclination degrees; lifetime years; counts are objects.
+-- Described by: space_object (pipelines/shapes.py): columns it shares with that shape and that have no comment below
+CREATE OR REPLACE TABLE marts.space_objects AS
+WITH objects AS (
+    SELECT *, row_number() OVER (ORDER BY file, sheet, "row") AS object_row
+    FROM staging.space_objects
+),
+
+norad_of_cospar AS (
+    -- a COSPAR designation with one NORAD number in the catalogues that state both
+    SELECT cospar_id, min(norad_id) AS norad_id
+    FROM objects
+    WHERE cospar_id IS NOT NULL AND norad_id IS NOT NULL
+    GROUP BY cospar_id
+    HAVING count(DISTINCT norad_id) = 1
+),
+
+identified AS (
+    SELECT
+        objects.*,
+        CASE
+            WHEN objects.norad_id IS NOT NULL THEN 'NORAD ' || objects.norad_id
+            WHEN norad_of_cospar.norad_id IS NOT NULL THEN 'NORAD ' || norad_of_cospar.norad_id
+            WHEN objects.cospar_id IS NOT NULL THEN 'COSPAR ' || objects.cospar_id
+            ELSE objects.source_format || ' ' || objects.file || ' row ' || objects."row"
+        END AS object_id
+    FROM objects
+    LEFT JOIN norad_of_cospar USING (cospar_id)
+),
+
+rules AS (
+    SELECT * FROM staging.space_mission_rules
+),
+
+matches AS (
+    SELECT identified.object_row, rules.capability_area, rules.rule_id, rules.priority
+    FROM identified
+    INNER JOIN rules ON rules.source_format = identified.source_format
+        AND regexp_matches(
+            CASE rules.field WHEN 'purpose' THEN identified.purpose ELSE identified.detailed_purpose END,
+            rules.pattern,
+            'i'
+        )
+),
+
+best AS (
+    SELECT object_row,
+        arg_min(capability_area, (priority, rule_id)) AS capability_area,
+        arg_min(rule_id, (priority, rule_id)) AS mission_rule_id
+    FROM matches
+    GROUP BY object_row
+),
+
+final AS (
+    SELECT
+        identified.* EXCLUDE (object_row),
+        CASE
+            WHEN best.capability_area IS NOT NULL THEN best.capability_area
+            WHEN identified.purpose IS NOT NULL OR identified.detailed_purpose IS NOT NULL THEN 'unmapped'
+        END AS capability_area,
+        best.mission_rule_id,
+        list_sort(list(DISTINCT identified.source) OVER (PARTITION BY identified.object_id)) AS in_sources,
+        count(DISTINCT identified.source || ' / ' || identified.edition) OVER (
+            PARTITION BY identified.object_id
+        ) AS in_editions
+    FROM identified
+    LEFT JOIN best USING (object_row)
+)
+
+SELECT * FROM final
+ORDER BY object_id, source, edition_date;
+
+COMMENT ON TABLE marts.space_objects IS 'Objects of every satellite catalogue edition loaded, one row per object and edition, matched across catalogues by NORAD and COSPAR numbers';
+COMMENT ON COLUMN marts.space_objects.object_id IS 'The object across catalogues: NORAD <number>, else COSPAR <designation>, else the row itself';
+COMMENT ON COLUMN marts.space_objects.capability_area IS 'Space capability area of the purpose (data_raw/reference/space_mission_rules.csv); unmapped where no rule matches; empty where the catalogue states no purpose';
+COMMENT ON COLUMN marts.space_objects.mission_rule_id IS 'The rule of space_mission_rules.csv that mapped the purpose';
+COMMENT ON COLUMN marts.space_objects.in_sources IS 'Every catalogue (publisher and dataset) that lists the object, in any edition loaded';
+COMMENT ON COLUMN marts.space_objects.in_editions IS 'Number of catalogue editions loaded that list the object (a count)';
