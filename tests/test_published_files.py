@@ -97,6 +97,10 @@ NOT_YET_READ = (
     - set(AUSTRALIA)
     - set(JBOOK_XML)
 )
+#: The UCS Satellite Database editions (pipelines/sources/ucs.py): satellites, read as space objects, no budget lines.
+UCS = {str(p.relative_to(SHARED_DATA)): "ucs_satellites" for p in (SHARED_DATA / "space" / "ucs").glob("*")}
+EXPECTED |= UCS
+NOT_YET_READ -= set(UCS)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {
@@ -123,6 +127,20 @@ NO_LINES = {
     "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-14.xlsx",
     "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-15.xlsx",
 }
+
+#: The UCS editions load satellites (staging.space_objects), not budget lines; the January 2023 CSV's rows that
+#: break a rule as published (tests/test_ucs.py says what each holds).
+NO_LINES |= set(UCS)
+REJECTED["space/ucs/UCS-Satellite-Database-1-1-2023.csv"] = [
+    (None, row, column)
+    for row, column in (
+        (332, "Date of Launch"),
+        (333, "Inclination (degrees)"),
+        (1478, "Inclination (degrees)"),
+        (1494, "Inclination (degrees)"),
+        (5050, "COSPAR Number"),
+    )
+]
 
 pytestmark = [
     pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)"),

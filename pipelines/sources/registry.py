@@ -30,6 +30,7 @@ READER_MODULES = (
     "ca_public_accounts",
     "au_pbs",
     "au_program_expenses",
+    "ucs",
     "extracts",
     "milspace_lines",
 )
