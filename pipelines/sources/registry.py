@@ -29,6 +29,7 @@ READER_MODULES = (
     "ca_public_accounts",
     "au_pbs",
     "au_program_expenses",
+    "gcat",
     "extracts",
     "milspace_lines",
 )
