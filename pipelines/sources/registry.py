@@ -30,6 +30,7 @@ READER_MODULES = (
     "au_pbs",
     "au_program_expenses",
     "gcat",
+    "celestrak",
     "extracts",
     "milspace_lines",
 )
