@@ -28,7 +28,9 @@ One object per row (row = the line in the CSV, header = 1; the 1-based position 
 - operator_kind "not_stated": the export names no owner or operator; users flags are empty (not classified).
 - Columns not read (RA_OF_ASC_NODE, ARG_OF_PERICENTER, MEAN_ANOMALY, EPHEMERIS_TYPE, CLASSIFICATION_TYPE,
   ELEMENT_SET_NO, REV_AT_EPOCH, BSTAR, MEAN_MOTION_DOT, MEAN_MOTION_DDOT) are announced in `skipped`.
-- A number that does not parse (MEAN_MOTION, ECCENTRICITY, INCLINATION) is a rejected row naming its column.
+- A number that does not parse (MEAN_MOTION, ECCENTRICITY, INCLINATION) is a rejected row naming its column; a
+  mean motion of 0 or less, or an eccentricity outside 0 to 1, too. A CSV line with more or fewer fields than the
+  header (a decimal comma, a cut line) is a rejected row saying how many fields it has.
 
 Edition: "CelesTrak active objects, elements to YYYY-MM-DD", edition_date the date of the newest epoch (the
 export states no date of its own; the query it came from is not in the file, so "active objects" names what the
@@ -87,6 +89,7 @@ EARTH_RADIUS = 6378.137
 LEO_CEILING = 2000.0  # km altitude, IADC LEO protected region
 GEO_REGION_FLOOR = 35786.0 - 200.0  # km altitude, IADC GEO protected region
 NUMBER_RULE = "type: number"
+_FIELD_COUNT = "\0fields"  # marks a CSV line whose fields do not match the header
 _COSPAR = re.compile(r"^\d{4}-\d{3}[A-Z]{0,3}$")
 _EPOCH = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?$")
 
@@ -147,7 +150,10 @@ def _csv_records(text: str, shown: str) -> list[tuple[int, dict[str, str]]]:
                 continue
             if not any(f.strip() for f in fields):
                 continue
-            records.append((reader.line_num, dict(zip(header, (f.strip() for f in fields), strict=False))))
+            values = dict(zip(header, (f.strip() for f in fields), strict=False))
+            if len(fields) != len(header):  # a comma inside a figure, or a cut line: the fields do not line up
+                values = {_FIELD_COUNT: str(len(fields))}
+            records.append((reader.line_num, values))
     except csv.Error as exc:
         raise InputFileError(shown, f"not readable as CSV ({exc})", row=reader.line_num) from None
     if header is None:
@@ -195,6 +201,14 @@ def _object(line: int, record: dict[str, str], shown: str) -> tuple[dict | None,
     def reject(column: str, rule: str) -> tuple[None, dict]:
         return None, {"file": shown, "row": line, "column": column, "rule": rule, "value": record.get(column, "")}
 
+    if _FIELD_COUNT in record:
+        return None, {
+            "file": shown,
+            "row": line,
+            "column": None,
+            "rule": "a line of as many comma-separated fields as the header",
+            "value": f"{record[_FIELD_COUNT]} fields",
+        }
     norad_text = record.get("NORAD_CAT_ID", "")
     if not norad_text.isdigit() or int(norad_text) < 1:
         return reject("NORAD_CAT_ID", "a NORAD catalogue number: a whole number from 1")
@@ -288,7 +302,7 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
         pl.lit(shown).alias("file"),
         pl.lit("not_stated").alias("operator_kind"),
     )
-    present = {k for _, r in records for k in r} if kind == "json" else set(records[0][1]) if records else set()
+    present = {k for _, r in records for k in r}
     skipped = tuple(f"column {name!r} not read: {why}" for name, why in NOT_READ.items() if name in present)
     notes = (
         f"Read {kind.upper() if kind else 'CSV'} export: {frame.height:,} element sets, epochs "

@@ -376,8 +376,8 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
                 {
                     "file": shown,
                     "row": number,
-                    "column": "JCAT",
-                    "rule": f"a line of {len(index)} tab-separated fields",
+                    "column": None,
+                    "rule": f"a line of {len(index)} tab-separated fields, as many as the header",
                     "value": f"{len(fields)} fields",
                 }
             )
