@@ -146,6 +146,17 @@ pytestmark = [
     pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)"),
     pytest.mark.slow,  # reads every real published file (the whole corpus), one test a file
 ]
+#: GCAT's payload catalogue with its organizations, launch sites and launch vehicles tables (companions), and
+#: CelesTrak's GP export (pipelines/sources/gcat.py, celestrak.py): space objects, no budget lines.
+GCAT_CELESTRAK = {
+    "space/gcat/psatcat_2025-04-13.tsv": "gcat_payloads",
+    **{f"space/gcat/{name}.tsv": "gcat_payloads" for name in ("orgs", "sites", "lv")},
+    "space/celestrak/gp_active_2026-07.csv": "celestrak_gp",
+}
+EXPECTED |= GCAT_CELESTRAK
+NOT_YET_READ -= set(GCAT_CELESTRAK)
+COMPANIONS |= {f"space/gcat/{name}.tsv" for name in ("orgs", "sites", "lv")}
+NO_LINES |= set(GCAT_CELESTRAK) - COMPANIONS
 
 
 def test_the_expected_list_covers_every_data_file():

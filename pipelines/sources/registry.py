@@ -31,6 +31,8 @@ READER_MODULES = (
     "au_pbs",
     "au_program_expenses",
     "ucs",
+    "gcat",
+    "celestrak",
     "extracts",
     "milspace_lines",
 )
