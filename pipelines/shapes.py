@@ -302,7 +302,12 @@ SPACE_OBJECT_COLUMNS: dict[str, Column] = {
     # life
     "launch_date": _c(pl.Date, None, "Date of launch (UTC); empty where the catalogue gives none (see row_flags)"),
     "operations_end_date": _c(pl.Date, None, "Date operations ended (GCAT TOp); empty while operating or unknown"),
-    "decay_date": _c(pl.Date, None, "Date the object re-entered or left orbit (GCAT TDate); empty while on orbit"),
+    "decay_date": _c(
+        pl.Date,
+        None,
+        "Date the object re-entered or left Earth orbit, where the catalogue states it (GCAT's payload catalogue does "
+        "not: its TDate ends the mission, not the orbit); empty while on orbit or not stated",
+    ),
     "epoch": _c(pl.Datetime("us"), None, "Epoch of the orbital elements (CelesTrak), UTC"),
     "expected_lifetime_years": _c(pl.Float64, None, "Expected lifetime as published, years", ge=0),
     "launch_site": _c(pl.String, None, "Launch site as published"),

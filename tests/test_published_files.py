@@ -81,26 +81,16 @@ EXPECTED |= AUSTRALIA
 #: DoD procurement justification book XML (pipelines/sources/jbook_xml.py).
 JBOOK_XML = {"dod/jbook_xml/PROCUREMENT_JustificationBook_Air_Force_Space_PB_2016.xml": "dod_jbook_xml"}
 EXPECTED |= JBOOK_XML
-COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k}
-#: Files milspace does not read yet (national budgets, the European Defence Agency and the space catalogues come with
-#: their own readers; the J-book XML has none): each must be refused whole, in one paragraph naming it, and set aside.
-NOT_YET_READ = (
-    {
-        str(p.relative_to(SHARED_DATA))
-        for folder in ("national", "eda", "space", "dod/jbook_xml")
-        for p in (SHARED_DATA / folder).rglob("*")
-        if p.is_file() and p.suffix != ".pdf"
-    }
-    - set(EDA_FILES)
-    - set(GERMANY)
-    - set(CANADA)
-    - set(AUSTRALIA)
-    - set(JBOOK_XML)
-)
-#: The UCS Satellite Database editions (pipelines/sources/ucs.py): satellites, read as space objects, no budget lines.
-UCS = {str(p.relative_to(SHARED_DATA)): "ucs_satellites" for p in (SHARED_DATA / "space" / "ucs").glob("*")}
-EXPECTED |= UCS
-NOT_YET_READ -= set(UCS)
+#: Satellite catalogues (pipelines/sources/ucs.py, gcat.py, celestrak.py): space objects (staging.space_objects),
+#: no budget lines. GCAT's organizations, launch sites and launch vehicles tables are companions of its payloads.
+CATALOGUES = {
+    **{str(p.relative_to(SHARED_DATA)): "ucs_satellites" for p in (SHARED_DATA / "space" / "ucs").glob("*")},
+    "space/gcat/psatcat_2025-04-13.tsv": "gcat_payloads",
+    "space/celestrak/gp_active_2026-07.csv": "celestrak_gp",
+}
+GCAT_COMPANIONS = {f"space/gcat/{name}.tsv": "gcat_payloads" for name in ("orgs", "sites", "lv")}
+EXPECTED |= CATALOGUES | GCAT_COMPANIONS
+COMPANIONS = {k for k in EXPECTED if "/Metadata_" in k} | set(GCAT_COMPANIONS)
 #: Strategy documents: read by the strategy side of the build, not as budget lines. A PDF in the inbox is taken for
 #: a document, so the European Defence Agency's 2021 booklet is read (and scored) as one until its reader comes.
 DOCUMENTS = {
@@ -128,9 +118,7 @@ NO_LINES = {
     "dod/greenbook_fy2020/FY20 PB Green Book Chap 6/FY20 PB Green Book Table 6-15.xlsx",
 }
 
-#: The UCS editions load satellites (staging.space_objects), not budget lines; the January 2023 CSV's rows that
-#: break a rule as published (tests/test_ucs.py says what each holds).
-NO_LINES |= set(UCS)
+#: The January 2023 UCS CSV's rows that break a rule as published (tests/test_ucs.py says what each holds).
 REJECTED["space/ucs/UCS-Satellite-Database-1-1-2023.csv"] = [
     (None, row, column)
     for row, column in (
@@ -146,31 +134,12 @@ pytestmark = [
     pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"{SHARED_DATA} is absent (present in CI)"),
     pytest.mark.slow,  # reads every real published file (the whole corpus), one test a file
 ]
-#: GCAT's payload catalogue with its organizations, launch sites and launch vehicles tables (companions), and
-#: CelesTrak's GP export (pipelines/sources/gcat.py, celestrak.py): space objects, no budget lines.
-GCAT_CELESTRAK = {
-    "space/gcat/psatcat_2025-04-13.tsv": "gcat_payloads",
-    **{f"space/gcat/{name}.tsv": "gcat_payloads" for name in ("orgs", "sites", "lv")},
-    "space/celestrak/gp_active_2026-07.csv": "celestrak_gp",
-}
-EXPECTED |= GCAT_CELESTRAK
-NOT_YET_READ -= set(GCAT_CELESTRAK)
-COMPANIONS |= {f"space/gcat/{name}.tsv" for name in ("orgs", "sites", "lv")}
-NO_LINES |= set(GCAT_CELESTRAK) - COMPANIONS
 
 
 def test_the_expected_list_covers_every_data_file():
     present = {str(p.relative_to(SHARED_DATA)) for p in SHARED_DATA.rglob("*") if p.is_file() and p.suffix != ".md"}
-    assert present == set(EXPECTED) | NOT_YET_READ | DOCUMENTS
-    assert not (set(EXPECTED) & NOT_YET_READ) and not (set(EXPECTED) & DOCUMENTS)
-
-
-@pytest.mark.parametrize("relative", sorted(NOT_YET_READ))
-def test_a_file_milspace_does_not_read_yet_is_refused_in_one_paragraph_naming_it(relative, codes):
-    checked = check_file(SHARED_DATA / relative, f"data_raw/inbox/{Path(relative).name}", default_names(), codes)
-    assert checked.status == "unreadable", relative
-    assert checked.error.startswith(f"Cannot read file data_raw/inbox/{Path(relative).name}: not a format milspace ")
-    assert "\n" not in checked.error and "Traceback" not in checked.error
+    assert present == set(EXPECTED) | DOCUMENTS  # every published file has a reader (or is a strategy text)
+    assert not (set(EXPECTED) & DOCUMENTS)
 
 
 @pytest.mark.parametrize("relative", sorted(DOCUMENTS))
@@ -195,7 +164,10 @@ def test_detected_and_read_with_no_rejected_row(relative, codes):
     assert checked.rejected.select("sheet", "row", "column").rows() == REJECTED.get(relative, []), (
         checked.rejected.head(5)
     )
-    if relative in NO_LINES:
+    if relative in CATALOGUES:
+        assert checked.lines.height == 0 and checked.objects.height > 0
+        assert set(checked.objects["file"]) == {relative}
+    elif relative in NO_LINES:
         assert checked.lines.height == 0 and checked.notes
     else:
         assert checked.lines.height > 0

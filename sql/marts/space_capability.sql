@@ -12,6 +12,8 @@
 --     31 December, operations not ended and not decayed by then; launched and retired (operations ended, else
 --     decayed) in the year. Payloads that failed to reach orbit are counted by none of the three.
 --   CelesTrak exports name no operator and no users: they are in marts.space_objects, not here.
+-- Counting: each catalogue row is one satellite, as the catalogue counts it (two rows the catalogues number alike
+--   are still two satellites; marts.space_objects.rows_in_edition shows them).
 -- Operator: a satellite of one operator counts for it; a joint satellite counts for each party it names
 --   (joint_satellites says how many of the counts are such); "Multinational" without parties counts for none.
 -- User class: military, government, civil, commercial (a satellite counts under each class its users name: the
@@ -63,9 +65,9 @@ ucs_previous AS (
 
 ucs_counts AS (
     SELECT source, edition, edition_date, year(edition_date) AS year, operator_counted, capability_area, user_class,
-        count(DISTINCT object_id) AS active,
-        count(DISTINCT object_id) FILTER (WHERE year(launch_date) = year(edition_date)) AS launched,
-        count(DISTINCT object_id) FILTER (WHERE is_joint) AS joint_satellites
+        count(*) AS active,
+        count(*) FILTER (WHERE year(launch_date) = year(edition_date)) AS launched,
+        count(*) FILTER (WHERE is_joint) AS joint_satellites
     FROM classed
     WHERE source_format = 'ucs_satellites'
     GROUP BY ALL
@@ -75,7 +77,7 @@ ucs_retired AS (
     -- listed by the previous edition, not by this one: counted with the previous edition's operator, area and users
     SELECT ucs_previous.source, ucs_previous.edition, ucs_previous.edition_date,
         year(ucs_previous.edition_date) AS year, before.operator_counted, before.capability_area, before.user_class,
-        count(DISTINCT before.object_id) AS retired
+        count(*) AS retired
     FROM ucs_previous
     INNER JOIN classed AS before ON before.source = ucs_previous.source AND before.edition = ucs_previous.previous_edition
     WHERE NOT EXISTS (
@@ -127,13 +129,13 @@ gcat AS (
         gcat_lives.operator_counted AS operator_code, gcat_lives.capability_area, gcat_lives.user_class,
         CASE WHEN gcat_years.year = year(gcat_years.edition_date) THEN 'at the edition date' ELSE 'at year end' END
             AS active_as_of,
-        count(DISTINCT gcat_lives.object_id) FILTER (
+        count(*) FILTER (
             WHERE gcat_lives.launch_date <= make_date(gcat_years.year, 12, 31)
               AND (gcat_lives.ended IS NULL OR gcat_lives.ended > make_date(gcat_years.year, 12, 31))
         ) AS active,
-        count(DISTINCT gcat_lives.object_id) FILTER (WHERE year(gcat_lives.launch_date) = gcat_years.year) AS launched,
-        count(DISTINCT gcat_lives.object_id) FILTER (WHERE year(gcat_lives.ended) = gcat_years.year) AS retired,
-        count(DISTINCT gcat_lives.object_id) FILTER (
+        count(*) FILTER (WHERE year(gcat_lives.launch_date) = gcat_years.year) AS launched,
+        count(*) FILTER (WHERE year(gcat_lives.ended) = gcat_years.year) AS retired,
+        count(*) FILTER (
             WHERE gcat_lives.is_joint AND gcat_lives.launch_date <= make_date(gcat_years.year, 12, 31)
               AND (gcat_lives.ended IS NULL OR gcat_lives.ended > make_date(gcat_years.year, 12, 31))
         ) AS joint_satellites

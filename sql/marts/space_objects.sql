@@ -2,10 +2,14 @@
 -- Grain: one row per object (satellite or other payload) and catalogue edition: each row of staging.space_objects
 --   (UCS Satellite Database editions, GCAT's payload catalogue, CelesTrak exports), with its provenance (source,
 --   edition, file, sheet, row), the one object it is across catalogues and the capability area its purpose maps to.
--- Matching: a satellite present in several catalogues or editions is one object_id: 'NORAD <n>' when a NORAD number
---   is known (its own, or one another row with the same COSPAR designation gives), else 'COSPAR <designation>',
---   else the row itself ('<format> <file> row <n>': matched to nothing). in_sources lists every catalogue that
---   lists the object, in_editions counts the catalogue editions.
+-- Matching: a satellite present in several catalogues or editions is one object_id, 'NORAD <n>'. The COSPAR
+--   designation decides where a row has one: its NORAD number is the one most catalogues state with that
+--   designation (a catalogue's mistyped NORAD number, such as UCS's 49818 for STPSat-6, 2021-118A, is outvoted and
+--   flagged norad_disagrees); else the row's own NORAD number; else 'COSPAR <designation>'; else the row itself
+--   ('<format> <file> row <n>': matched to nothing). in_sources lists every catalogue that lists the object,
+--   in_editions counts the catalogue editions. Catalogues sometimes give two of their rows one number (UCS lists
+--   CNCE-1 and CNCE-3 with numbers GCAT gives the other way round): rows_in_edition > 1 shows where; counts of
+--   satellites (marts.space_capability) count each catalogue row as the catalogue does.
 -- Mission: capability_area is the area of the matching rule of data_raw/reference/space_mission_rules.csv with the
 --   lowest priority (a case-insensitive regular expression found in the row's purpose or detailed_purpose, among
 --   the rules of the row's catalogue format); 'unmapped' where no rule matches; empty for a catalogue that states
@@ -19,23 +23,27 @@ WITH objects AS (
 ),
 
 norad_of_cospar AS (
-    -- a COSPAR designation with one NORAD number in the catalogues that state both
-    SELECT cospar_id, min(norad_id) AS norad_id
-    FROM objects
-    WHERE cospar_id IS NOT NULL AND norad_id IS NOT NULL
+    -- the NORAD number a COSPAR designation has: the one most catalogues state with it (then the smallest)
+    SELECT cospar_id, arg_max(norad_id, (sources, -norad_id)) AS norad_id
+    FROM (
+        SELECT cospar_id, norad_id, count(DISTINCT source) AS sources
+        FROM objects
+        WHERE cospar_id IS NOT NULL AND norad_id IS NOT NULL
+        GROUP BY ALL
+    )
     GROUP BY cospar_id
-    HAVING count(DISTINCT norad_id) = 1
 ),
 
 identified AS (
     SELECT
         objects.*,
         CASE
-            WHEN objects.norad_id IS NOT NULL THEN 'NORAD ' || objects.norad_id
             WHEN norad_of_cospar.norad_id IS NOT NULL THEN 'NORAD ' || norad_of_cospar.norad_id
+            WHEN objects.norad_id IS NOT NULL THEN 'NORAD ' || objects.norad_id
             WHEN objects.cospar_id IS NOT NULL THEN 'COSPAR ' || objects.cospar_id
             ELSE objects.source_format || ' ' || objects.file || ' row ' || objects."row"
-        END AS object_id
+        END AS object_id,
+        objects.norad_id IS DISTINCT FROM coalesce(norad_of_cospar.norad_id, objects.norad_id) AS norad_disagrees
     FROM objects
     LEFT JOIN norad_of_cospar USING (cospar_id)
 ),
@@ -74,7 +82,8 @@ final AS (
         list_sort(list(DISTINCT identified.source) OVER (PARTITION BY identified.object_id)) AS in_sources,
         count(DISTINCT identified.source || ' / ' || identified.edition) OVER (
             PARTITION BY identified.object_id
-        ) AS in_editions
+        ) AS in_editions,
+        count(*) OVER (PARTITION BY identified.source, identified.edition, identified.object_id) AS rows_in_edition
     FROM identified
     LEFT JOIN best USING (object_row)
 )
@@ -84,7 +93,9 @@ ORDER BY object_id, source, edition_date;
 
 COMMENT ON TABLE marts.space_objects IS 'Objects of every satellite catalogue edition loaded, one row per object and edition, matched across catalogues by NORAD and COSPAR numbers';
 COMMENT ON COLUMN marts.space_objects.object_id IS 'The object across catalogues: NORAD <number>, else COSPAR <designation>, else the row itself';
+COMMENT ON COLUMN marts.space_objects.norad_disagrees IS 'The row states a NORAD number other than the one most catalogues give its COSPAR designation';
 COMMENT ON COLUMN marts.space_objects.capability_area IS 'Space capability area of the purpose (data_raw/reference/space_mission_rules.csv); unmapped where no rule matches; empty where the catalogue states no purpose';
 COMMENT ON COLUMN marts.space_objects.mission_rule_id IS 'The rule of space_mission_rules.csv that mapped the purpose';
 COMMENT ON COLUMN marts.space_objects.in_sources IS 'Every catalogue (publisher and dataset) that lists the object, in any edition loaded';
+COMMENT ON COLUMN marts.space_objects.rows_in_edition IS 'Rows of the same catalogue edition that resolve to this object (more than 1 where the catalogue numbers two rows alike), a count';
 COMMENT ON COLUMN marts.space_objects.in_editions IS 'Number of catalogue editions loaded that list the object (a count)';

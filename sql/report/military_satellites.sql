@@ -1,35 +1,30 @@
 -- report: military_satellites
 -- Grain: one row per catalogue, edition, year and operator shown: satellites whose users include the military,
 -- active at the edition date (UCS editions) or at year end (GCAT), summed over capability areas (each satellite is
--- in one area). The eight operators with the most such satellites in the catalogue's latest year are shown by name,
+-- in one area). The eight operators with the most such satellites in any year of the catalogue are shown by name,
 -- the rest as one group. A joint satellite counts for each party, so operators' counts overlap slightly.
 -- Units: counts of satellites.
 WITH military AS (
     SELECT source, edition, edition_date, year, active_as_of, operator_code,
-        coalesce(operator_name, operator_code) AS operator_name, sum(active) AS active
+        coalesce(operator_name, operator_code) AS operator_name, sum(active)::BIGINT AS active
     FROM marts.space_capability
     WHERE user_class = 'military'
     GROUP BY ALL
 ),
 
-latest AS (
-    SELECT source, max(year) AS year FROM military GROUP BY source
-),
-
 ranked AS (
-    SELECT military.source, military.operator_code,
-        row_number() OVER (PARTITION BY military.source ORDER BY max(military.active) DESC, military.operator_code)
-            AS rank
+    -- by the most satellites an operator had in any year (the Soviet Union's fleet is named, not lumped in)
+    SELECT source, operator_code,
+        row_number() OVER (PARTITION BY source ORDER BY max(active) DESC, operator_code) AS rank
     FROM military
-    INNER JOIN latest USING (source, year)
-    GROUP BY military.source, military.operator_code
+    GROUP BY source, operator_code
 ),
 
 final AS (
     SELECT military.source, military.edition, military.edition_date, military.year, military.active_as_of,
         CASE WHEN ranked.rank <= 8 THEN military.operator_name ELSE 'Other nations and bodies' END AS operator,
         min(coalesce(ranked.rank, 99)) AS rank,
-        sum(military.active) AS active
+        sum(military.active)::BIGINT AS active
     FROM military
     LEFT JOIN ranked USING (source, operator_code)
     GROUP BY ALL
