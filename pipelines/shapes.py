@@ -251,6 +251,12 @@ SPACE_OBJECT_COLUMNS: dict[str, Column] = {
     ),
     "sheet": _c(pl.String, None, "Worksheet of the file; empty for text files"),
     "row": _c(pl.Int64, None, "1-based row in the sheet or file (a header is row 1)", required=True, ge=1),
+    "extracted_from": _c(
+        pl.String,
+        None,
+        "For an object of a milspace extract: the published file, sheet and row its reader read it from; empty for "
+        "an object read from the catalogue itself",
+    ),
     # identity
     "object_name": _c(pl.String, None, "The object's name as the catalogue writes it", required=True),
     "official_name": _c(pl.String, None, "Its current official name where the catalogue gives one besides"),

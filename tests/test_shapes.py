@@ -170,7 +170,10 @@ def test_the_registry_returns_readers_and_names_what_a_module_lacks(monkeypatch)
     assert [r.FORMAT for r in found][:2] == ["sipri_milex", "worldbank_wdi"]
     assert [r.FORMAT for r in found if isinstance(r, shapes.StreamedReader)] == ["milspace_lines"]
     assert [r.FORMAT for r in found if isinstance(r, shapes.HasCompanions)] == ["worldbank_wdi", "gcat_payloads"]
-    assert [r.FORMAT for r in found if isinstance(r, shapes.SharesSizeCap)] == ["milspace_extract"]
+    assert [r.FORMAT for r in found if isinstance(r, shapes.SharesSizeCap)] == [
+        "milspace_extract",
+        "milspace_object_extract",
+    ]
 
     from pipelines.sources import owid
 

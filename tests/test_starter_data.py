@@ -14,8 +14,8 @@ from pipelines.assets.inputs import INPUTS
 from pipelines.nations import default_names
 from pipelines.paths import REPO_ROOT
 from pipelines.schemas import CONTRACTS
-from pipelines.shapes import BUDGET_LINE_COLUMNS
-from pipelines.sources import extracts
+from pipelines.shapes import BUDGET_LINE_COLUMNS, SPACE_OBJECT_COLUMNS
+from pipelines.sources import extracts, object_extracts
 from pipelines.sources.sipri import SOURCE as SIPRI
 from pipelines.warehouse import sql_text
 from tests.conftest import query, shared_file
@@ -75,11 +75,24 @@ EXTRACTS = {
         ["worldbank/API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip"],
     ),
     "dod_space_lines": ("extract_dod_space_starter", [f"dod/fy2019_exhibits/{n}.xlsx" for n in ("R-1", "P-1", "O-1")]),
+    "space_military_objects": (
+        "extract_space_starter",
+        [
+            *(f"space/ucs/UCS-Satellite-Database-{d}" for d in ("8-1-2020.xls", "9-1-2021.xls", "5-1-2022.xls")),
+            "space/ucs/UCS-Satellite-Database-1-1-2023.csv",
+            "space/gcat/psatcat_2025-04-13.tsv",
+        ],
+    ),
 }
+#: The extracts of space objects (pipelines/sources/object_extracts.py); the others are budget lines.
+OBJECT_EXTRACTS = {"space_military_objects"}
 LINES = DATA_RAW / "starter" / "lines"
 
 
 def _extract(name: str) -> pl.DataFrame:
+    if name in OBJECT_EXTRACTS:
+        shown = f"data_raw/starter/lines/{name}.csv"
+        return object_extracts.read(LINES / f"{name}.csv", shown, default_names()).objects
     return extracts.read(LINES / f"{name}.csv", f"data_raw/starter/lines/{name}.csv", default_names()).lines
 
 
@@ -90,13 +103,14 @@ def _script(module: str):
     return loaded
 
 
-def test_the_starter_extracts_are_described_in_the_budget_line_shape():
+def test_the_starter_extracts_are_described_in_their_declared_shape():
     package = json.loads((LINES / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["name"] for r in package["resources"]} == set(EXTRACTS) == {p.stem for p in LINES.glob("*.csv")}
     for resource in package["resources"]:
         fields = resource["schema"]["fields"]
+        shape = SPACE_OBJECT_COLUMNS if resource["name"] in OBJECT_EXTRACTS else BUDGET_LINE_COLUMNS
         assert [(f["name"], f["description"]) for f in fields] == [
-            (name, column.description) for name, column in BUDGET_LINE_COLUMNS.items()
+            (name, column.description) for name, column in shape.items()
         ]
         assert resource["sources"][0]["path"].startswith("https://")
         assert resource["rows"] == _extract(resource["name"]).height
@@ -149,7 +163,8 @@ def test_each_starter_extract_is_exactly_what_its_reader_makes_of_the_published_
     script = _script(module)
     lines = script.extract(paths[0]) if len(paths) == 1 else script.extract(paths)
     shipped = (LINES / f"{name}.csv").read_text(encoding="utf-8")
-    assert _script("starter_extract").csv_text(lines) == shipped
+    shape = "space_object" if name in OBJECT_EXTRACTS else "budget_line"
+    assert _script("starter_extract").csv_text(lines, shape) == shipped
 
 
 def test_the_dod_extract_holds_the_space_lines_and_only_them():
@@ -196,3 +211,20 @@ def test_space_budgets_cover_several_nations_by_category(built):
     nations = {code for code, _ in rows if len(code) == 3 and code != "WLD"}
     assert len(nations) >= 6
     assert {c for _, c in rows} >= {"civil", "military", "mixed"}
+
+
+def test_the_space_extract_holds_military_satellites_with_where_each_was_read():
+    objects = _extract("space_military_objects")
+    assert objects["is_military"].all()
+    assert set(objects["source_format"]) == {"ucs_satellites", "gcat_payloads"}
+    ucs = objects.filter(pl.col("source_format") == "ucs_satellites")
+    # data README: users exactly "Military" in the four editions, 358 / 402 / 424 / 444
+    exactly = ucs.filter(pl.col("users") == "Military").group_by("edition_date").len().sort("edition_date")
+    assert exactly["len"].to_list() == [358, 402, 424, 444]
+    # 1HOPSAT-TD is commercial (row 2 of every edition): not in the extract; NRO's Advanced Orion 10 is
+    [orion] = ucs.filter((pl.col("norad_id") == 47237) & (pl.col("edition_date") == pl.date(2022, 12, 28))).iter_rows(
+        named=True
+    )
+    assert orion["extracted_from"] == "UCS-Satellite-Database-1-1-2023.csv, row 13"
+    assert (orion["operator_code"], orion["cospar_id"]) == ("USA", "2020-095A")
+    assert ucs.filter(pl.col("norad_id") == 44859).is_empty()

@@ -23,6 +23,7 @@ DoD figure). A cell that is not of its column's type is a rejected row ("type: <
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.shapes import BUDGET_LINE_COLUMNS, ReadResult, finalize, rejected_rows
+from pipelines.shapes import BUDGET_LINE_COLUMNS, Column, ReadResult, finalize, rejected_rows
 from pipelines.sources.cells import figure_rule_expr
 from pipelines.sources.probe import Probe, decode_text
 
@@ -58,7 +59,12 @@ _TYPE_NAMES: dict[PolarsDataType, str] = {
     pl.Float64: "number",
     pl.Boolean: "true or false",
     pl.String: "text",
+    pl.Date: "date (YYYY-MM-DD)",
+    pl.Datetime("us"): "date and time (YYYY-MM-DDTHH:MM:SS)",
+    pl.List(pl.String): "list of codes separated by ';'",
 }
+#: How a list cell is written in an extract's CSV (space objects' operator_parties: "ESA;USA").
+LIST_SEPARATOR = ";"
 
 
 def _columns(probe: Probe) -> list[str] | None:
@@ -98,8 +104,11 @@ def sniff(probe: Probe) -> bool:
     return columns is not None and SIGNATURE <= set(columns)
 
 
-def _frame(path: Path, shown: str) -> pl.DataFrame:
-    """Every cell as text (Parquet columns cast to text), the record number in `_record`."""
+def read_cells(
+    path: Path, shown: str, columns: Mapping[str, Column] = BUDGET_LINE_COLUMNS, shape: str = "budget-line"
+) -> pl.DataFrame:
+    """Every cell as text (Parquet columns cast to text), the record number in `_record`; the file must have exactly
+    the columns of `columns` (those in OPTIONAL may be absent)."""
     try:
         with path.open("rb") as handle:
             parquet = handle.read(4) == PARQUET_MAGIC
@@ -115,29 +124,37 @@ def _frame(path: Path, shown: str) -> pl.DataFrame:
         raise
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise InputFileError(shown, f"cannot be read as a milspace extract ({type(exc).__name__}: {exc})") from None
-    missing = [c for c in BUDGET_LINE_COLUMNS if c not in frame.columns and c not in OPTIONAL]
-    unknown = [c for c in frame.columns if c not in BUDGET_LINE_COLUMNS]
+    missing = [c for c in columns if c not in frame.columns and c not in OPTIONAL]
+    unknown = [c for c in frame.columns if c not in columns]
     if missing or unknown:
         said = [f"missing columns {missing}" if missing else "", f"unknown columns {unknown}" if unknown else ""]
         raise InputFileError(
             shown,
-            "a milspace extract has exactly the budget-line columns "
+            f"a milspace extract has exactly the {shape} columns "
             f"(pipelines/shapes.py); this one has {' and '.join(s for s in said if s)}",
         )
     return frame.with_row_index("_record", offset=first)
 
 
-def _typed(frame: pl.DataFrame, shown: str) -> tuple[pl.DataFrame, list[dict]]:
-    """Cast each column to its budget-line type; a cell that does not cast is a rejected row."""
+def typed_cells(
+    frame: pl.DataFrame, shown: str, columns: Mapping[str, Column] = BUDGET_LINE_COLUMNS
+) -> tuple[pl.DataFrame, list[dict]]:
+    """Cast each column to its declared type; a cell that does not cast is a rejected row."""
     rejected: list[dict] = []
     casts = {}
-    for name, column in BUDGET_LINE_COLUMNS.items():
+    for name, column in columns.items():
         if name not in frame.columns or column.dtype == pl.String:
             continue
         text = pl.col(name).str.strip_chars()
         if column.dtype == pl.Boolean:
             lowered = text.str.to_lowercase()
             typed: pl.Expr = pl.when(lowered == "true").then(True).when(lowered == "false").then(False)
+        elif column.dtype == pl.Date:
+            typed = text.str.to_date("%Y-%m-%d", strict=False)
+        elif column.dtype == pl.Datetime("us"):
+            typed = text.str.to_datetime(time_unit="us", strict=False)
+        elif column.dtype == pl.List(pl.String):
+            typed = text.str.split(LIST_SEPARATOR)
         else:
             typed = text.cast(column.dtype, strict=False)
         casts[name] = typed
@@ -167,7 +184,7 @@ def _where(frame: pl.DataFrame) -> pl.Expr:
 
 
 def read(path: Path, shown: str, names: NationNames) -> ReadResult:
-    frame, rejected = _typed(_frame(path, shown), shown)
+    frame, rejected = typed_cells(read_cells(path, shown), shown)
     lines = frame.with_columns(_where(frame).alias("extracted_from")).with_columns(
         file=pl.lit(shown), sheet=pl.lit(None, pl.String), row=pl.col("_record").cast(pl.Int64)
     )

@@ -34,6 +34,7 @@ READER_MODULES = (
     "gcat",
     "celestrak",
     "extracts",
+    "object_extracts",
     "milspace_lines",
 )
 

@@ -2,6 +2,9 @@
 -- Grain: one row per object (satellite or other payload) and catalogue edition: each row of staging.space_objects
 --   (UCS Satellite Database editions, GCAT's payload catalogue, CelesTrak exports), with its provenance (source,
 --   edition, file, sheet, row), the one object it is across catalogues and the capability area its purpose maps to.
+-- Extracts: the objects of a milspace object extract (the shipped starter data: extracted_from is set) are used for
+--   an edition only when that edition's catalogue itself is not loaded: its own rows are the same satellites, so
+--   each is counted once.
 -- Matching: a satellite present in several catalogues or editions is one object_id, 'NORAD <n>'. The COSPAR
 --   designation decides where a row has one: its NORAD number is the one most catalogues state with that
 --   designation (a catalogue's mistyped NORAD number, such as UCS's 49818 for STPSat-6, 2021-118A, is outvoted and
@@ -17,9 +20,20 @@
 -- Units: dates are UTC; altitudes km; inclination degrees; lifetime years; counts are objects.
 -- Described by: space_object (pipelines/shapes.py): columns it shares with that shape and that have no comment below
 CREATE OR REPLACE TABLE marts.space_objects AS
-WITH objects AS (
-    SELECT *, row_number() OVER (ORDER BY file, sheet, "row") AS object_row
-    FROM staging.space_objects
+WITH loaded AS (
+    SELECT * FROM staging.space_objects
+),
+
+catalogued AS (
+    -- the editions whose catalogue itself is loaded (not only an extract of it)
+    SELECT DISTINCT source, edition FROM loaded WHERE extracted_from IS NULL
+),
+
+objects AS (
+    SELECT loaded.*, row_number() OVER (ORDER BY loaded.file, loaded.sheet, loaded."row") AS object_row
+    FROM loaded
+    LEFT JOIN catalogued USING (source, edition)
+    WHERE loaded.extracted_from IS NULL OR catalogued.source IS NULL
 ),
 
 norad_of_cospar AS (
