@@ -29,7 +29,7 @@ from tests.conftest import make_root, query, run_build, shared_file
 
 HOSTILE = "<script>alert(1)</script>"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian installs it there
-PAGES = ("index.html", "compare.html", "us-budget.html", "strategies.html", "methodology.html")
+PAGES = ("index.html", "compare.html", "us-budget.html", "strategies.html", "orbit.html", "methodology.html")
 
 
 @pytest.fixture(scope="module")
@@ -440,3 +440,18 @@ def test_the_agreement_scatter_names_each_publishers_year_when_they_differ():
     )
     same = charts.source_agreement_scatter(frame.filter(pl.col("source_b") == "NATO"), title="t", year=2024)
     assert same.title.subtitle == "2024; on the dashed line the publishers agree"
+
+
+def test_the_overview_names_the_largest_operators_of_military_satellites(site):
+    """The headline on satellites repeats marts.space_capability: the newest UCS edition's three largest operators."""
+    top = query(
+        site,
+        "select coalesce(operator_name, operator_code), sum(active)::BIGINT from marts.space_capability "
+        "where user_class = 'military' and source like 'Union of Concerned Scientists%' and edition_date = ("
+        "select max(edition_date) from marts.space_capability where source like 'Union of Concerned Scientists%') "
+        "group by all order by 2 desc limit 3",
+    )
+    listed = ", ".join(f"{name} ({count:,})" for name, count in top)
+    text = html.unescape((site.reports / "index.html").read_text(encoding="utf-8"))
+    assert f"the nations operating the most satellites whose users include the military are {listed}." in text
+    assert top[0][0] == "United States of America"

@@ -62,18 +62,26 @@ def consistency(warehouse: Path) -> list[str]:
             return problems
         rows = con.execute(
             """
-            SELECT s.path, s.rows_loaded, count(b.file) AS lines
-            FROM marts.sources AS s LEFT JOIN marts.budget_lines AS b ON b.file = s.path
+            WITH loaded AS (
+                SELECT file, count(*) AS n FROM marts.budget_lines GROUP BY file
+                UNION ALL
+                SELECT file, count(*) FROM staging.space_objects GROUP BY file  -- satellite catalogues and extracts
+            )
+            SELECT s.path, s.rows_loaded, coalesce(sum(loaded.n), 0) AS lines
+            FROM marts.sources AS s LEFT JOIN loaded ON loaded.file = s.path
             WHERE s.status = 'loaded'
               AND (
                   (s.origin = 'inbox' AND coalesce(s.detected_format, '') NOT LIKE 'strategy document%')
                   OR s.path LIKE 'data_raw/starter/lines/%'
               )
             GROUP BY s.path, s.rows_loaded
-            HAVING s.rows_loaded <> count(b.file)
+            HAVING s.rows_loaded <> coalesce(sum(loaded.n), 0)
             """
         ).fetchall()
-        return [f"{path}: {loaded} lines loaded, {lines} in marts.budget_lines" for path, loaded, lines in rows]
+        return [
+            f"{path}: {loaded} lines loaded, {lines} in marts.budget_lines and staging.space_objects"
+            for path, loaded, lines in rows
+        ]
 
 
 def run_with(layout, action: str, delay: float) -> int:

@@ -217,6 +217,7 @@ def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
             f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
         )
     findings.extend(_agreement_finding(builder.rows("source_agreement")))
+    findings.extend(_satellite_finding(builder.rows("military_satellites")))
     documents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
     ).fetchone()
@@ -248,6 +249,21 @@ def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
         ),
     ]
     builder.page("index.html", "Military and space investment", blocks)
+
+
+def _satellite_finding(satellites: pl.DataFrame) -> list[str]:
+    """The three largest operators of satellites with military users in the newest UCS edition loaded."""
+    ucs = satellites.filter(pl.col("catalogue") == "ucs")
+    if ucs.is_empty():
+        return []
+    latest = ucs.filter(pl.col("edition_date") == pl.col("edition_date").max()).sort("rank")
+    named = latest.filter(pl.col("operator") != "Other nations and bodies").head(3)
+    edition = str(latest["edition"][0]).removeprefix("UCS Satellite Database, ")
+    listed = ", ".join(f"{r['operator']} ({r['active']:,})" for r in named.iter_rows(named=True))
+    return [
+        f"In the newest UCS Satellite Database edition read ({edition}), the nations operating the most satellites "
+        f"whose users include the military are {listed}."
+    ]
 
 
 # --- compare -------------------------------------------------------------------------------------------------
