@@ -331,43 +331,35 @@ CAPABILITY_AREAS = [
 ]
 
 
-class CapabilityRule(_Provenance):
+class _AreaRule(_Provenance):
+    """A rule mapping something that matches its pattern to a space capability area (lowest priority wins)."""
+
+    rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    capability_area: str = pa.Field(isin=CAPABILITY_AREAS)
+    pattern: str
+    priority: int = pa.Field(ge=0)
+    rationale: str
+
+    @row_rule("pattern is a valid regular expression", "pattern")
+    def _pattern_compiles(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("pattern").map_elements(_compiles, return_dtype=pl.Boolean))
+
+    class Config:
+        strict = True
+        unique = ["rule_id"]
+
+
+class CapabilityRule(_AreaRule):
     """Reference: a rule mapping US space budget lines to a space capability area."""
 
-    rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
-    capability_area: str = pa.Field(isin=CAPABILITY_AREAS)
     field: str = pa.Field(isin=["line_item", "line_item_title", "account_title", "budget_activity_title"])
-    pattern: str
-    priority: int = pa.Field(ge=0)
-    rationale: str
-
-    @row_rule("pattern is a valid regular expression", "pattern")
-    def _pattern_compiles(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("pattern").map_elements(_compiles, return_dtype=pl.Boolean))
-
-    class Config:
-        strict = True
-        unique = ["rule_id"]
 
 
-class SpaceMissionRule(_Provenance):
+class SpaceMissionRule(_AreaRule):
     """Reference: a rule mapping a satellite catalogue's purposes to a space capability area."""
 
-    rule_id: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
-    capability_area: str = pa.Field(isin=CAPABILITY_AREAS)
     source_format: str = pa.Field(isin=["ucs_satellites", "gcat_payloads"])
     field: str = pa.Field(isin=["purpose", "detailed_purpose"])
-    pattern: str
-    priority: int = pa.Field(ge=0)
-    rationale: str
-
-    @row_rule("pattern is a valid regular expression", "pattern")
-    def _pattern_compiles(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("pattern").map_elements(_compiles, return_dtype=pl.Boolean))
-
-    class Config:
-        strict = True
-        unique = ["rule_id"]
 
 
 class MilitarizationWeight(_Provenance):

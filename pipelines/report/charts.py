@@ -516,49 +516,10 @@ def rhetoric_heatmap(frame: pl.DataFrame, *, title: str) -> alt.Chart:
     )
 
 
-def say_vs_spend_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    data = (
-        frame.select("capability_area", "attention_share_pct", "spend_share_pct")
-        .unpivot(index="capability_area", variable_name="side", value_name="share_pct")
-        .with_columns(
-            side=pl.col("side").replace(
-                {"attention_share_pct": "say (strategy text)", "spend_share_pct": "spend (budget lines)"}
-            )
-        )
-    )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("capability_area:N", title=None),
-            x=alt.X("share_pct:Q", title="Share, percent"),
-            yOffset="side:N",
-            color=alt.Color("side:N", title=None),
-            tooltip=[
-                alt.Tooltip("capability_area:N", title="Capability area"),
-                alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
-            ],
-        )
-        .properties(
-            title=alt.Title(title, subtitle=subtitle),
-            width=520,
-            description=(
-                "Bar chart comparing, per space capability area, its share of strategy attention "
-                "and its share of space investment, in percent."
-            ),
-        )
-    )
-
-
-def say_spend_field_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    """Per capability area, three bars: share of strategy attention, of space budget authority, of military
-    satellites fielded (percent); an empty side (no budget lines mapped, no catalogue) is left out."""
-    sides = {
-        "attention_share_pct": "say (strategy text)",
-        "spend_share_pct": "spend (budget lines)",
-        "fielded_share_pct": "field (military satellites)",
-    }
+def _side_bars(frame: pl.DataFrame, sides: dict[str, str], *, title: str, subtitle: str, description: str) -> alt.Chart:
+    """Per capability area, one bar per side (a share column of `frame`, labelled by `sides`), in percent; a side
+    with no value for an area is left out."""
+    order = list(sides.values())
     data = (
         frame.select("capability_area", *sides)
         .unpivot(index="capability_area", variable_name="side", value_name="share_pct")
@@ -571,22 +532,49 @@ def say_spend_field_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> a
         .encode(
             y=alt.Y("capability_area:N", title=None),
             x=alt.X("share_pct:Q", title="Share of the nation's capability areas, percent"),
-            yOffset=alt.YOffset("side:N", sort=list(sides.values())),
-            color=alt.Color("side:N", title=None, sort=list(sides.values()), scale=alt.Scale(scheme="tableau10")),
+            yOffset=alt.YOffset("side:N", sort=order),
+            color=alt.Color("side:N", title=None, sort=order, scale=alt.Scale(scheme="tableau10")),
             tooltip=[
                 alt.Tooltip("capability_area:N", title="Capability area"),
                 alt.Tooltip("side:N", title="Side"),
                 alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
             ],
         )
-        .properties(
-            title=alt.Title(title, subtitle=subtitle),
-            width=520,
-            description=(
-                "Bar chart comparing, per space capability area, its share of strategy attention, of space budget "
-                "authority and of military satellites in orbit, in percent."
-            ),
-        )
+        .properties(title=alt.Title(title, subtitle=subtitle), width=520, description=description)
+    )
+
+
+def say_vs_spend_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    sides = {"attention_share_pct": "say (strategy text)", "spend_share_pct": "spend (budget lines)"}
+    return _side_bars(
+        frame,
+        sides,
+        title=title,
+        subtitle=subtitle,
+        description=(
+            "Bar chart comparing, per space capability area, its share of strategy attention "
+            "and its share of space investment, in percent."
+        ),
+    )
+
+
+def say_spend_field_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    """Per capability area, three bars: share of strategy attention, of space budget authority, of military
+    satellites fielded (percent); an empty side (no budget lines mapped, no catalogue) is left out."""
+    sides = {
+        "attention_share_pct": "say (strategy text)",
+        "spend_share_pct": "spend (budget lines)",
+        "fielded_share_pct": "field (military satellites)",
+    }
+    return _side_bars(
+        frame,
+        sides,
+        title=title,
+        subtitle=subtitle,
+        description=(
+            "Bar chart comparing, per space capability area, its share of strategy attention, of space budget "
+            "authority and of military satellites in orbit, in percent."
+        ),
     )
 
 

@@ -1077,6 +1077,71 @@ def _account_of(grid: Grid, row: tuple) -> str | None:
     return None if index is None else _text(_cell(row, index))
 
 
+def exhibit_source(exhibit: str) -> str:
+    """The `source` of a line of a DoD budget exhibit (R-1, P-1 ...), and of a J-book line that details one."""
+    return f"US DoD Comptroller, budget exhibit {exhibit}"
+
+
+def federal_lines(
+    long: pl.DataFrame,
+    *,
+    source: str,
+    source_format: str,
+    edition: str,
+    shown: str,
+    sheet: str | None,
+    appropriation_title: str,
+    is_total: pl.Expr,
+    is_space: pl.Expr,
+    footnotes: pl.Expr,
+) -> pl.DataFrame:
+    """Budget lines of a DoD budget document (an exhibit's or a J-book's long frame: one row per line item, period,
+    measure and column), with what every such line states alike declared here once: the United States, the federal
+    fiscal year (its start month from the calendar, named by the year it ends), and the document's source, edition
+    and appropriation title."""
+    lines = long.select(
+        pl.lit(source).alias("source"),
+        pl.lit(source_format).alias("source_format"),
+        pl.lit(edition).alias("edition"),
+        pl.lit(shown).alias("file"),
+        pl.lit(sheet, pl.String).alias("sheet"),
+        "row",
+        "source_column",
+        pl.lit(ENTITY_CODE).alias("entity_code"),
+        pl.lit(ENTITY_NAME).alias("entity_name"),
+        pl.lit("country").alias("entity_kind"),
+        "period",
+        pl.lit("fiscal_year").alias("period_type"),
+        start_month_expr(ENTITY_CODE, pl.col("period")).alias("fiscal_year_start_month"),
+        pl.lit("end").alias("fiscal_year_label"),
+        "measure",
+        "phase",
+        "funding_type",
+        "category",
+        "account",
+        "account_title",
+        "organization",
+        "budget_activity",
+        "budget_activity_title",
+        "line_item",
+        "line_item_title",
+        pl.lit(appropriation_title).alias("appropriation_title"),
+        "cost_type",
+        "value",
+        "currency",
+        "unit_factor",
+        "unit",
+        "price_basis",
+        "is_memo",
+        "is_classified_aggregate",
+        is_total.alias("is_total"),
+        is_space.alias("is_space"),
+        footnotes.alias("footnotes"),
+        "missing_marker",
+    ).sort("row", "source_column")
+    return finalize(lines)
+
+
 def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     """Read one exhibit (names is unused: the entity is always the United States)."""
     if not Probe(path, shown).is_xlsx:
@@ -1099,54 +1164,25 @@ def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     exhibit, told_by = _exhibit(grid, [g.sheet for g in grids if g.sheet], rows.wide, shown)
     budget_year = budget_year_of(list(layout.amounts.values()))
     edition = f"FY{budget_year} President's Budget"
-    source = f"US DoD Comptroller, budget exhibit {exhibit}"
+    source = exhibit_source(exhibit)
     meta = _column_meta(layout, budget_year, rows.footnotes, grid, shown)
     wide = _space(_flags(rows.wide), budget_year, program_element_lineage())
     long = _long(wide, meta, ambiguous_separators=grid.delimiter == ";")
     rejected = rows.rejected + _rejected_cells(long, grid.sheet, shown)
     long = long.filter(pl.col("value").is_not_null() | pl.col("missing_marker").is_not_null())
     footnotes = pl.concat_str(["column_footnotes", "row_note"], separator="; ", ignore_nulls=True)
-    lines = long.select(
-        pl.lit(source).alias("source"),
-        pl.lit(FORMAT).alias("source_format"),
-        pl.lit(edition).alias("edition"),
-        pl.lit(shown).alias("file"),
-        pl.lit(grid.sheet, pl.String).alias("sheet"),
-        "row",
-        "source_column",
-        pl.lit(ENTITY_CODE).alias("entity_code"),
-        pl.lit(ENTITY_NAME).alias("entity_name"),
-        pl.lit("country").alias("entity_kind"),
-        "period",
-        pl.lit("fiscal_year").alias("period_type"),
-        start_month_expr(ENTITY_CODE, pl.col("period")).alias("fiscal_year_start_month"),
-        pl.lit("end").alias("fiscal_year_label"),
-        "measure",
-        "phase",
-        "funding_type",
-        "category",
-        "account",
-        "account_title",
-        "organization",
-        "budget_activity",
-        "budget_activity_title",
-        "line_item",
-        "line_item_title",
-        pl.lit(EXHIBITS[exhibit]).alias("appropriation_title"),
-        "cost_type",
-        "value",
-        "currency",
-        "unit_factor",
-        "unit",
-        "price_basis",
-        "is_memo",
-        "is_classified_aggregate",
-        "is_total",
-        "is_space",
-        pl.when(footnotes != "").then(footnotes).alias("footnotes"),
-        "missing_marker",
-    ).sort("row", "source_column")
-    lines = finalize(lines)
+    lines = federal_lines(
+        long,
+        source=source,
+        source_format=FORMAT,
+        edition=edition,
+        shown=shown,
+        sheet=grid.sheet,
+        appropriation_title=EXHIBITS[exhibit],
+        is_total=pl.col("is_total"),
+        is_space=pl.col("is_space"),
+        footnotes=pl.when(footnotes != "").then(footnotes),
+    )
     sums = _sums(lines)
     parts = [_read_rows(g, shown) for g in part_grids]
     reconciliations = (

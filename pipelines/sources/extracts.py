@@ -169,23 +169,26 @@ def typed_cells(
     return frame.with_columns(**casts).filter(~pl.col("_record").is_in(list(bad_rows))), rejected
 
 
-def _where(frame: pl.DataFrame) -> pl.Expr:
-    """'file, sheet 'S', row R, column 'C'' from the publication's provenance columns."""
+def where_read(frame: pl.DataFrame) -> pl.Expr:
+    """'file, sheet 'S', row R, column 'C'' from the publication's provenance columns (no column for a shape
+    without source_column, such as the space object); an `extracted_from` already set is kept."""
     sheet = (
         pl.when(pl.col("sheet").is_not_null()).then(pl.format(", sheet '{}'", pl.col("sheet"))).otherwise(pl.lit(""))
     )
-    column = (
-        pl.when(pl.col("source_column").is_not_null())
-        .then(pl.format(", column '{}'", pl.col("source_column")))
-        .otherwise(pl.lit(""))
-    )
-    where = pl.concat_str([pl.col("file"), sheet, pl.format(", row {}", pl.col("row").cast(pl.String)), column])
+    parts = [pl.col("file"), sheet, pl.format(", row {}", pl.col("row").cast(pl.String))]
+    if "source_column" in frame.columns:
+        parts.append(
+            pl.when(pl.col("source_column").is_not_null())
+            .then(pl.format(", column '{}'", pl.col("source_column")))
+            .otherwise(pl.lit(""))
+        )
+    where = pl.concat_str(parts)
     return pl.coalesce(pl.col("extracted_from"), where) if "extracted_from" in frame.columns else where
 
 
 def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     frame, rejected = typed_cells(read_cells(path, shown), shown)
-    lines = frame.with_columns(_where(frame).alias("extracted_from")).with_columns(
+    lines = frame.with_columns(where_read(frame).alias("extracted_from")).with_columns(
         file=pl.lit(shown), sheet=pl.lit(None, pl.String), row=pl.col("_record").cast(pl.Int64)
     )
     lines = finalize(lines.drop("_record"))

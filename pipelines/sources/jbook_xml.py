@@ -88,16 +88,15 @@ import polars as pl
 
 from pipelines.errors import InputFileError
 from pipelines.nations import NationNames
-from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, finalize, rejected_rows
+from pipelines.shapes import RECONCILIATION_SCHEMA, ReadResult, rejected_rows
 from pipelines.sources import dod_exhibits
 from pipelines.sources.cells import figure_rule
-from pipelines.sources.fiscal_years import start_month_expr
 from pipelines.sources.probe import Probe
 
 FORMAT = "dod_jbook_xml"
 SOURCE = "US DoD Comptroller, budget justification books (J-book XML): procurement line items of the P-1"
 #: The source of every line: the P-1's, as dod_exhibits writes it, so that a J-book figure and the P-1's are one.
-LINE_SOURCE = "US DoD Comptroller, budget exhibit P-1"
+LINE_SOURCE = dod_exhibits.exhibit_source("P-1")
 APPROPRIATION_TITLE = dod_exhibits.EXHIBITS["P-1"]
 
 MEASURES = {
@@ -554,46 +553,19 @@ def _lines(
     p1_line = pl.when(pl.col("p1_line").is_not_null()).then(pl.lit("P-1 line ") + pl.col("p1_line"))
     negated = pl.when(pl.col("negated")).then(pl.lit(NEGATED_NOTE))
     footnotes = pl.concat_str([p1_line, negated, pl.col("row_note")], separator="; ", ignore_nulls=True)
-    lines = long.select(
-        pl.lit(LINE_SOURCE).alias("source"),
-        pl.lit(FORMAT).alias("source_format"),
-        pl.lit(edition).alias("edition"),
-        pl.lit(shown).alias("file"),
-        "row",
-        "source_column",
-        pl.lit(dod_exhibits.ENTITY_CODE).alias("entity_code"),
-        pl.lit(dod_exhibits.ENTITY_NAME).alias("entity_name"),
-        pl.lit("country").alias("entity_kind"),
-        "period",
-        pl.lit("fiscal_year").alias("period_type"),
-        start_month_expr(dod_exhibits.ENTITY_CODE, pl.col("period")).alias("fiscal_year_start_month"),
-        pl.lit("end").alias("fiscal_year_label"),
-        "measure",
-        "phase",
-        "funding_type",
-        "category",
-        "account",
-        "account_title",
-        "organization",
-        "budget_activity",
-        "budget_activity_title",
-        "line_item",
-        "line_item_title",
-        pl.lit(APPROPRIATION_TITLE).alias("appropriation_title"),
-        "cost_type",
-        "value",
-        "currency",
-        "unit_factor",
-        "unit",
-        "price_basis",
-        "is_memo",
-        "is_classified_aggregate",
-        pl.lit(False).alias("is_total"),
-        (pl.col("is_space") | lineage_space.fill_null(False)).alias("is_space"),
-        pl.when(footnotes != "").then(footnotes).alias("footnotes"),
-        "missing_marker",
-    ).sort("row", "source_column")
-    return finalize(lines), rejected
+    lines = dod_exhibits.federal_lines(
+        long,
+        source=LINE_SOURCE,
+        source_format=FORMAT,
+        edition=edition,
+        shown=shown,
+        sheet=None,
+        appropriation_title=APPROPRIATION_TITLE,
+        is_total=pl.lit(False),
+        is_space=pl.col("is_space") | lineage_space.fill_null(False),
+        footnotes=pl.when(footnotes != "").then(footnotes),
+    )
+    return lines, rejected
 
 
 def _skipped(columns: Counter[tuple[str, str]], unread: Counter[str]) -> tuple[str, ...]:

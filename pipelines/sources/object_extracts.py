@@ -56,23 +56,10 @@ def cap_share(path: Path, size: int) -> tuple[int, str]:
     return size // extracts.CAP_DIVISOR, f", a milspace extract, counted as 1/{extracts.CAP_DIVISOR} of its size"
 
 
-def _where() -> pl.Expr:
-    """'file, sheet 'S', row R' from the catalogue's provenance columns."""
-    sheet = (
-        pl.when(pl.col("sheet").is_not_null()).then(pl.format(", sheet '{}'", pl.col("sheet"))).otherwise(pl.lit(""))
-    )
-    return pl.coalesce(
-        pl.col("extracted_from"),
-        pl.concat_str([pl.col("file"), sheet, pl.format(", row {}", pl.col("row").cast(pl.String))]),
-    )
-
-
 def read(path: Path, shown: str, names: NationNames) -> ReadResult:
     frame = extracts.read_cells(path, shown, SPACE_OBJECT_COLUMNS, "space-object")
     frame, rejected = extracts.typed_cells(frame, shown, SPACE_OBJECT_COLUMNS)
-    if "extracted_from" not in frame.columns:
-        frame = frame.with_columns(extracted_from=pl.lit(None, pl.String))
-    objects = frame.with_columns(_where().alias("extracted_from")).with_columns(
+    objects = frame.with_columns(extracts.where_read(frame).alias("extracted_from")).with_columns(
         file=pl.lit(shown), sheet=pl.lit(None, pl.String), row=pl.col("_record").cast(pl.Int64)
     )
     objects = finalize_objects(objects.drop("_record"))
