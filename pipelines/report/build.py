@@ -16,10 +16,12 @@ import json
 import os
 import shutil
 import tempfile
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 import vl_convert
 
 from pipelines.csv_safety import safe_for_spreadsheets
@@ -48,16 +50,45 @@ class ReportResult:
     bytes: int
 
 
+#: Specification keys that belong to the whole image, lifted above the chart and its source line.
+_TOP_LEVEL = ("$schema", "config", "datasets", "params", "usermeta")
+SOURCE_LINE_CHARACTERS = 110
+
+
+def briefing_spec(spec: dict, source: str) -> dict:
+    """The chart as drawn into its SVG and PNG: the chart, and under it its source line (wrapped), so an image
+    pasted into a briefing keeps its title, units (the axes) and source."""
+    if not source:
+        return spec
+    chart = {key: value for key, value in spec.items() if key not in _TOP_LEVEL}
+    footer = {
+        "data": {"values": [{"lines": textwrap.wrap(source, SOURCE_LINE_CHARACTERS)}]},
+        "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 10, "color": "#555", "lineHeight": 13},
+        "encoding": {"text": {"field": "lines"}, "x": {"value": 0}, "y": {"value": 0}},
+        "width": 10,
+        "height": 13 * len(textwrap.wrap(source, SOURCE_LINE_CHARACTERS)),
+        "view": {"stroke": None},
+    }
+    return {**{key: spec[key] for key in _TOP_LEVEL if key in spec}, "vconcat": [chart, footer], "spacing": 14}
+
+
 def _cached(export: Export, cache: Path) -> tuple[Path, Path]:
-    """Where the chart's SVG and PNG are kept: by the hash of its specification and of vl-convert's version."""
-    key = hashlib.sha256(json.dumps(export.spec, sort_keys=True).encode() + VL_CONVERT.encode()).hexdigest()
+    """Where the chart's SVG and PNG are kept: by the hash of its specification (with its source line) and of
+    vl-convert's version."""
+    key = hashlib.sha256(
+        json.dumps(briefing_spec(export.spec, export.source), sort_keys=True).encode() + VL_CONVERT.encode()
+    ).hexdigest()
     return cache / f"{key}.svg", cache / f"{key}.png"
 
 
 def _draw_missing(exports: list[Export], cache: Path, workers: draw.Workers | None) -> None:
     """Draw the charts whose images are not in the cache, into the cache: by the worker processes started for
     an empty cache, or by new ones when there are many; a few are drawn here, in threads."""
-    missing = [(e.spec, *_cached(e, cache)) for e in exports if not all(p.exists() for p in _cached(e, cache))]
+    missing = [
+        (briefing_spec(e.spec, e.source), *_cached(e, cache))
+        for e in exports
+        if not all(p.exists() for p in _cached(e, cache))
+    ]
     if workers is None and len(missing) >= PROCESSES_FROM:
         workers = draw.Workers(IMAGE_PROCESSES)
     if workers is not None:
@@ -70,10 +101,21 @@ def _draw_missing(exports: list[Export], cache: Path, workers: draw.Workers | No
 def _write_export(folder: Path, export: Export, cache: Path) -> None:
     """The chart's CSV, and its SVG and PNG from the cache (`_draw_missing` drew any that were not there)."""
     data = folder / "data"
-    safe_for_spreadsheets(export.frame).write_csv(data / f"{export.name}.csv")
+    safe_for_spreadsheets(without_float_noise(export.frame)).write_csv(data / f"{export.name}.csv")
     svg_cache, png_cache = _cached(export, cache)
     shutil.copyfile(svg_cache, data / f"{export.name}.svg")
     shutil.copyfile(png_cache, data / f"{export.name}.png")
+
+
+#: Significant digits a CSV download keeps of a computed float: every published figure (at most 15 digits) is kept,
+#: and binary noise (0.30000000000000004) is not.
+SIGNIFICANT_DIGITS = 12
+
+
+def without_float_noise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Float columns rounded to SIGNIFICANT_DIGITS significant digits."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    return frame.with_columns(pl.col(floats).round_sig_figs(SIGNIFICANT_DIGITS)) if floats else frame
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

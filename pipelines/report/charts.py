@@ -6,13 +6,26 @@ readers, and draws SIPRI estimates as hollow points. Captions naming sources liv
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+import json
+from pathlib import Path
 
 import altair as alt
 import polars as pl
+import pycountry
+
+# Charts with a picker carry every nation's rows (a few thousand), drawn for the picked few.
+alt.data_transformers.disable_max_rows()
 
 THEME = "milspace"
 FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
+#: Categorical colours, safe for the common colour-vision deficiencies (Okabe and Ito's set, its yellow replaced by
+#: a brown that reads on white), for at most this many categories; OTHERS is the grey of "the rest".
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C6D31", "#000000", "#7F3C8D", "#44AA99"]
+OTHERS = "#9E9E9E"
+#: The most lines or stacked parts a chart colours, and the most bars or rows on one categorical axis.
+MAX_COLOURS = len(PALETTE)
+MAX_CATEGORIES = 25
 
 
 @alt.theme.register(THEME, enable=True)
@@ -23,9 +36,9 @@ def _milspace_theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 640, "continuousHeight": 320, "stroke": None},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 260},
             # Vega-Lite takes a scheme object for a range; Altair's ThemeConfig lists only arrays and names
-            "range": {"category": {"scheme": "tableau10"}},  # type: ignore[typeddict-item]
+            "range": {"category": PALETTE},
         }
     }
 
@@ -36,7 +49,44 @@ def _layers(*charts: alt.Chart | alt.LayerChart) -> list:
 
 
 def _year_axis(title: str = "Year (calendar; the US: federal fiscal year)") -> alt.X:
-    return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1))
+    return alt.X("year:Q", title=title, axis=YEARS, scale=alt.Scale(nice=False, zero=False))
+
+
+#: A quantitative year axis: whole years, horizontal labels, thinned so they never overlap.
+YEARS = alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)
+#: An ordinal (banded) year axis, for bars: horizontal labels, thinned so they never overlap.
+BANDED_YEARS = alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=4)
+
+
+def money(billions: float | None) -> str:
+    """US$ billions rounded for people: 2,700 -> 'US$2.7 trillion', 24.46 -> 'US$24.5 billion', 0.31 -> 'US$310
+    million' (exact figures stay in tooltips and downloads)."""
+    if billions is None:
+        return "n/a"
+    if abs(billions) >= 1000:
+        return f"US${billions / 1000:,.1f} trillion"
+    if abs(billions) >= 1:
+        return f"US${billions:,.1f} billion"
+    return f"US${billions * 1000:,.0f} million"
+
+
+def top_with_others(
+    frame: pl.DataFrame, category: str, value: str, keep: int, by: list[str], others: str
+) -> pl.DataFrame:
+    """The `keep` largest categories (by their summed `value` over the frame) and one `others` row per `by` group
+    summing the rest, so a chart colours at most keep + 1 parts. Parts only: a total must not be in the frame."""
+    largest = frame.group_by(category).agg(pl.col(value).abs().sum()).sort([value, category], descending=[True, False])
+    if largest.height <= keep + 1:
+        return frame
+    named = largest.head(keep).get_column(category)
+    kept = frame.filter(pl.col(category).is_in(named.implode()))
+    rest = (
+        frame.filter(~pl.col(category).is_in(named.implode()))
+        .group_by(by)
+        .agg(pl.col(value).sum())
+        .with_columns(pl.lit(others).alias(category))
+    )
+    return pl.concat([kept.select(*by, category, value), rest.select(*by, category, value)])
 
 
 def _lines_with_estimates(
@@ -49,11 +99,8 @@ def _lines_with_estimates(
 ) -> alt.LayerChart:
     """One line per nation; a point per year, hollow where the figure is a SIPRI estimate."""
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
-    scheme: Literal["tableau10", "tableau20"] = (
-        "tableau10" if frame.get_column("nation_name").n_unique() <= 10 else "tableau20"
-    )
-    colour = alt.Color("nation_name:N", title="Nation", scale=alt.Scale(scheme=scheme))
-    fill = alt.Fill("nation_name:N", scale=alt.Scale(scheme=scheme), legend=None)
+    colour = alt.Color("nation_name:N", title="Nation", scale=alt.Scale(range=PALETTE))
+    fill = alt.Fill("nation_name:N", scale=alt.Scale(range=PALETTE), legend=None)
     base = alt.Chart(frame).encode(
         x=_year_axis(),
         y=alt.Y(f"{value}:Q", title=value_title, scale=scale),
@@ -99,11 +146,14 @@ def real_change_heatmap(frame: pl.DataFrame, *, title: str) -> alt.Chart:
     data = frame.filter(pl.col("real_yoy_pct").is_not_null()).select(
         "nation_name", "year", "real_yoy_pct", "is_estimate"
     )
+    # the latest years, one column each: a cell stays wide enough to see
+    data = data.filter(pl.col("year") > pl.col("year").max() - MAX_CATEGORIES)
+    first, last = (int(data["year"].min() or 0), int(data["year"].max() or 0)) if data.height else (0, 0)  # type: ignore[arg-type]
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("year:O", title="Calendar year"),
+            x=alt.X("year:O", title="Year (calendar; the US: federal fiscal year)", axis=BANDED_YEARS),
             y=alt.Y("nation_name:N", title=None, sort="ascending"),
             color=alt.Color(
                 "real_yoy_pct:Q",
@@ -122,8 +172,8 @@ def real_change_heatmap(frame: pl.DataFrame, *, title: str) -> alt.Chart:
             title=alt.Title(
                 title,
                 subtitle=(
-                    "Percent change in constant US$ on the previous year; outlined cells involve SIPRI estimates; "
-                    "colours clamp at ±30%"
+                    f"Percent change in constant US$ on the previous year, {first}-{last}; "
+                    "outlined cells involve SIPRI estimates; colours clamp at ±30%"
                 ),
             ),
             width=640,
@@ -333,20 +383,20 @@ def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> a
 
 
 def appropriations_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    data = frame.select("fiscal_year", "appropriation_title", "amount_usd_billions", "phase")
+    data = frame.select("fiscal_year", "appropriation_title", "amount_usd_billions", "phase", "phase_label")
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("fiscal_year:O", title="US fiscal year"),
+            x=alt.X("fiscal_year:O", title="US fiscal year", axis=BANDED_YEARS),
             y=alt.Y("amount_usd_billions:Q", title="Budget authority, US$ billions, current", stack="zero"),
-            color=alt.Color("appropriation_title:N", title="Appropriation title"),
+            color=alt.Color("appropriation_title:N", title="Appropriation title", scale=alt.Scale(range=PALETTE)),
             opacity=alt.when(alt.datum.phase == "actual").then(alt.value(1.0)).otherwise(alt.value(0.6)),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Fiscal year"),
                 alt.Tooltip("appropriation_title:N", title="Title"),
                 alt.Tooltip("amount_usd_billions:Q", title="US$ billions", format=",.2f"),
-                alt.Tooltip("phase:N", title="Phase"),
+                alt.Tooltip("phase_label:N", title="Phase"),
             ],
         )
         .properties(
@@ -387,54 +437,33 @@ def request_vs_enacted_bars(frame: pl.DataFrame, *, title: str) -> alt.Chart:
     )
 
 
-def investment_share_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.LayerChart:
-    data = frame.select("label", "share_pct", "basis", "is_estimate")
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
-            x=alt.X("share_pct:Q", title="Investment, % of defence spending", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("basis:N", title="Basis"),
-            opacity=_estimate_opacity(),
-            tooltip=[
-                alt.Tooltip("label:N", title="Nation or budget"),
-                alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
-                alt.Tooltip("basis:N", title="Basis"),
-                alt.Tooltip("is_estimate:N", title="Estimate"),
-            ],
-        )
-    )
-    guideline = (
-        alt.Chart(pl.DataFrame({"guideline": [20.0]}))
-        .mark_rule(color="#333", strokeDash=[5, 3])
-        .encode(x="guideline:Q")
-    )
-    return alt.LayerChart(layer=_layers(bars, guideline)).properties(
-        title=alt.Title(title, subtitle=subtitle),
-        width=560,
-        description=(
-            "Bar chart of investment (NATO's equipment share, or US procurement plus RDT&E on major equipment) as "
-            "a percent of defence spending, with NATO's 20 percent guideline as a dashed line."
-        ),
-    )
-
-
 def capability_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    data = frame.select("fiscal_year", "capability_area", "amount_usd_millions", "share_of_space_pct", "phase")
+    data = top_with_others(
+        frame.with_columns(
+            year_phase=pl.format("FY{} {}", pl.col("fiscal_year"), pl.col("phase_label").str.to_lowercase())
+        ),
+        "capability_area_label",
+        "amount_usd_millions",
+        MAX_COLOURS - 1,
+        ["year_phase"],
+        "Other areas",
+    )
+    totals = data.group_by("year_phase").agg(total=pl.col("amount_usd_millions").sum())
+    data = data.join(totals, on="year_phase").with_columns(
+        share_pct=100 * pl.col("amount_usd_millions") / pl.col("total")
+    )
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("fiscal_year:O", title="US fiscal year"),
+            x=alt.X("year_phase:O", title="US fiscal year and phase", axis=BANDED_YEARS),
             y=alt.Y("amount_usd_millions:Q", title="Budget authority, US$ millions, current", stack="zero"),
-            color=alt.Color("capability_area:N", title="Capability area", scale=alt.Scale(scheme="tableau20")),
+            color=alt.Color("capability_area_label:N", title="Capability area", scale=alt.Scale(range=PALETTE)),
             tooltip=[
-                alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                alt.Tooltip("phase:N", title="Phase"),
-                alt.Tooltip("capability_area:N", title="Area"),
+                alt.Tooltip("year_phase:N", title="Fiscal year, phase"),
+                alt.Tooltip("capability_area_label:N", title="Area"),
                 alt.Tooltip("amount_usd_millions:Q", title="US$ millions", format=",.1f"),
-                alt.Tooltip("share_of_space_pct:Q", title="Share of space lines, %", format=".1f"),
+                alt.Tooltip("share_pct:Q", title="Share of space lines, %", format=".1f"),
             ],
         )
         .properties(
@@ -490,17 +519,20 @@ def nation_series(frame: pl.DataFrame, *, title: str, base_year: int) -> alt.VCo
 
 
 def rhetoric_heatmap(frame: pl.DataFrame, *, title: str) -> alt.Chart:
-    data = frame.select("label", "category", "per_10k_tokens", "hits", "documents")
+    data = frame.select("label", "year", "category_label", "per_10k_tokens", "hits", "documents")
+    # the latest nation-years, one row each
+    latest = data.select("label", "year").unique().sort(["year", "label"], descending=True).head(MAX_CATEGORIES)
+    data = data.join(latest.select("label"), on="label")
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("category:N", title="Lexicon category"),
-            y=alt.Y("label:N", title=None),
+            x=alt.X("category_label:N", title="Lexicon category", axis=alt.Axis(labelAngle=-40, labelLimit=180)),
+            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="descending")),
             color=alt.Color("per_10k_tokens:Q", title="Hits per 10,000 words", scale=alt.Scale(scheme="orangered")),
             tooltip=[
                 alt.Tooltip("label:N", title="Nation, year"),
-                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("category_label:N", title="Category"),
                 alt.Tooltip("per_10k_tokens:Q", title="Hits per 10,000 words", format=".1f"),
                 alt.Tooltip("hits:Q", title="Hits"),
                 alt.Tooltip("documents:Q", title="Documents"),
@@ -521,8 +553,8 @@ def _side_bars(frame: pl.DataFrame, sides: dict[str, str], *, title: str, subtit
     with no value for an area is left out."""
     order = list(sides.values())
     data = (
-        frame.select("capability_area", *sides)
-        .unpivot(index="capability_area", variable_name="side", value_name="share_pct")
+        frame.select("capability_area_label", *sides)
+        .unpivot(index="capability_area_label", variable_name="side", value_name="share_pct")
         .filter(pl.col("share_pct").is_not_null())
         .with_columns(side=pl.col("side").replace(sides))
     )
@@ -530,12 +562,12 @@ def _side_bars(frame: pl.DataFrame, sides: dict[str, str], *, title: str, subtit
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("capability_area:N", title=None),
+            y=alt.Y("capability_area_label:N", title=None),
             x=alt.X("share_pct:Q", title="Share of the nation's capability areas, percent"),
             yOffset=alt.YOffset("side:N", sort=order),
-            color=alt.Color("side:N", title=None, sort=order, scale=alt.Scale(scheme="tableau10")),
+            color=alt.Color("side:N", title=None, sort=order, scale=alt.Scale(range=PALETTE)),
             tooltip=[
-                alt.Tooltip("capability_area:N", title="Capability area"),
+                alt.Tooltip("capability_area_label:N", title="Capability area"),
                 alt.Tooltip("side:N", title="Side"),
                 alt.Tooltip("share_pct:Q", title="Share, %", format=".1f"),
             ],
@@ -586,15 +618,21 @@ def satellites_by_operator(frame: pl.DataFrame, *, title: str, subtitle: str, da
     the catalogue's edition dates (`dated`: UCS editions) or its years (GCAT)."""
     data = frame.select("edition_date", "year", "operator", "rank", "active", "edition")
     order = data.sort("rank").get_column("operator").unique(maintain_order=True).to_list()
+    colours = [OTHERS if name.startswith("Other") else PALETTE[n % len(PALETTE)] for n, name in enumerate(order)]
     x = (
         alt.X("edition_date:T", title="Catalogue edition (date it describes)", axis=alt.Axis(format="%b %Y"))
         if dated
-        else alt.X("year:Q", title="Year (satellites active at year end)", axis=alt.Axis(format="d", tickMinStep=1))
+        else alt.X("year:Q", title="Year (satellites active at year end)", axis=YEARS)
     )
     base = alt.Chart(data).encode(
         x=x,
         y=alt.Y("active:Q", title="Satellites with military users, count"),
-        color=alt.Color("operator:N", title="Operator", sort=order, scale=alt.Scale(scheme="tableau10")),
+        color=alt.Color(
+            "operator:N",
+            title="Operator",
+            sort=order,
+            scale=alt.Scale(domain=order, range=colours),
+        ),
         tooltip=[
             alt.Tooltip("operator:N", title="Operator"),
             alt.Tooltip("edition:N", title="Edition"),
@@ -610,4 +648,154 @@ def satellites_by_operator(frame: pl.DataFrame, *, title: str, subtitle: str, da
             "Line chart of satellites whose users include the military, by operating nation or body, "
             + ("over the UCS Satellite Database editions." if dated else "at the end of each year, from GCAT.")
         ),
+    )
+
+
+# --- world maps ----------------------------------------------------------------------------------------------
+
+#: world-atlas 2.0.2 (npm), Natural Earth 1:110m countries as TopoJSON, ids ISO 3166-1 numeric (geo/README.md).
+WORLD = Path(__file__).with_name("geo") / "countries-110m.json"
+ANTARCTICA = "010"
+
+
+@functools.cache
+def _world() -> dict:
+    return json.loads(WORLD.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def iso_numeric(alpha3: str) -> str | None:
+    """ISO 3166-1 numeric code of an alpha-3 code (the map's country ids), from pycountry; None for codes that are
+    not countries today (the Soviet Union, Kosovo's XKX), which the map cannot draw."""
+    country = pycountry.countries.get(alpha_3=alpha3)
+    return country.numeric if country else None
+
+
+def world_map(
+    frame: pl.DataFrame,
+    value: str,
+    *,
+    title: str,
+    legend: str,
+    number: str,
+    log_scale: bool = False,
+    first_year: int = 1990,
+) -> dict:
+    """A choropleth of one nation-year indicator with a year slider (a Vega-Lite parameter bound to a range input),
+    as a specification dict; the map's geometry is embedded, so it draws with no network. Nations the map cannot
+    draw (no ISO numeric code) are left out and named in the description."""
+    data = (
+        frame.filter(pl.col(value).is_not_null() & (pl.col("year") >= first_year))
+        .select("nation_iso3", "nation_name", "year", value)
+        .with_columns(id=pl.col("nation_iso3").map_elements(iso_numeric, return_dtype=pl.String))
+    )
+    undrawn = sorted(data.filter(pl.col("id").is_null()).get_column("nation_name").unique().to_list())
+    data = data.drop_nulls("id")
+    first, last = int(data["year"].min()), int(data["year"].max())  # type: ignore[arg-type]
+    topology = _world()
+    world = {"values": topology, "format": {"type": "topojson", "feature": "countries"}}
+    scale: dict = {"scheme": "blues"}
+    if log_scale:
+        scale["type"] = "log"
+    else:
+        scale["domain"] = [0, float(data[value].quantile(0.98) or 1)]
+        scale["clamp"] = True
+    missing = f" Not on the map: {', '.join(undrawn)}." if undrawn else ""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "config": _milspace_theme()["config"],
+        "title": {"text": title, "subtitle": f"Move the slider to choose the year ({first}-{last}); grey: no figure"},
+        "description": f"World map of {legend} by nation, one year at a time, {first} to {last}.{missing}",
+        "params": [
+            {
+                "name": "year",
+                "value": last,
+                "bind": {"input": "range", "min": first, "max": last, "step": 1, "name": "Year "},
+            }
+        ],
+        "width": 600,
+        "height": 320,
+        "projection": {"type": "equalEarth"},
+        "layer": [
+            {
+                "data": world,
+                "transform": [{"filter": f"datum.id !== '{ANTARCTICA}'"}],
+                "mark": {"type": "geoshape", "fill": "#e4e4e4", "stroke": "#fff", "strokeWidth": 0.5},
+            },
+            {
+                "data": {"values": data.rename({value: "value"}).to_dicts()},
+                "transform": [
+                    {"filter": "datum.year === year"},
+                    {"lookup": "id", "from": {"data": world, "key": "id"}, "as": "geo"},
+                ],
+                "mark": {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.5},
+                "encoding": {
+                    "shape": {"field": "geo", "type": "geojson"},
+                    "color": {"field": "value", "type": "quantitative", "title": legend, "scale": scale},
+                    "tooltip": [
+                        {"field": "nation_name", "title": "Nation"},
+                        {"field": "year", "title": "Year"},
+                        {"field": "value", "title": legend, "format": number},
+                    ],
+                },
+            },
+        ],
+    }
+
+
+# --- nations/<code>.html: beside SIPRI ------------------------------------------------------------------------
+
+
+def publisher_shares(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
+    """One nation's military spending as a share of GDP as SIPRI, NATO and the EDA each state it, one line per
+    publisher; estimates hollow."""
+    data = frame.select("year", "publisher", "share_pct", "is_estimate", "edition")
+    order = ["SIPRI", "NATO", "European Defence Agency"]
+    colour = alt.Color("publisher:N", title="Publisher", sort=order, scale=alt.Scale(domain=order, range=PALETTE[:3]))
+    base = alt.Chart(data).encode(
+        x=_year_axis("Year (calendar; the US: federal fiscal year)"),
+        y=alt.Y("share_pct:Q", title="Military spending, percent of GDP", scale=alt.Scale(zero=True)),
+        color=colour,
+    )
+    points = base.mark_point(size=26, strokeWidth=1.2, filled=True).encode(
+        opacity=alt.when(alt.datum.is_estimate).then(alt.value(0.35)).otherwise(alt.value(1.0)),
+        tooltip=[
+            alt.Tooltip("publisher:N", title="Publisher"),
+            alt.Tooltip("year:Q", title="Year", format="d"),
+            alt.Tooltip("share_pct:Q", title="Percent of GDP", format=".3f"),
+            alt.Tooltip("is_estimate:N", title="Estimate"),
+            alt.Tooltip("edition:N", title="Edition"),
+        ],
+    )
+    return alt.LayerChart(layer=_layers(base.mark_line(strokeWidth=1.6), points)).properties(
+        title=alt.Title(title, subtitle="Each publisher's own figure; faint points are estimates"),
+        width=600,
+        height=240,
+        description="Line chart of military spending as a percentage of GDP by year, one line per publisher.",
+    )
+
+
+def nation_satellites(frame: pl.DataFrame, *, title: str) -> alt.LayerChart:
+    """One nation's satellites with military users over time: GCAT's year-end count as a line, each UCS edition as
+    a point."""
+    data = frame.filter(pl.col("military").is_not_null()).select("year", "catalogue", "military", "edition")
+    order = ["GCAT", "UCS Satellite Database"]
+    base = alt.Chart(data).encode(
+        x=_year_axis("Year"),
+        y=alt.Y("military:Q", title="Satellites with military users, count"),
+        color=alt.Color("catalogue:N", title="Catalogue", sort=order, scale=alt.Scale(domain=order, range=PALETTE[:2])),
+        tooltip=[
+            alt.Tooltip("catalogue:N", title="Catalogue"),
+            alt.Tooltip("edition:N", title="Edition"),
+            alt.Tooltip("year:Q", title="Year", format="d"),
+            alt.Tooltip("military:Q", title="Satellites", format=","),
+        ],
+    )
+    line = base.transform_filter(alt.datum.catalogue == "GCAT").mark_line()
+    points = base.mark_point(size=40, filled=True)
+    return alt.LayerChart(layer=_layers(line, points)).properties(
+        title=alt.Title(title, subtitle="GCAT: in orbit and operating at year end; UCS: active at each edition's date"),
+        width=600,
+        height=200,
+        description="Line chart of the nation's satellites whose users include the military, by year.",
     )

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import vl_convert
 
+#: PNG images are drawn at twice the chart's size, sharp on a slide or a high-density screen.
+PNG_SCALE = 2
+
 
 def svg_and_png(spec: dict) -> tuple[str, bytes]:
-    """The chart's SVG, and the PNG drawn from it."""
+    """The chart's SVG, and the PNG drawn from it at PNG_SCALE."""
     svg = vl_convert.vegalite_to_svg(spec)
-    return svg, vl_convert.svg_to_png(svg)
+    return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
 
 
 def keep(svg_path: Path, png_path: Path, images: tuple[str, bytes]) -> None:

@@ -7,6 +7,7 @@ source columns, never typed by hand. Page prose (headline findings, tables, link
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ import altair as alt
 import polars as pl
 
 from pipelines.report import charts
+from pipelines.report.labels import with_labels
+from pipelines.report.page import PICKED, Picker, Table
 
 #: A text fixed in the spec, or made from the rows the chart draws.
 Text = str | Callable[[pl.DataFrame], str]
@@ -56,6 +59,132 @@ class Sources:
 
 
 @dataclass(frozen=True)
+class Pick:
+    """A chart drawn for chosen values of `field` (nations), picked from a searchable list: at first the `first`
+    largest by the latest value of `by` (as in its images), at most `limit` at once."""
+
+    field: str = "nation_name"
+    by: str = "constant_usd_billions"
+    first: int = 8
+    limit: int = charts.MAX_COLOURS
+
+    def picker(self, rows: pl.DataFrame) -> Picker:
+        options = tuple(sorted(rows.get_column(self.field).drop_nulls().unique().to_list()))
+        latest = rows.filter(pl.col(self.by).is_not_null())
+        if "year" in latest.columns:
+            latest = latest.filter(pl.col("year") == pl.col("year").max())
+        ranked = latest.group_by(self.field).agg(pl.col(self.by).max()).sort([self.by, self.field], descending=True)
+        return Picker(self.field, options, tuple(ranked.get_column(self.field).head(self.first)), self.limit)
+
+
+def picked(spec: dict, field: str, chosen: tuple[str, ...]) -> dict:
+    """The specification drawing only the chosen values of `field`: a top-level parameter holding them (which the
+    page's picker sets) and a filter on every view that encodes the field (a guideline layer is left whole)."""
+    test = f"indexof({PICKED}, datum[{field!r}]) >= 0"
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            encoding = node.get("encoding")
+            if "mark" in node and isinstance(encoding, dict) and _encodes(encoding, field):
+                node["transform"] = [{"filter": test}, *node.get("transform", [])]
+            for key, child in node.items():
+                if key in ("layer", "vconcat", "hconcat", "concat", "spec"):
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    spec = dict(spec)
+    walk(spec)
+    spec["params"] = [*spec.get("params", []), {"name": PICKED, "value": list(chosen)}]
+    return spec
+
+
+def _encodes(encoding: dict, field: str) -> bool:
+    for channel in encoding.values():
+        for item in channel if isinstance(channel, list) else [channel]:
+            if isinstance(item, dict) and item.get("field") == field:
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A world-map view of a nation-year indicator (column `value`), beside the chart, with a year slider."""
+
+    value: str
+    legend: str
+    number: str
+    log_scale: bool = False
+
+    def spec(self, rows: pl.DataFrame, title: str) -> dict:
+        return charts.world_map(
+            rows, self.value, title=title, legend=self.legend, number=self.number, log_scale=self.log_scale
+        )
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table view of a nation-year indicator: every nation's latest figure, ten years before and the change."""
+
+    value: str
+    heading: str
+    digits: int = 2
+
+    def table(self, rows: pl.DataFrame) -> Table:
+        data = rows.filter(pl.col(self.value).is_not_null())
+        last = int(data["year"].max())  # type: ignore[arg-type]
+        before = last - 10
+        wide = (
+            data.filter(pl.col("year").is_in([before, last]))
+            .pivot(on="year", index=["nation_iso3", "nation_name"], values=self.value)
+            .rename({str(last): "last", str(before): "before"}, strict=False)
+        )
+        for column in ("last", "before"):
+            if column not in wide.columns:
+                wide = wide.with_columns(pl.lit(None, pl.Float64).alias(column))
+        wide = wide.drop_nulls("last").sort("last", descending=True)
+        fmt = f"{{:,.{self.digits}f}}"
+        return Table(
+            ("Nation", f"{self.heading}, {last}", f"{before}", "Change"),
+            tuple(
+                (
+                    r["nation_name"],
+                    fmt.format(r["last"]),
+                    "" if r["before"] is None else fmt.format(r["before"]),
+                    "" if r["before"] in (None, 0) else f"{100 * (r['last'] / r['before'] - 1):+.1f}%",
+                    f"nations/{r['nation_iso3']}.html",
+                )
+                for r in wide.iter_rows(named=True)
+            ),
+            caption=f"Every nation with a figure in {last}, largest first; the CSV has every year.",
+            links={0: 4},
+            numeric=(1, 2, 3),
+        )
+
+
+@dataclass(frozen=True)
+class YearTable:
+    """A table view of one nation's series: a row per year, newest first; `columns` are (column, heading, digits)."""
+
+    columns: tuple[tuple[str, str, int], ...]
+
+    def table(self, rows: pl.DataFrame) -> Table:
+        def cell(value: object, digits: int) -> str:
+            return "" if value is None else f"{value:,.{digits}f}"
+
+        ordered = rows.sort("year", descending=True)
+        return Table(
+            ("Year", *(heading for _, heading, _ in self.columns), "SIPRI estimate"),
+            tuple(
+                (r["year"], *(cell(r[c], d) for c, _, d in self.columns), "yes" if r["is_estimate"] else "")
+                for r in ordered.iter_rows(named=True)
+            ),
+            numeric=tuple(range(1, len(self.columns) + 1)),
+        )
+
+
+@dataclass(frozen=True)
 class FigureSpec:
     """One chart of a page. Drawn from the rows of sql/report/<query>.sql that `rows` keeps (all by default), and
     left out when there are none (or when the column `needs` holds no value): no empty chart is drawn."""
@@ -72,25 +201,50 @@ class FigureSpec:
     rows: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     needs: str | None = None
     heading: str | None = None  # a heading put before the figure when it is drawn
+    condition: Callable[[pl.DataFrame], bool] | None = None  # drawn only when this holds of its rows
+    pick: Pick | None = None  # drawn for nations picked from a list
+    map: MapView | None = None  # also a world map with a year slider
+    table: TableView | YearTable | None = None  # also a table
 
     def drawn(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """The rows this figure draws from its query's result, or None when there is nothing to draw."""
         rows = self.rows(frame) if self.rows else frame
         if rows.is_empty() or (self.needs and rows.get_column(self.needs).drop_nulls().is_empty()):
             return None
+        if self.condition is not None and not self.condition(rows):
+            return None
         return rows
+
+    def only_if(self, condition: Callable[[pl.DataFrame], bool]) -> FigureSpec:
+        """This figure, drawn only when `condition` holds of its rows (beside SIPRI: only with another publisher)."""
+        return dataclasses.replace(self, condition=condition)
 
     def chart_of(self, rows: pl.DataFrame) -> alt.TopLevelMixin:
         keywords = dict(self.options(rows)) if self.options else {}
         if self.subtitle is not None:
             keywords["subtitle"] = _text(self.subtitle, rows)
-        return self.chart(rows, title=_text(self.title, rows), **keywords)
+        return self.chart(with_labels(rows), title=_text(self.title, rows), **keywords)
+
+    def spec_of(self, rows: pl.DataFrame) -> tuple[dict, Picker | None]:
+        """The chart's Vega-Lite specification, and its picker (the specification then draws the picked values)."""
+        # Altair's schema validation of every chart costs more than drawing it; the tests validate the specs.
+        spec = self.chart_of(rows).to_dict(validate=False)
+        if self.pick is None:
+            return spec, None
+        picker = self.pick.picker(rows)
+        return picked(spec, picker.field, picker.chosen), picker
 
     def caption_of(self, rows: pl.DataFrame) -> str:
         return f"{self.sources.line(rows)} {_text(self.caption, rows)}".strip()
 
     def export_of(self, rows: pl.DataFrame) -> pl.DataFrame:
         return rows.select(self.export)
+
+    def map_of(self, rows: pl.DataFrame) -> dict | None:
+        return self.map.spec(rows, _text(self.title, rows)) if self.map else None
+
+    def table_of(self, rows: pl.DataFrame) -> Table | None:
+        return self.table.table(rows) if self.table else None
 
 
 # --- shared by several pages -----------------------------------------------------------------------------------
@@ -137,6 +291,10 @@ def _topline(name: str, caption: str, export: tuple[str, ...], heading: str | No
     )
 
 
+#: The nations drawn at first on the compare views: the largest spenders of the latest year.
+LARGEST = Pick(by="constant_usd_billions", first=8)
+
+
 # --- index.html --------------------------------------------------------------------------------------------------
 
 INDEX = (
@@ -150,8 +308,20 @@ INDEX = (
 # --- compare.html ------------------------------------------------------------------------------------------------
 
 COMPARE = (
-    _topline(
-        "topline", "Calendar years; hollow points mark SIPRI estimates.", SERIES_EXPORT, "Spending in constant dollars"
+    FigureSpec(
+        name="topline",
+        query="nation_series",
+        chart=charts.constant_topline,
+        title="Military expenditure in constant dollars",
+        caption="Calendar years; hollow points mark SIPRI estimates. At first the eight largest spenders of the "
+        "latest year; add or remove nations with the list.",
+        export=SERIES_EXPORT,
+        options=lambda rows: {"base_year": _base_year(rows)},
+        rows=lambda frame: frame.filter(pl.col("constant_usd_billions").is_not_null()),
+        heading="Spending in constant dollars",
+        pick=LARGEST,
+        map=MapView("constant_usd_billions", "US$ billions, constant prices", ",.2f", log_scale=True),
+        table=TableView("constant_usd_billions", "US$ billions, constant prices"),
     ),
     FigureSpec(
         name="artemis",
@@ -162,6 +332,7 @@ COMPARE = (
         export=SERIES_EXPORT,
         options=lambda rows: {"base_year": _base_year(rows)},
         rows=lambda frame: frame.filter(pl.col("is_artemis_signatory_2022") & ~pl.col("is_focus")),
+        pick=LARGEST,
     ),
     FigureSpec(
         name="real-change",
@@ -175,6 +346,7 @@ COMPARE = (
         export=SERIES_EXPORT,
         rows=lambda frame: frame.filter(pl.col("is_focus") | pl.col("is_artemis_signatory_2022")),
         heading="Real change",
+        pick=Pick(first=12, limit=charts.MAX_CATEGORIES),
     ),
     FigureSpec(
         name="growth",
@@ -184,16 +356,21 @@ COMPARE = (
         caption="CAGR = (constant[y] / constant[y-N])^(1/N) - 1.",
         export=("nation_iso3", "nation_name", "year", "real_cagr_5y_pct", "real_cagr_10y_pct", "is_estimate"),
         options=_first_year,
+        pick=Pick(by="real_cagr_10y_pct", first=12, limit=charts.MAX_CATEGORIES),
     ),
     FigureSpec(
         name="share-of-gdp",
         query="nation_series",
         chart=charts.share_of_gdp,
         title="Military expenditure as a share of GDP",
-        caption="Shares of calendar-year GDP.",
+        caption="Shares of calendar-year GDP. At first the eight largest spenders; add or remove nations with the "
+        "list.",
         export=SERIES_EXPORT,
-        rows=_focus,
+        rows=lambda frame: frame.filter(pl.col("share_of_gdp_pct").is_not_null()),
         heading="Burden",
+        pick=LARGEST,
+        map=MapView("share_of_gdp_pct", "Percent of GDP", ".2f"),
+        table=TableView("share_of_gdp_pct", "Percent of GDP"),
     ),
     FigureSpec(
         name="per-capita",
@@ -204,6 +381,7 @@ COMPARE = (
         export=("nation_iso3", "nation_name", "year", "per_capita_usd", "is_estimate"),
         options=_first_year,
         needs="per_capita_usd",
+        pick=Pick(by="per_capita_usd", first=15, limit=charts.MAX_CATEGORIES),
     ),
     FigureSpec(
         name="militarization",
@@ -305,22 +483,6 @@ US_BUDGET = (
         ),
     ),
     FigureSpec(
-        name="investment",
-        query="investment",
-        chart=charts.investment_share_bars,
-        title="Investment against NATO's 20 percent guideline",
-        subtitle=(
-            "NATO members: NATO's equipment share (its latest year); US fiscal years: procurement + "
-            "RDT&E on major equipment (budget activities 4, 5, 7), near NATO's definition"
-        ),
-        caption=(
-            "Dashed line: NATO's 20 percent guideline. US bars are federal fiscal years (October-September) from the "
-            "DoD exhibits; the broader share (procurement + all RDT&E) is in marts.investment_share but not set "
-            "against the guideline."
-        ),
-        export=("label", "share_pct", "basis", "is_estimate", "source", "year", "period_type"),
-    ),
-    FigureSpec(
         name="space-share",
         query="space_share",
         chart=charts.space_force_vs_dod,
@@ -403,7 +565,51 @@ def nation_figures(code: str, name: str) -> tuple[FigureSpec, ...]:
                 "is_estimate",
             ),
             options=lambda rows: {"base_year": _largest(rows, "series_price_year")},
+            rows=lambda frame: frame.filter(
+                (pl.col("nation_iso3") == code) & pl.col("series_usd_billions").is_not_null()
+            ),
+            table=YearTable(
+                (
+                    ("series_usd_billions", "US$ billions, constant prices", 3),
+                    ("real_yoy_pct", "Real change, %", 1),
+                    ("share_of_gdp_pct", "Percent of GDP", 2),
+                )
+            ),
+        ),
+        FigureSpec(
+            name="publishers",
+            query="nation_publishers",
+            chart=charts.publisher_shares,
+            title=f"Military spending of {name} as a share of GDP, by publisher",
+            caption="SIPRI, NATO and the European Defence Agency compile their figures separately (definitions, "
+            "fiscal years and GDP series differ; NATO divides by GDP at 2015 prices).",
+            export=(
+                "nation_iso3",
+                "year",
+                "publisher",
+                "share_pct",
+                "is_estimate",
+                "source",
+                "edition",
+                "file",
+                "sheet",
+                "row",
+            ),
+            sources=Sources(edition="edition"),
             rows=lambda frame: frame.filter(pl.col("nation_iso3") == code),
+            needs=None,
+            heading="Beside other publishers",
+        ).only_if(lambda rows: rows.get_column("publisher").n_unique() > 1),
+        FigureSpec(
+            name="satellites",
+            query="nation_satellites",
+            chart=charts.nation_satellites,
+            title=f"Satellites of {name} with military users",
+            caption="Counted by operator's country (marts.space_capability); a joint satellite counts for each party.",
+            export=("nation_iso3", "catalogue", "year", "edition", "military", "all_users", "source"),
+            sources=Sources(edition="edition"),
+            rows=lambda frame: frame.filter((pl.col("nation_iso3") == code) & (pl.col("military") > 0)),
+            heading="In orbit",
         ),
     )
 

@@ -18,9 +18,10 @@ import polars as pl
 
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
-from pipelines.report import figures
+from pipelines.report import charts, figures
 from pipelines.report.figures import FigureSpec
-from pipelines.report.page import Block, Details, Figure, Heading, Links, Paragraph, Table, render_page
+from pipelines.report.labels import label
+from pipelines.report.page import Block, Details, Figure, Heading, Links, NationIndex, Paragraph, Table, render_page
 from pipelines.warehouse import header_comment
 
 NAV = (
@@ -35,11 +36,13 @@ NAV = (
 
 @dataclass
 class Export:
-    """A chart's data and specification, to be written as CSV, SVG and PNG."""
+    """A chart's data and specification, to be written as CSV, SVG and PNG (the images with the source line
+    drawn under the chart, so a slide that shows one names its source)."""
 
     name: str  # file stem under data/
     frame: pl.DataFrame
     spec: dict
+    source: str = ""
 
 
 @dataclass
@@ -107,8 +110,10 @@ class Builder:
         self.con = con
         self.site = Site()
         self._frames: dict[str, pl.DataFrame] = {}
-        self.footer = [
-            f"Generated {generated}. Data vintage: {_vintage(self.rows('sources_vintage'))}.",
+        vintage = _vintage(self.rows("sources_vintage"))
+        self.footer: list[str | tuple[str, list[str]]] = [
+            f"Generated {generated}.",
+            (f"Data vintage: {vintage.count('; ') + 1} publications (show their editions)", [vintage + "."]),
             "SIPRI data are used under SIPRI's terms (non-commercial, with attribution); World Bank and Our World in "
             "Data under CC BY 4.0; NATO with attribution; US Government works are public domain. "
             'The same figures: milspace sql "select * from marts.<table>" (see the methodology page).',
@@ -129,16 +134,21 @@ class Builder:
                 continue
             if spec.heading:
                 blocks.append(Heading(spec.heading))
+            chart, picker = spec.spec_of(rows)
+            name = f"{page.replace('/', '-').removesuffix('.html')}-{spec.name}"
+            self.site.exports.append(Export(name, spec.export_of(rows), chart, spec.sources.line(rows)))
             blocks.append(
-                self.figure(page, spec.name, spec.chart_of(rows), spec.caption_of(rows), spec.export_of(rows))
+                Figure(
+                    spec.name,
+                    chart,
+                    spec.caption_of(rows),
+                    tuple(f"data/{name}.{ext}" for ext in ("csv", "svg", "png")),
+                    picker=picker,
+                    map_spec=spec.map_of(rows),
+                    table=spec.table_of(rows),
+                )
             )
         return blocks
-
-    def figure(self, page: str, anchor: str, chart, caption: str, frame: pl.DataFrame) -> Figure:
-        name = f"{page.replace('/', '-').removesuffix('.html')}-{anchor}"
-        figure = Figure.of(anchor, chart, caption, tuple(f"data/{name}.{ext}" for ext in ("csv", "svg", "png")))
-        self.site.exports.append(Export(name, frame, figure.spec))
-        return figure
 
     def page(self, path: str, title: str, blocks: list[Block], here: str | None = None) -> None:
         depth = path.count("/")
@@ -176,55 +186,81 @@ def build_site(con, generated: str) -> Site:
 # --- index -----------------------------------------------------------------------------------------------------
 
 
-def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
+def _index(builder: Builder, con, nations: list[tuple[str, str, str]]) -> None:
     series, space, sources = builder.rows("nation_series"), builder.rows("space_share"), builder.rows("sources_vintage")
-    findings = []
+    findings: list[Paragraph] = []
     fy2023 = space.filter((pl.col("fiscal_year") == 2023) & (pl.col("phase") == "request"))
     if fy2023.height:
         row = fy2023.row(0, named=True)
         findings.append(
-            f"In its FY2023 request the US Space Force (including the Space Development Agency) asked for "
-            f"US${row['space_usd_billions']:.1f} billion: {row['share_pct']:.2f}% of the Department of Defense "
-            f"request of US${row['defense_usd_billions']:.1f} billion."
+            Paragraph(
+                f"In its FY2023 request the US Space Force (including the Space Development Agency) asked for "
+                f"US${row['space_usd_billions']:.1f} billion: {row['share_pct']:.2f}% of the Department of Defense "
+                f"request of US${row['defense_usd_billions']:.1f} billion.",
+                link=("us-budget.html#space-share", "Chart: Space Force against DoD"),
+            )
         )
     request = space.filter(pl.col("phase") == "request").sort("fiscal_year")
     if request.height > 1:
         last = request.row(-1, named=True)
         findings.append(
-            f"For FY{last['fiscal_year']} the request is US${last['space_usd_billions']:.1f} billion, "
-            f"{last['share_pct']:.2f}% of US${last['defense_usd_billions']:.1f} billion ({last['space_scope']})."
+            Paragraph(
+                f"For FY{last['fiscal_year']} the request is US${last['space_usd_billions']:.1f} billion, "
+                f"{last['share_pct']:.2f}% of US${last['defense_usd_billions']:.1f} billion ({last['space_scope']}).",
+                link=("us-budget.html#space-share", "Chart: Space Force against DoD"),
+            )
         )
     latest = series.filter(pl.col("constant_usd_billions").is_not_null())
     if latest.height:
         year = latest.select(pl.col("year").max()).item()
         top = latest.filter(pl.col("year") == year).sort("constant_usd_billions", descending=True).head(3)
         names = ", ".join(
-            f"{r['nation_name']} (US${r['constant_usd_billions']:,.1f} billion)" for r in top.iter_rows(named=True)
+            f"{r['nation_name']} ({charts.money(r['constant_usd_billions'])})" for r in top.iter_rows(named=True)
         )
-        findings.append(f"In {year} the largest military spenders, in constant {year} dollars, were {names}.")
+        findings.append(
+            Paragraph(
+                f"In {year} the largest military spenders, in constant {year} dollars, were {names}.",
+                link=("compare.html#topline", "Chart: spending in constant dollars"),
+            )
+        )
     growth = builder.rows("followed_latest").drop_nulls("real_cagr_10y_pct").sort("real_cagr_10y_pct", descending=True)
     if growth.height:
         row = growth.row(0, named=True)
         findings.append(
-            f"Among the nations followed here, {row['nation_name']} grew its military spending fastest in real "
-            f"terms over ten years: {row['real_cagr_10y_pct']:+.1f}% a year to {row['year']}."
+            Paragraph(
+                f"Among the nations followed here, {row['nation_name']} grew its military spending fastest in real "
+                f"terms over ten years: {row['real_cagr_10y_pct']:+.1f}% a year to {row['year']}.",
+                link=("compare.html#growth", "Chart: real growth"),
+            )
         )
     index = builder.rows("militarization").filter(pl.col("year") == pl.col("year").max())
     if index.height:
         row = index.sort("rank").row(0, named=True)
         findings.append(
-            f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
-            f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000)."
+            Paragraph(
+                f"On milspace's militarization index for {row['year']}, {row['nation_name']} ranks first of "
+                f"{row['nations_ranked']} nations (score {row['score']:.0f} of 1000).",
+                link=("compare.html#militarization", "Chart: militarization index"),
+            )
         )
-    findings.extend(_agreement_finding(builder.rows("source_agreement")))
-    findings.extend(_satellite_finding(builder.rows("military_satellites")))
+    findings += [
+        Paragraph(text, link=("compare.html#source-agreement", "Chart: where publishers agree"))
+        for text in _agreement_finding(builder.rows("source_agreement"))
+    ]
+    findings += [
+        Paragraph(text, link=("orbit.html#military-satellites-ucs", "Chart: military satellites"))
+        for text in _satellite_finding(builder.rows("military_satellites"))
+    ]
     documents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_scored) FROM marts.strategy_documents"
     ).fetchone()
     registered = con.execute("SELECT count(*), count(DISTINCT nation_code) FROM marts.strategy_register").fetchone()
     findings.append(
-        f"The strategy register lists {registered[0]} documents from {registered[1]} nations and bodies; "
-        f"{documents[0]} document texts have been read ({documents[1]} scored)."
+        Paragraph(
+            f"The strategy register lists {registered[0]} documents from {registered[1]} nations and bodies; "
+            f"{documents[0]} document texts have been read ({documents[1]} scored).",
+            link=("strategies.html", "Page: strategies"),
+        )
     )
     blocks: list[Block] = [
         Paragraph(
@@ -232,12 +268,12 @@ def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
             "warehouse. The headline findings below are computed from it; every page names its sources."
         ),
         Heading("Headline findings"),
-        *[Paragraph(text) for text in findings],
+        *findings,
         *builder.figures("index.html", figures.INDEX),
         Heading("Pages"),
         Links(tuple((path, label) for path, label in NAV[1:])),
-        Heading("Nations"),
-        Links(tuple((f"nations/{code}.html", name) for code, name in nations)),
+        Heading("Nations", anchor="nations"),
+        _nation_index(nations),
         Heading("Sources read and their vintage"),
         Table(
             ("Origin", "File", "Status", "Format", "Source", "Edition", "Rows"),
@@ -246,9 +282,24 @@ def _index(builder: Builder, con, nations: list[tuple[str, str]]) -> None:
                 for r in sources.iter_rows(named=True)
             ),
             caption="Every file the last build read (marts.sources).",
+            summary=f"Every file the last build read: {sources.height} (show)",
+            numeric=(6,),
         ),
     ]
     builder.page("index.html", "Military and space investment", blocks)
+
+
+#: Where a nation without a SIPRI region is listed in the nation index.
+NO_REGION = "Bodies and nations without a SIPRI region"
+
+
+def _nation_index(nations: list[tuple[str, str, str]]) -> NationIndex:
+    """The nation pages grouped by SIPRI region (alphabetical; bodies and unregioned nations last)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name, region in nations:
+        groups.setdefault(region or NO_REGION, []).append((code, name))
+    order = sorted(groups, key=lambda region: (region == NO_REGION, region))
+    return NationIndex(tuple((region, tuple(sorted(groups[region], key=lambda n: n[1]))) for region in order))
 
 
 def _satellite_finding(satellites: pl.DataFrame) -> list[str]:
@@ -317,7 +368,7 @@ def _us_budget(builder: Builder) -> None:
 # --- nations -------------------------------------------------------------------------------------------------
 
 
-def _nations(builder: Builder) -> list[tuple[str, str]]:
+def _nations(builder: Builder) -> list[tuple[str, str, str]]:
     documents = builder.rows("nation_documents")
     commitments = builder.rows("nation_commitments")
     listed = []
@@ -326,9 +377,11 @@ def _nations(builder: Builder) -> list[tuple[str, str]]:
         path = f"nations/{code}.html"
         memberships = f" Memberships: {nation['memberships']}." if nation["memberships"] else ""
         blocks: list[Block] = [
-            Paragraph(f"{name} ({code}); region: {nation['region'] or 'n/a'}.{memberships}"),
-            *builder.figures(path, figures.nation_figures(code, name)),
+            Paragraph(f"{name} ({code}); region: {nation['region'] or 'none in SIPRI'}.{memberships}"),
         ]
+        drawn = builder.figures(path, figures.nation_figures(code, name))
+        blocks += drawn
+        blocks += _caveats(name, nation["kind"], drawn)
         docs = documents.filter(pl.col("nation_code") == code)
         blocks.append(Heading("Strategy documents"))
         if docs.height:
@@ -336,7 +389,14 @@ def _nations(builder: Builder) -> list[tuple[str, str]]:
                 Table(
                     ("Published", "Title", "Issuer", "Kind", "Words read", "Official address"),
                     tuple(
-                        (r["published"], r["title"], r["issuer"], r["kind"], r["tokens"], r["official_url"])
+                        (
+                            r["published"],
+                            r["title"],
+                            r["issuer"],
+                            label("kind", r["kind"]),
+                            r["tokens"],
+                            r["official_url"],
+                        )
                         for r in docs.iter_rows(named=True)
                     ),
                     caption="The strategy register (marts.strategy_register); words read when the text has been read.",
@@ -351,14 +411,50 @@ def _nations(builder: Builder) -> list[tuple[str, str]]:
                 Table(
                     ("Document", "Item", "Commitment", "Period", "Relation", "Source"),
                     tuple(
-                        (r["document_title"], r["item"], r["commitment"], r["period"], r["relation"], r["source"])
+                        (
+                            r["document_title"],
+                            r["item"],
+                            r["commitment"],
+                            r["period"],
+                            label("relation", r["relation"]),
+                            r["source"],
+                        )
                         for r in stated.iter_rows(named=True)
                     ),
                 ),
             ]
         builder.page(path, name, blocks, here="compare.html")
-        listed.append((code, name))
+        listed.append((code, name, nation["region"]))
     return listed
+
+
+def _caveats(name: str, kind: str | None, drawn: list[Block]) -> list[Block]:
+    """What a nation's page lacks and why, in place of an empty chart."""
+    anchors = {block.anchor for block in drawn if isinstance(block, Figure)}
+    said: list[Block] = []
+    if "series" not in anchors:
+        why = (
+            "it is an organization, not a state: SIPRI's series are by nation"
+            if kind not in ("country", "historical_state")
+            else "SIPRI gives no figure for it in the edition loaded (a missing figure is shown as missing, not as "
+            "zero)"
+        )
+        said.append(Paragraph(f"No military expenditure series for {name}: {why}."))
+    if "publishers" not in anchors and "series" in anchors:
+        said.append(
+            Paragraph(
+                f"Only SIPRI's figures for {name}: NATO's tables cover NATO members and the European Defence "
+                "Agency's data EU members in the agency, so there is no second publisher to set beside it."
+            )
+        )
+    if "satellites" not in anchors:
+        said.append(
+            Paragraph(
+                f"No satellite with military users is listed for {name} in the catalogues loaded (the UCS Satellite "
+                "Database, GCAT), by operator's country."
+            )
+        )
+    return said
 
 
 # --- strategies ------------------------------------------------------------------------------------------------
