@@ -37,6 +37,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/starter_build.py --record
 	$(BIN)/python benchmarks/render_site.py --root benchmarks/data/roots/starter --record
+	$(BIN)/python benchmarks/render_site.py --full-corpus --record
 	$(BIN)/python benchmarks/score_corpus.py --record
 	$(BIN)/python benchmarks/scale.py --record
 

@@ -191,7 +191,7 @@ class FigureSpec:
 
     name: str  # the figure's anchor on its page; its data is data/<page>-<name>.csv (.svg, .png)
     query: str  # sql/report/<query>.sql
-    chart: Callable[..., alt.TopLevelMixin]  # a builder of charts.py: frame, title=, [subtitle=,] **options
+    chart: Callable[..., alt.TopLevelMixin | dict]  # a builder of charts.py: frame, title=, [subtitle=,] **options
     title: Text
     caption: Text  # what follows the source line
     export: tuple[str, ...]  # the query's columns in the CSV download, in order
@@ -219,7 +219,7 @@ class FigureSpec:
         """This figure, drawn only when `condition` holds of its rows (beside SIPRI: only with another publisher)."""
         return dataclasses.replace(self, condition=condition)
 
-    def chart_of(self, rows: pl.DataFrame) -> alt.TopLevelMixin:
+    def chart_of(self, rows: pl.DataFrame) -> alt.TopLevelMixin | dict:
         keywords = dict(self.options(rows)) if self.options else {}
         if self.subtitle is not None:
             keywords["subtitle"] = _text(self.subtitle, rows)
@@ -228,7 +228,8 @@ class FigureSpec:
     def spec_of(self, rows: pl.DataFrame) -> tuple[dict, Picker | None]:
         """The chart's Vega-Lite specification, and its picker (the specification then draws the picked values)."""
         # Altair's schema validation of every chart costs more than drawing it; the tests validate the specs.
-        spec = self.chart_of(rows).to_dict(validate=False)
+        chart = self.chart_of(rows)
+        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
         if self.pick is None:
             return spec, None
         picker = self.pick.picker(rows)
@@ -694,6 +695,17 @@ ORBIT = (
         sources=Sources(edition="edition"),
         options=lambda rows: {"dated": False},
         rows=lambda frame: frame.filter(pl.col("catalogue") == "gcat"),
+    ),
+    FigureSpec(
+        name="military-missions",
+        query="military_missions",
+        chart=charts.satellites_by_mission,
+        title="Military satellites by mission, GCAT",
+        subtitle="Satellites with military users operating at the end of each year, by capability area",
+        caption="Missions from GCAT's payload categories by data_raw/reference/space_mission_rules.csv; a joint "
+        "satellite counts for each party (marts.space_capability).",
+        export=("source", "edition", "year", "operator", "capability_area", "active"),
+        sources=Sources(edition="edition"),
     ),
 )
 

@@ -20,7 +20,7 @@ from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
 from pipelines.report import charts, figures
 from pipelines.report.figures import FigureSpec
-from pipelines.report.labels import label
+from pipelines.report.labels import label, words
 from pipelines.report.page import Block, Details, Figure, Heading, Links, NationIndex, Paragraph, Table, render_page
 from pipelines.warehouse import header_comment
 
@@ -80,7 +80,8 @@ def _agreement_finding(agreement: pl.DataFrame) -> list[str]:
         rows = independent.filter(pl.col("source_b") == publisher)
         gap = rows.select(pl.col("difference").abs().median()).item()
         worst = rows.sort(pl.col("difference").abs(), descending=True).row(0, named=True)
-        why = f" ({worst['reason']})" if worst["reason"] else ""
+        reasons = ", ".join(words(r.strip()).lower() for r in str(worst["reason"] or "").split(",") if r.strip())
+        why = f" (known reasons: {reasons})" if reasons else ""
         return [
             f"SIPRI and {publisher}, which compile their figures separately, differ on military spending as a share "
             f"of GDP by a median of {gap:.2f} percentage points across {rows.height} nations in {rows['year'][0]}; "
@@ -476,7 +477,7 @@ def _strategies(builder: Builder, con) -> None:
         ):
             blocks.append(
                 Details(
-                    f"{nation} {year}, {category}: first {group.height} of the hits",
+                    f"{nation} {year}, {label('category', category)}: first {group.height} of the hits",
                     tuple(
                         f"{r['doc_id']}, paragraph {r['paragraph']}: “{r['context']}”"
                         for r in group.iter_rows(named=True)
