@@ -132,7 +132,7 @@ def test_every_chart_has_title_units_description_caption_and_data(site):
             assert len(spec.get("description", "")) > 40, where
             encodings = [
                 layer.get("encoding", {})
-                for layer in [spec, *spec.get("layer", []), *spec.get("vconcat", [])]
+                for layer in [spec, spec.get("spec", {}), *spec.get("layer", []), *spec.get("vconcat", [])]
                 + [inner for v in spec.get("vconcat", []) for inner in v.get("layer", [])]
             ]
             titles = " ".join(
@@ -475,3 +475,28 @@ def test_a_nation_page_says_why_a_view_is_missing_instead_of_drawing_it_empty(si
     bodies = [p for p in (site.reports / "nations").glob("*.html") if "No military expenditure series" in p.read_text()]
     assert bodies, "no nation page without a SIPRI series"
     assert all('class="chart"' not in p.read_text() or "In orbit" in p.read_text() for p in bodies)
+
+
+def test_images_carry_their_source_line_and_pngs_are_drawn_at_twice_the_size(site):
+    """A chart's SVG and PNG, pasted alone into a briefing, still name their source; the PNG is sharp (2x)."""
+    images = sorted((site.reports / "data").glob("*.svg"))
+    assert len(images) >= 15
+    for svg in images:
+        text = svg.read_text(encoding="utf-8")
+        drawn = html.unescape(re.sub(r"<[^>]+>", " ", text))
+        assert re.search(r"\bSources?: ", drawn), svg.name
+        width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', text).group(1))
+        png = svg.with_suffix(".png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert abs(int.from_bytes(png[16:20], "big") - 2 * width) <= 2, svg.name
+
+
+def test_csv_downloads_keep_published_digits_without_float_noise(site):
+    from pipelines.report.build import without_float_noise
+
+    frame = without_float_noise(pl.DataFrame({"share": [0.1 + 0.2, 2.021675, 123456.789012345678], "n": [1, 2, 3]}))
+    assert frame["share"].to_list() == [0.3, 2.021675, 123456.789012]
+    assert frame["n"].to_list() == [1, 2, 3]
+    noisy = re.compile(r"\d\.\d*(?:0{6,}|9{6,})\d\b")
+    for path in (site.reports / "data").glob("*.csv"):
+        assert not noisy.search(path.read_text(encoding="utf-8")), path.name
