@@ -139,3 +139,31 @@ def test_the_map_view_draws_offline_and_its_slider_chooses_the_year(opened):
     assert 0 < countries_1990 < countries_last
     assert last >= 2024
     assert record["external"] == []
+
+
+def test_printing_puts_one_chart_on_a_page_with_its_caption_and_no_controls(opened):
+    site, page, _ = opened
+    page.goto((site / "compare.html").as_uri())
+    page.evaluate("window.milspaceReady")
+    page.emulate_media(media="print")
+    try:
+        style = page.evaluate(
+            """() => ({
+              header: getComputedStyle(document.querySelector('header.site')).display,
+              picker: getComputedStyle(document.querySelector('.picker')).display,
+              tabs: getComputedStyle(document.querySelector('.tabs')).display,
+              after: getComputedStyle(document.querySelector('figure')).breakAfter,
+              inside: getComputedStyle(document.querySelector('figure')).breakInside,
+              caption: getComputedStyle(document.querySelector('figcaption')).display,
+            })"""
+        )
+    finally:
+        page.emulate_media(media="screen")
+    assert style == {
+        "header": "none",
+        "picker": "none",
+        "tabs": "none",
+        "after": "page",
+        "inside": "avoid",
+        "caption": "block",
+    }

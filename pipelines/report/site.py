@@ -472,14 +472,17 @@ def _strategies(builder: Builder, con) -> None:
     rhetoric = builder.figures(page, figures.STRATEGIES)
     if rhetoric:
         blocks += [*rhetoric, Heading("Evidence behind each cell")]
-        for (nation, year, category), group in builder.rows("strategy_evidence").group_by(
-            ["nation_code", "year", "category"], maintain_order=True
+        # one fold per nation and year, its categories inside: the first hits of each, with where they are
+        for (nation, year), group in builder.rows("strategy_evidence").group_by(
+            ["nation_code", "year"], maintain_order=True
         ):
+            categories = group.get_column("category").unique(maintain_order=True)
             blocks.append(
                 Details(
-                    f"{nation} {year}, {label('category', category)}: first {group.height} of the hits",
+                    f"{nation} {year}: {group.height} sentences in {categories.len()} categories",
                     tuple(
-                        f"{r['doc_id']}, paragraph {r['paragraph']}: “{r['context']}”"
+                        f"{label('category', r['category'])}. {r['doc_id']}, paragraph {r['paragraph']}: "
+                        f"“{r['context']}”"
                         for r in group.iter_rows(named=True)
                     ),
                 )
