@@ -22,11 +22,13 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import polars as pl
 
+from pipelines.report import charts, labels
 from pipelines.report.figures import FigureSpec, Sources
 from pipelines.report.page import Block, Heading, Paragraph, Table
 
-#: Okabe-Ito, in the order used for the named categories of a chart (black is kept for stated totals).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C6D31")
+#: The site's colour-blind safe palette (charts.PALETTE, Okabe-Ito first) without black, which is kept here for
+#: stated totals: seven named categories, then Others in grey.
+PALETTE = tuple(c for c in charts.PALETTE if c.upper() != "#000000")[:7]
 OTHERS = "Others"
 OTHERS_COLOUR = "#9E9E9E"
 TOTAL_COLOUR = "#000000"
@@ -37,19 +39,21 @@ PHASES = {"actual": "Actual", "enacted": "Enacted", "request": "Request", "proje
 PHASE_OPACITY = {"actual": 1.0, "enacted": 0.75, "request": 0.5, "projection": 0.3}
 PHASE_COLOUR = {"actual": "#0072B2", "enacted": "#009E73", "request": "#E69F00", "projection": "#CC79A7"}
 
-CAPABILITY_AREAS = {
-    "pnt": "GPS and navigation (PNT)",
-    "missile_warning_tracking": "Missile warning and tracking",
-    "space_domain_awareness": "Space domain awareness",
-    "launch_ranges": "Launch and ranges",
-    "satcom": "Satellite communications",
-    "isr": "ISR and weather",
-    "command_control": "Command and control",
-    "space_control_counterspace": "Space control and counterspace",
-    "science_technology": "Science and technology",
-    "space_enterprise_support": "Enterprise support",
-    "unmapped": "Not mapped by a rule",
-}
+#: The capability areas in the order drawn; their words come from the site's label table (labels.csv).
+CAPABILITY_ORDER = (
+    "pnt",
+    "missile_warning_tracking",
+    "space_domain_awareness",
+    "launch_ranges",
+    "satcom",
+    "isr",
+    "command_control",
+    "space_control_counterspace",
+    "science_technology",
+    "space_enterprise_support",
+    "unmapped",
+)
+CAPABILITY_AREAS = {code: labels.label("capability_area", code) or code for code in CAPABILITY_ORDER}
 
 EDA_CATEGORIES = {
     "personnel": "Personnel",
@@ -75,10 +79,7 @@ SPACE_CATEGORIES = {"civil": "Civil", "military": "Military", "mixed": "Civil an
 
 def words(code: str | None) -> str:
     """A code in words: 'launch_ranges' -> 'Launch ranges' (for codes no mapping above names)."""
-    if code is None:
-        return "Not given"
-    text = str(code).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return "Not given" if code is None else labels.words(str(code))
 
 
 def _label(mapping: Mapping[str, str], column: str) -> pl.Expr:
