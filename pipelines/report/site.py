@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
-from pipelines.report import charts, figures
+from pipelines.report import budgets, charts, figures
 from pipelines.report.figures import FigureSpec
 from pipelines.report.labels import label, words
 from pipelines.report.page import Block, Details, Figure, Heading, Links, NationIndex, Paragraph, Table, render_page
@@ -28,6 +28,7 @@ NAV = (
     ("index.html", "Overview"),
     ("compare.html", "Compare nations"),
     ("us-budget.html", "US budget"),
+    budgets.NAV_ENTRY,
     ("strategies.html", "Strategies"),
     ("orbit.html", "In orbit"),
     ("methodology.html", "Methodology"),
@@ -176,6 +177,7 @@ def build_site(con, generated: str) -> Site:
     base_year = series.select(pl.col("constant_base_year").max()).item()
     _compare(builder)
     _us_budget(builder)
+    budgets.build_budgets(builder)
     _strategies(builder, con)
     _orbit(builder)
     nations = _nations(builder)
@@ -362,6 +364,7 @@ def _us_budget(builder: Builder) -> None:
             "budget lines by capability area. Fiscal years run October to September."
         ),
         *builder.figures(page, figures.US_BUDGET),
+        *budgets.us_topline_blocks(builder),
     ]
     builder.page(page, "US defense and space budget", blocks)
 
