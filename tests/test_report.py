@@ -198,7 +198,7 @@ def test_every_caption_names_the_sources_of_the_rows_it_draws(site):
             assert re.match(r"Sources?: \S", caption), (page, anchor, caption)
             assert "not named in the data" not in caption, (page, anchor)
     editions = {e for (e,) in query(site, "select distinct edition from marts.capability_investment")}
-    assert editions and all(e in captions["us-budget.html"]["capability"] for e in editions)
+    assert editions and all(e in captions["us-budget.html"]["space-areas"] for e in editions)
     others = {
         d for (d,) in query(site, "select distinct detail_b from marts.source_agreement where source_a = 'SIPRI'")
     }

@@ -382,34 +382,6 @@ def source_agreement_scatter(frame: pl.DataFrame, *, title: str, year: int) -> a
 # --- us-budget.html ------------------------------------------------------------------------------------------
 
 
-def appropriations_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    data = frame.select("fiscal_year", "appropriation_title", "amount_usd_billions", "phase", "phase_label")
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("fiscal_year:O", title="US fiscal year", axis=BANDED_YEARS),
-            y=alt.Y("amount_usd_billions:Q", title="Budget authority, US$ billions, current", stack="zero"),
-            color=alt.Color("appropriation_title:N", title="Appropriation title", scale=alt.Scale(range=PALETTE)),
-            opacity=alt.when(alt.datum.phase == "actual").then(alt.value(1.0)).otherwise(alt.value(0.6)),
-            tooltip=[
-                alt.Tooltip("fiscal_year:O", title="Fiscal year"),
-                alt.Tooltip("appropriation_title:N", title="Title"),
-                alt.Tooltip("amount_usd_billions:Q", title="US$ billions", format=",.2f"),
-                alt.Tooltip("phase_label:N", title="Phase"),
-            ],
-        )
-        .properties(
-            title=alt.Title(title, subtitle=subtitle),
-            width=640,
-            description=(
-                "Stacked bar chart of budget authority by appropriation title and fiscal year, "
-                "in billions of current dollars."
-            ),
-        )
-    )
-
-
 def request_vs_enacted_bars(frame: pl.DataFrame, *, title: str) -> alt.Chart:
     data = frame.select("label", "gap_pct", "request_usd_millions", "enacted_usd_millions", "scope")
     return (
@@ -432,46 +404,6 @@ def request_vs_enacted_bars(frame: pl.DataFrame, *, title: str) -> alt.Chart:
             width=560,
             description=(
                 "Bar chart of the gap between enacted and requested budget authority, in percent of the request."
-            ),
-        )
-    )
-
-
-def capability_stacked(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    data = top_with_others(
-        frame.with_columns(
-            year_phase=pl.format("FY{} {}", pl.col("fiscal_year"), pl.col("phase_label").str.to_lowercase())
-        ),
-        "capability_area_label",
-        "amount_usd_millions",
-        MAX_COLOURS - 1,
-        ["year_phase"],
-        "Other areas",
-    )
-    totals = data.group_by("year_phase").agg(total=pl.col("amount_usd_millions").sum())
-    data = data.join(totals, on="year_phase").with_columns(
-        share_pct=100 * pl.col("amount_usd_millions") / pl.col("total")
-    )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("year_phase:O", title="US fiscal year and phase", axis=BANDED_YEARS),
-            y=alt.Y("amount_usd_millions:Q", title="Budget authority, US$ millions, current", stack="zero"),
-            color=alt.Color("capability_area_label:N", title="Capability area", scale=alt.Scale(range=PALETTE)),
-            tooltip=[
-                alt.Tooltip("year_phase:N", title="Fiscal year, phase"),
-                alt.Tooltip("capability_area_label:N", title="Area"),
-                alt.Tooltip("amount_usd_millions:Q", title="US$ millions", format=",.1f"),
-                alt.Tooltip("share_pct:Q", title="Share of space lines, %", format=".1f"),
-            ],
-        )
-        .properties(
-            title=alt.Title(title, subtitle=subtitle),
-            width=560,
-            description=(
-                "Stacked bar chart of US space budget lines by capability area and fiscal year, "
-                "in millions of current dollars."
             ),
         )
     )

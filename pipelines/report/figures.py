@@ -438,33 +438,7 @@ COMPARE_AGREEMENT = (
 # --- us-budget.html ----------------------------------------------------------------------------------------------
 
 
-def appropriation_titles(organization: str) -> FigureSpec:
-    """The budget authority of one organization (DoD, Space Force) by appropriation title."""
-    return FigureSpec(
-        name=f"titles-{organization.lower().replace(' ', '-')}",
-        query="appropriations",
-        chart=charts.appropriations_stacked,
-        title=f"{organization} budget authority by appropriation title",
-        subtitle="Lighter bars are requests and enactments; full colour, actuals",
-        caption="",
-        export=(
-            "organization",
-            "fiscal_year",
-            "phase",
-            "appropriation_title",
-            "amount_usd_billions",
-            "source",
-            "edition",
-            "basis_key",
-        ),
-        sources=Sources(edition="edition"),
-        rows=lambda frame: frame.filter(pl.col("organization") == organization),
-    )
-
-
 US_BUDGET = (
-    appropriation_titles("DoD"),
-    appropriation_titles("Space Force"),
     FigureSpec(
         name="request-vs-enacted",
         query="request_vs_enacted",
@@ -504,28 +478,6 @@ US_BUDGET = (
             "defense_source",
         ),
         sources=Sources(("space_source", "defense_source")),
-    ),
-    FigureSpec(
-        name="capability",
-        query="capability",
-        chart=charts.capability_stacked,
-        title="US space budget lines by capability area",
-        subtitle="Mapped by data_raw/reference/capability_rules.csv; 'unmapped' keeps what no rule maps",
-        caption=(
-            "Budget authority, US$ millions at current prices; the space lines follow milspace's rule (see the "
-            "methodology page)."
-        ),
-        export=(
-            "fiscal_year",
-            "phase",
-            "capability_area",
-            "amount_usd_millions",
-            "share_of_space_pct",
-            "exhibit_column",
-            "edition",
-            "source",
-        ),
-        sources=Sources(edition="edition"),
     ),
 )
 

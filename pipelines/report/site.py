@@ -359,12 +359,14 @@ def _us_budget(builder: Builder) -> None:
     page = "us-budget.html"
     blocks: list[Block] = [
         Paragraph(
-            "The US Department of Defense and the Space Force by appropriation title, requests against enactments, "
-            "investment against NATO's 20 percent guideline, the Space Force's share of the DoD request, and space "
-            "budget lines by capability area. Fiscal years run October to September."
+            "The Department of Defense topline from the Green Book in constant dollars, by appropriation title and "
+            "by military department, with its real growth and what each President's Budget said of the same years; "
+            "the Space Force by title and its share of the DoD request; space programmes by capability area and "
+            "phase; and enacted budgets against requests. Fiscal years run October to September."
         ),
-        *builder.figures(page, figures.US_BUDGET),
         *budgets.us_topline_blocks(builder),
+        Heading("Requests and enactments"),
+        *builder.figures(page, figures.US_BUDGET),
     ]
     builder.page(page, "US defense and space budget", blocks)
 
