@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
-from pipelines.report import budgets, charts, figures
+from pipelines.report import budgets, charts, figures, world
 from pipelines.report.figures import FigureSpec
 from pipelines.report.labels import label, words
 from pipelines.report.page import Block, Details, Figure, Heading, Links, NationIndex, Paragraph, Table, render_page
@@ -31,6 +31,8 @@ NAV = (
     budgets.NAV_ENTRY,
     ("strategies.html", "Strategies"),
     ("orbit.html", "In orbit"),
+    ("world.html", "World"),
+    ("nato.html", "NATO"),
     ("methodology.html", "Methodology"),
 )
 
@@ -180,6 +182,8 @@ def build_site(con, generated: str) -> Site:
     budgets.build_budgets(builder)
     _strategies(builder, con)
     _orbit(builder)
+    world.world_page(builder)
+    world.nato_page(builder)
     nations = _nations(builder)
     _methodology(builder, base_year)
     _index(builder, con, nations)
