@@ -25,15 +25,14 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
+from pipelines.report import charts
 from pipelines.report.figures import FISCAL_YEAR_NOTE, FigureSpec, publications
 from pipelines.report.page import Block, Heading, Paragraph, Table
 
 if TYPE_CHECKING:
     from pipelines.report.site import Builder
 
-#: Okabe-Ito, safe for colour-blind readers; grey for "All other nations".
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C6D31", "#000000")
-OTHERS_COLOUR = "#9E9E9E"
+PALETTE = charts.PALETTE  # colour-blind safe; charts.OTHERS is the grey of the rest
 #: SIPRI's five regions keep their colour whichever are drawn.
 REGION_COLOURS = {
     "Africa": PALETTE[6],
@@ -42,9 +41,6 @@ REGION_COLOURS = {
     "Europe": PALETTE[1],
     "Middle East": PALETTE[4],
 }
-#: At most this many categories on one axis, colours in one chart.
-MAX_AXIS_CATEGORIES = 25
-MAX_COLOURS = 10
 
 TOP = 15
 OTHERS = "All other nations"  # with SIPRI's world total: the rest of the world
@@ -64,15 +60,15 @@ class Headline:
 
     text: str
     target: str
+    label: str
+
+    def paragraph(self) -> Paragraph:
+        """The headline as the overview's findings are written: the sentence, with a link to its chart."""
+        return Paragraph(self.text, link=(self.target, self.label))
 
 
 def _year_axis(title: str = "Year") -> alt.X:
-    return alt.X(
-        "year:Q",
-        title=title,
-        scale=alt.Scale(zero=False, nice=False),
-        axis=alt.Axis(format="d", labelAngle=0, labelOverlap=True, tickMinStep=1),
-    )
+    return alt.X("year:Q", title=title, axis=charts.YEARS, scale=alt.Scale(zero=False, nice=False))
 
 
 def _marked(value: float | None, estimate: bool | None, digits: int = 1, sign: bool = False) -> str:
@@ -83,7 +79,7 @@ def _marked(value: float | None, estimate: bool | None, digits: int = 1, sign: b
     return text + (ESTIMATE_MARK if estimate else "")
 
 
-def _chunks(count: int, most: int = MAX_AXIS_CATEGORIES) -> int:
+def _chunks(count: int, most: int = charts.MAX_CATEGORIES) -> int:
     """How many rows per panel to split `count` rows into panels of at most `most`, evenly."""
     panels = max(1, math.ceil(count / most))
     return math.ceil(count / panels)
@@ -117,7 +113,7 @@ def largest_spenders_bars(frame: pl.DataFrame, *, title: str, subtitle: str) -> 
         color=alt.Color(
             "figure:N",
             title="Figure",
-            scale=alt.Scale(domain=figures, range=[PALETTE[0], PALETTE[5], OTHERS_COLOUR]),
+            scale=alt.Scale(domain=figures, range=[PALETTE[0], PALETTE[5], charts.OTHERS]),
             sort=figures,
         ),
         tooltip=[
@@ -216,7 +212,7 @@ def two_percent_panels(frame: pl.DataFrame, *, title: str, subtitle: str) -> alt
     top = max(4.0, math.ceil(float(frame.select(pl.col("share_of_gdp_pct").max()).item() or 0)))
     first, last = (int(frame.select(getattr(pl.col("year"), end)()).item()) for end in ("min", "max"))
     x_scale = alt.Scale(domain=[first - 1, last], nice=False, zero=False)
-    x = alt.X("year:Q", title="Year", scale=x_scale, axis=alt.Axis(format="d", labelAngle=0, labelOverlap=True))
+    x = alt.X("year:Q", title="Year", scale=x_scale, axis=charts.YEARS)
     y = alt.Y("share_of_gdp_pct:Q", title="Percent of GDP", scale=alt.Scale(domain=[0, top]))
     segments = ["Reported by NATO", "NATO estimate"]
     guideline_scale = alt.Scale(domain=["2% or more", "Below 2%"], range=[PALETTE[0], PALETTE[3]])
@@ -650,6 +646,7 @@ def _top_table(top: pl.DataFrame, codes: set[str]) -> Table:
             f"{world_note} {ESTIMATE_MARK} SIPRI estimate (for a change: either year).{_fiscal_note(top, 'year_type')}"
         ),
         links={1: 8},
+        numeric=(0, 2, 3, 4, 5, 6),
     )
 
 
@@ -658,20 +655,21 @@ def _world_headline(top: pl.DataFrame) -> Headline:
     share = top.get_column("world_share_pct").sum()
     if first["world_basis"] == "SIPRI world total":
         whole = (
-            f"In {first['year']} world military spending was US${first['world_current_usd_billions']:,.0f} billion "
+            f"In {first['year']} world military spending was {charts.money(first['world_current_usd_billions'])} "
             "at current prices (SIPRI's world total)"
         )
         part = "of it"
     else:
         whole = (
             f"In {first['year']} the {first['world_basis'].removeprefix('sum of the ')} in SIPRI's series spent "
-            f"US${first['world_current_usd_billions']:,.0f} billion together at current prices"
+            f"{charts.money(first['world_current_usd_billions'])} together at current prices"
         )
         part = "of that sum"
     return Headline(
         f"{whole}; the {top.height} largest spenders accounted for {share:.1f}% {part}, and "
         f"{first['nation_name']} alone for {first['world_share_pct']:.1f}%.",
         f"{WORLD_PAGE}#largest-shares",
+        "Chart: the largest spenders' shares",
     )
 
 
@@ -748,6 +746,7 @@ def _nato_table(latest: pl.DataFrame, codes: set[str]) -> Table:
             )
         ),
         links={0: 5},
+        numeric=(1, 2, 3, 4),
     )
 
 
@@ -765,6 +764,7 @@ def _nato_headline(gdp: pl.DataFrame) -> Headline:
         f"In {first}{when} {met_first} of the {of_first} NATO members in NATO's tables spent at least 2 percent of "
         f"GDP on defence; in {last}{' (NATO estimates)' if estimated else ''}, {met_last} of {of_last} did.",
         f"{NATO_PAGE}#two-percent",
+        "Chart: NATO members against 2 percent",
     )
 
 
