@@ -29,7 +29,17 @@ from tests.conftest import make_root, query, run_build, shared_file
 
 HOSTILE = "<script>alert(1)</script>"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian installs it there
-PAGES = ("index.html", "compare.html", "us-budget.html", "strategies.html", "orbit.html", "methodology.html")
+PAGES = (
+    "index.html",
+    "compare.html",
+    "world.html",
+    "nato.html",
+    "us-budget.html",
+    "budgets.html",
+    "strategies.html",
+    "orbit.html",
+    "methodology.html",
+)
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +125,25 @@ def test_every_link_between_pages_resolves(site):
     assert checked > 100
 
 
-def test_every_chart_has_title_units_description_caption_and_data(site):
+def _views(spec: dict) -> list[dict]:
+    """Every view of a specification: itself, a facet's inner spec, layers and concatenated charts, nested."""
+    found = [spec]
+    for key in ("spec", "layer", "vconcat", "hconcat", "concat"):
+        inner = spec.get(key)
+        for child in inner if isinstance(inner, list) else [inner] if isinstance(inner, dict) else []:
+            found += _views(child)
+    return found
+
+
+#: A unit in an axis or legend title: a currency, percent, an index scale, words or satellites counted.
+UNITS = re.compile(r"US\$|EUR|CAD|AUD|%|[Pp]ercent|0-1000|per 10,000|Share|, count$|, count |count\b")
+
+
+def check_every_chart(root: Path) -> int:
+    """Assert, for the site under `root`, that every chart has a title, a description, units on an axis or legend,
+    one caption per figure, and its CSV, SVG and PNG; the number of figures."""
     figures = 0
-    for page in pages(site.reports):
+    for page in pages(root):
         parsed = _Page()
         parsed.feed(page.read_text(encoding="utf-8"))
         specs = specs_of(page)
@@ -130,22 +156,22 @@ def test_every_chart_has_title_units_description_caption_and_data(site):
             title = spec.get("title", {})
             assert title.get("text") if isinstance(title, dict) else title, where
             assert len(spec.get("description", "")) > 40, where
-            encodings = [
-                layer.get("encoding", {})
-                for layer in [spec, spec.get("spec", {}), *spec.get("layer", []), *spec.get("vconcat", [])]
-                + [inner for v in spec.get("vconcat", []) for inner in v.get("layer", [])]
-            ]
+            encodings = [view.get("encoding", {}) for view in _views(spec)]
             titles = " ".join(
                 str(enc[ch].get("title", "")) for enc in encodings for ch in ("x", "y", "color") if ch in enc
             )
-            assert re.search(r"US\$|%|[Pp]ercent|0-1000|per 10,000|Share|, count$|, count ", titles), (where, titles)
-    assert figures >= 15
-    data = site.reports / "data"
+            assert UNITS.search(titles), (where, titles)
+    data = root / "data"
     exports = {p.stem for p in data.glob("*.csv")}
     assert exports == {p.stem for p in data.glob("*.svg")} == {p.stem for p in data.glob("*.png")}
     assert len(exports) == figures
     for svg in data.glob("*.svg"):
         assert svg.read_text().count("<path") > 3, svg.name
+    return figures
+
+
+def test_every_chart_has_title_units_description_caption_and_data(site):
+    assert check_every_chart(site.reports) >= 15
 
 
 def captions_of(page: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.paths import REPO_ROOT
 from pipelines.report.charts import MAX_CATEGORIES, MAX_COLOURS
-from tests.test_report import CHROMIUM, browser_session, pages
+from tests.test_report import CHROMIUM, browser_session, check_every_chart, pages
 
 WIDTHS = (1280, 390)
 SCREENSHOTS = REPO_ROOT / "reports" / "screenshots"
@@ -167,3 +167,9 @@ def test_printing_puts_one_chart_on_a_page_with_its_caption_and_no_controls(open
         "inside": "avoid",
         "caption": "block",
     }
+
+
+def test_every_chart_of_the_full_corpus_site_has_title_units_caption_and_its_files(full):
+    """The starter site's chart checks (tests/test_report.py) on the site of every real file: the national budgets'
+    currencies, the NATO small multiples and the maps included."""
+    assert check_every_chart(full.layout.reports) > 250

@@ -182,18 +182,19 @@ def build_site(con, generated: str) -> Site:
     budgets.build_budgets(builder)
     _strategies(builder, con)
     _orbit(builder)
-    world.world_page(builder)
-    world.nato_page(builder)
+    headlines = [found.paragraph() for found in (world.world_page(builder), world.nato_page(builder)) if found]
     nations = _nations(builder)
     _methodology(builder, base_year)
-    _index(builder, con, nations)
+    _index(builder, con, nations, headlines)
     return builder.site
 
 
 # --- index -----------------------------------------------------------------------------------------------------
 
 
-def _index(builder: Builder, con, nations: list[tuple[str, str, str]]) -> None:
+def _index(builder: Builder, con, nations: list[tuple[str, str, str]], headlines: list[Paragraph]) -> None:
+    """The overview: headline findings (each linking to its chart; the World and NATO pages' headlines among
+    them), the focus nations' topline, the nation index and every file read."""
     series, space, sources = builder.rows("nation_series"), builder.rows("space_share"), builder.rows("sources_vintage")
     findings: list[Paragraph] = []
     fy2023 = space.filter((pl.col("fiscal_year") == 2023) & (pl.col("phase") == "request"))
@@ -217,6 +218,7 @@ def _index(builder: Builder, con, nations: list[tuple[str, str, str]]) -> None:
                 link=("us-budget.html#space-share", "Chart: Space Force against DoD"),
             )
         )
+    findings += headlines
     latest = series.filter(pl.col("constant_usd_billions").is_not_null())
     if latest.height:
         year = latest.select(pl.col("year").max()).item()
