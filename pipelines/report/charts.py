@@ -822,3 +822,49 @@ def satellites_by_mission(frame: pl.DataFrame, *, title: str, subtitle: str) -> 
             ),
         )
     )
+
+
+def nation_among_peers(frame: pl.DataFrame, *, title: str, code: str, subregion: str) -> dict:
+    """One nation's military spending as a share of GDP in a strong colour, the other nations of its subregion in
+    light grey behind it: the nation the page is about stands out."""
+    rows = frame.filter(pl.col("share_of_gdp_pct").is_not_null()).select(
+        "nation_iso3", "nation_name", "year", "share_of_gdp_pct"
+    )
+    is_nation = f"datum.nation_iso3 === {json.dumps(code)}"
+    tooltip = [
+        {"field": "nation_name", "type": "nominal", "title": "Nation"},
+        {"field": "year", "type": "quantitative", "title": "Year", "format": "d"},
+        {"field": "share_of_gdp_pct", "type": "quantitative", "title": "Percent of GDP", "format": ".2f"},
+    ]
+    line = {
+        "x": _year_field("Year (calendar; the US: federal fiscal year)"),
+        "y": {"field": "share_of_gdp_pct", "type": "quantitative", "title": "Military spending, percent of GDP"},
+        "detail": {"field": "nation_name", "type": "nominal"},
+        "tooltip": tooltip,
+    }
+    peers = rows.filter(pl.col("nation_iso3") != code).get_column("nation_name").n_unique()
+    return _spec(
+        title={
+            "text": title,
+            "subtitle": f"Among the {peers} other nations of {subregion} (grey) in SIPRI's series",
+        },
+        description=(
+            f"Line chart of military spending as a percentage of GDP by year: the nation in blue, the other nations "
+            f"of {subregion} in grey."
+        ),
+        data=_values(rows),
+        width=600,
+        height=220,
+        layer=[
+            {
+                "transform": [{"filter": f"!({is_nation})"}],
+                "mark": {"type": "line", "color": "#BDBDBD", "strokeWidth": 1},
+                "encoding": line,
+            },
+            {
+                "transform": [{"filter": is_nation}],
+                "mark": {"type": "line", "color": PALETTE[0], "strokeWidth": 2.6},
+                "encoding": line,
+            },
+        ],
+    )

@@ -498,6 +498,23 @@ def _nation_caption(name: str) -> Callable[[pl.DataFrame], str]:
     return caption
 
 
+def _subregion(frame: pl.DataFrame, code: str) -> str:
+    return str(frame.filter(pl.col("nation_iso3") == code).get_column("subregion").drop_nulls().first())
+
+
+def _peers(frame: pl.DataFrame, code: str) -> pl.DataFrame:
+    """The nations of `code`'s SIPRI subregion with a share of GDP (none when it has no subregion or no peer)."""
+    subregion = frame.filter(pl.col("nation_iso3") == code).get_column("subregion").drop_nulls()
+    if subregion.is_empty():
+        return frame.clear()
+    peers = frame.filter((pl.col("subregion") == subregion[0]) & pl.col("share_of_gdp_pct").is_not_null())
+    return (
+        peers
+        if peers.get_column("nation_iso3").n_unique() > 1 and (peers["nation_iso3"] == code).any()
+        else frame.clear()
+    )
+
+
 def nation_figures(code: str, name: str) -> tuple[FigureSpec, ...]:
     """The charts of one nation's page."""
     return (
@@ -528,6 +545,16 @@ def nation_figures(code: str, name: str) -> tuple[FigureSpec, ...]:
                     ("share_of_gdp_pct", "Percent of GDP", 2),
                 )
             ),
+        ),
+        FigureSpec(
+            name="peers",
+            query="nation_series",
+            chart=charts.nation_among_peers,
+            title=f"{name} among its neighbours: military spending as a share of GDP",
+            caption="Shares of GDP as SIPRI states them; the US and some others by fiscal year.",
+            export=("nation_iso3", "nation_name", "year", "year_type", "share_of_gdp_pct", "is_estimate", "subregion"),
+            options=lambda rows: {"code": code, "subregion": _subregion(rows, code)},
+            rows=lambda frame: _peers(frame, code),
         ),
         FigureSpec(
             name="publishers",

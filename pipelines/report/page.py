@@ -131,7 +131,6 @@ h1 { font-size: 26px; margin-bottom: 6px; }
 h2 { font-size: 19px; margin-top: 34px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 p { font-size: 15px; line-height: 1.55; }
 p.finding a { font-size: 13px; white-space: nowrap; }
-a { overflow-wrap: anywhere; }
 figure { margin: 28px 0; padding: 0; }
 figcaption { font-size: 12px; color: #555; line-height: 1.5; margin-top: 6px; }
 figcaption a { color: #555; }
@@ -144,10 +143,11 @@ figcaption a { color: #555; }
 table { border-collapse: collapse; font-size: 13px; margin: 12px 0; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 8px; text-align: left; vertical-align: top;
   overflow-wrap: break-word; }
-td a { overflow-wrap: anywhere; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+a.url { overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 th { background: #f0f0ee; position: sticky; top: 0; }
-caption { caption-side: bottom; font-size: 12px; color: #555; text-align: left; padding-top: 4px; }
+p.caption { font-size: 12px; color: #555; line-height: 1.5; margin: 4px 0 12px; }
 details { margin: 6px 0; font-size: 13px; } details li { margin: 4px 0; color: #333; }
 footer { font-size: 12px; color: #555; border-top: 1px solid #ddd; margin-top: 40px; padding-top: 12px; }
 footer p { font-size: 12px; }
@@ -266,7 +266,7 @@ def _cell(value: object, prefix: str) -> str:
         return ""
     text = str(value)
     if text.startswith(("https://", "http://")) and " " not in text:
-        return f'<a href="{html.escape(text)}">{html.escape(text)}</a>'
+        return f'<a class="url" href="{html.escape(text)}">{html.escape(text)}</a>'
     return html.escape(text)
 
 
@@ -283,11 +283,12 @@ def _table(block: Table, prefix: str) -> str:
                 text = f'<a href="{esc(prefix + str(row[block.links[i]]))}">{text}</a>'
             cells.append(f"<td{' class=num' if i in numeric else ''}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
+    # the caption under the table's box, not in it: a wide table scrolls in its box, its caption wraps on the page
+    caption = f'<p class="caption">{esc(block.caption)}</p>' if block.caption else ""
     tall = " tall" if len(block.rows) > 15 else ""
     table = (
-        f'<div class="table-wrap{tall}"><table>{caption}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f'<div class="table-wrap{tall}"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>{caption}"
     )
     if block.summary:
         return f"<details><summary>{esc(block.summary)}</summary>{table}</details>"

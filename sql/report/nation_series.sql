@@ -1,5 +1,6 @@
 -- report: nation_series
 -- Grain: one row per nation and year (calendar, or the US fiscal year: year_type), for the report's charts.
+-- subregion: SIPRI's subregion of the nation (its peers on its page).
 -- Units: constant_usd_billions in US$ billions at constant prices of constant_base_year (for comparing nations;
 --   NULL for a nation with no figure in that year); series_usd_billions in US$ billions at the prices of
 --   series_price_year: the base year where the nation has a figure in it, else SIPRI's own base year (for one
@@ -20,6 +21,7 @@ SELECT
     yoy.is_estimate,
     nations.is_focus,
     nations.is_artemis_signatory_2022,
+    nations.subregion,
     yoy.source
 FROM marts.defense_yoy AS yoy
 INNER JOIN marts.nations AS nations ON nations.code = yoy.nation_iso3
