@@ -74,11 +74,12 @@ def briefing_spec(spec: dict, source: str) -> dict:
 
 def _cached(export: Export, cache: Path) -> tuple[Path, Path]:
     """Where the chart's SVG and PNG are kept: by the hash of its specification (with its source line) and of
-    vl-convert's version."""
-    key = hashlib.sha256(
-        json.dumps(briefing_spec(export.spec, export.source), sort_keys=True).encode() + VL_CONVERT.encode()
-    ).hexdigest()
-    return cache / f"{key}.svg", cache / f"{key}.png"
+    vl-convert's version (computed once per export)."""
+    if export.image_key is None:
+        export.image_key = hashlib.sha256(
+            json.dumps(briefing_spec(export.spec, export.source), sort_keys=True).encode() + VL_CONVERT.encode()
+        ).hexdigest()
+    return cache / f"{export.image_key}.svg", cache / f"{export.image_key}.png"
 
 
 def _draw_missing(exports: list[Export], cache: Path, workers: draw.Workers | None) -> None:
@@ -103,8 +104,17 @@ def _write_export(folder: Path, export: Export, cache: Path) -> None:
     data = folder / "data"
     safe_for_spreadsheets(without_float_noise(export.frame)).write_csv(data / f"{export.name}.csv")
     svg_cache, png_cache = _cached(export, cache)
-    shutil.copyfile(svg_cache, data / f"{export.name}.svg")
-    shutil.copyfile(png_cache, data / f"{export.name}.png")
+    _place(svg_cache, data / f"{export.name}.svg")
+    _place(png_cache, data / f"{export.name}.png")
+
+
+def _place(cached: Path, target: Path) -> None:
+    """A cached image into the site: a hard link where the cache and the site share a file system (images are
+    never written in place, so the cache cannot change under the site), else a copy."""
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
 
 
 #: Significant digits a CSV download keeps of a computed float: every published figure (at most 15 digits) is kept,

@@ -30,7 +30,7 @@ def publications(*columns: pl.Series) -> str:
     """Distinct publications named in source columns (split on '; '), without sheet names."""
     names: set[str] = set()
     for column in columns:
-        for value in column.drop_nulls().to_list():
+        for value in column.drop_nulls().unique().to_list():
             names.update(re.sub(r", sheet '.*'$", "", part).strip() for part in str(value).split("; "))
     return "; ".join(sorted(n for n in names if n))
 

@@ -46,6 +46,7 @@ class Export:
     frame: pl.DataFrame
     spec: dict
     source: str = ""
+    image_key: str | None = None  # the hash its images are cached by (build.py)
 
 
 @dataclass
