@@ -9,7 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.milspace-synced
 WAREHOUSE := data_marts/warehouse.duckdb
-export DAGSTER_HOME := $(CURDIR)/data_marts/dagster_home
+# The Dagster UI's port (`make dev`); `make dev DAGSTER_PORT=3001` or the environment changes it.
+DAGSTER_PORT ?= 3000
+export DAGSTER_PORT
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
@@ -22,6 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 	$(BIN)/mypy
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 	$(BIN)/python -m pytest
 
 # The quick loop: the same checks and every test not marked `slow` (tests that build a warehouse, read the whole real
@@ -41,11 +44,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/score_corpus.py --record
 	$(BIN)/python benchmarks/scale.py --record
 
-# The Dagster UI on the same definitions as `make build`, with a persistent Dagster home.
+# The Dagster UI and daemon (`dg dev`, code location `milspace`) on the persistent Dagster home every build records
+# into: $DAGSTER_HOME, else data_marts/dagster_home/ (pipelines/instance.py). Port: DAGSTER_PORT (default 3000).
 dev: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
-	@test -f $(DAGSTER_HOME)/dagster.yaml || cp pipelines/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipelines.definitions
+	$(BIN)/milspace dev --port $(DAGSTER_PORT)
 
 # A read-only DuckDB shell on the published warehouse (never blocks a build), in DuckDB's safe mode: it reads the
 # warehouse and no other file, and writes none (the arguments of `milspace sql`'s shell, pipelines/cli.py).

@@ -9,7 +9,10 @@ Everything an operator may want to change is here:
 
 Both the schedule and the sensor run the full build (`fresh`: the working copy starts empty, as `make build`).
 The sensor's cursor holds each inbox file's SHA-256, so a file that is touched, or copied again unchanged,
-starts nothing; a new file, or one whose content changed, starts one build.
+starts nothing; a new file, or one whose content changed, starts one build. Every build records the inbox files it
+read (their SHA-256, metadata `inbox_read` of the asset inbox/budget_lines) in the persistent instance; the sensor
+takes the files of the last successful build, whoever started it (`make build`, the schedule, the UI), as read, so
+a new Dagster home or a `make build` between two looks starts no rebuild of what is already published.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import dagster as dg
 
 from pipelines.errors import SettingError
 from pipelines.files import fingerprint
-from pipelines.intake.inbox import SETTLE_SECONDS, inbox_files
+from pipelines.intake.inbox import INBOX_READ, SETTLE_SECONDS, inbox_files
 from pipelines.paths import Layout, default_root
 
 BUILD_JOB = "build_all"
@@ -157,6 +160,37 @@ def next_request(cursor: str | None, looked: str, run_status, now: float) -> tup
     return key, json.dumps(kept, sort_keys=True), news
 
 
+_INBOX_ASSET = dg.AssetKey(["inbox", "budget_lines"])
+
+
+def last_build_read(instance: dg.DagsterInstance) -> tuple[str, dict[str, str]] | None:
+    """(run id, {file name: SHA-256}) of the inbox files the latest successful build read, or None."""
+    records = instance.fetch_materializations(_INBOX_ASSET, limit=20).records
+    for record in records:
+        run = instance.get_run_by_id(record.run_id)
+        if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+            continue
+        materialization = record.asset_materialization
+        read = materialization.metadata.get(INBOX_READ) if materialization is not None else None
+        if isinstance(read, dg.JsonMetadataValue) and isinstance(read.value, dict):
+            return record.run_id, {str(name): str(sha) for name, sha in read.value.items()}
+    return None
+
+
+def adopt_build(cursor: str | None, build: tuple[str, dict[str, str]] | None) -> str | None:
+    """The cursor with the files of the last successful build as read, when that build is newer than the cursor
+    knows (a new home, or a build the sensor did not start); a pending request of the sensor's own is kept."""
+    if build is None:
+        return cursor
+    state = json.loads(cursor) if cursor else {}
+    run_id, read = build
+    if state.get("build") == run_id:
+        return cursor
+    state["files"] = {name: [None, None, sha, None, None] for name, sha in read.items()}
+    state["build"] = run_id
+    return json.dumps(state, sort_keys=True)
+
+
 def inbox_sensor(job) -> dg.SensorDefinition:
     @dg.sensor(
         name="inbox_sensor",
@@ -171,7 +205,8 @@ def inbox_sensor(job) -> dg.SensorDefinition:
     )
     def _sensor(context: dg.SensorEvaluationContext):
         layout = Layout(default_root())
-        state = json.loads(context.cursor) if context.cursor else {}
+        start = adopt_build(context.cursor, last_build_read(context.instance))
+        state = json.loads(start) if start else {}
         _, looked = look_at_inbox(layout, json.dumps({k: state[k] for k in ("files", "settling") if k in state}))
 
         def run_status(key: str) -> str | None:
@@ -182,7 +217,9 @@ def inbox_sensor(job) -> dg.SensorDefinition:
                 return "success"
             return "failure" if runs[0].is_finished else "running"
 
-        key, cursor, changed = next_request(context.cursor, looked, run_status, time.time())
+        key, cursor, changed = next_request(start, looked, run_status, time.time())
+        if "build" in state:  # remember which build's files were taken as read
+            cursor = json.dumps({**json.loads(cursor), "build": state["build"]}, sort_keys=True)
         context.update_cursor(cursor)
         if key is None:
             pending = json.loads(cursor).get("pending")

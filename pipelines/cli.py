@@ -5,6 +5,7 @@
     milspace report
     milspace inspect PATH [--output FILE.csv|FILE.parquet] [--raw]
     milspace fetch-docs [--timeout SECONDS] [--deadline SECONDS] [--max-mb MB]
+    milspace dev [--port PORT] [--host HOST]   the Dagster UI and daemon on the persistent Dagster home
 
 Exit codes: 0 success; 1 the build or query failed (the message says why; the published warehouse is
 unchanged); 2 the command line was wrong; 3 another build of the same root is running; 130 interrupted (Ctrl-C or
@@ -281,6 +282,7 @@ def _run(layout: Layout, *, out) -> RunOutcome:
     import dagster as dg
 
     from pipelines.definitions import BUILD_JOB, defs
+    from pipelines.instance import open_instance
     from pipelines.progress import progress_logger
     from pipelines.warehouse import Warehouse
 
@@ -292,14 +294,17 @@ def _run(layout: Layout, *, out) -> RunOutcome:
     print(f"milspace build: {layout.root}", file=out)
     before = _published_state(layout)
     started_at = time.time()
-    result = job.execute_in_process(
-        run_config={
-            "loggers": {"progress": {}},
-            "resources": {"milspace": {"config": {"root": str(layout.root), "fresh": True}}},
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    # Recorded in the root's persistent Dagster home (pipelines/instance.py), so the UI shows every build.
+    with open_instance(layout) as instance:
+        result = job.execute_in_process(
+            run_config={
+                "loggers": {"progress": {}},
+                "resources": {"milspace": {"config": {"root": str(layout.root), "fresh": True}}},
+            },
+            instance=instance,
+            raise_on_error=False,
+            tags={"milspace/trigger": "cli"},
+        )
     seconds = time.perf_counter() - started
     if interrupted(result):  # Ctrl-C or SIGTERM: Dagster stopped the run; nothing of it is kept
         Warehouse(layout).discard(result.run_id)
@@ -361,10 +366,17 @@ def _report_failure(layout: Layout, outcome: RunOutcome, *, out) -> int:
 
 
 def _say_first_violations(check: AssetCheckEvaluation, *, out) -> None:
-    """The first rows that break a check, as the check found them (a Markdown table), indented."""
+    """The first rows that break a check, as the check found them (its table metadata), indented, one per line."""
+    import dagster as dg
+
     preview = check.metadata.get("first_violations")
-    if preview is not None and preview.value != "none":
-        print("\n".join("      " + line for line in str(preview.value).splitlines()), file=out)
+    if not isinstance(preview, dg.TableMetadataValue):
+        return
+    names = [column.name for column in preview.schema.columns]
+    cell = lambda value: "" if value is None else str(value)  # noqa: E731
+    rows = [[cell(record.data.get(n)) for n in names] for record in preview.records]
+    lines = [" | ".join(names), " | ".join("---" for _ in names), *(" | ".join(row) for row in rows)]
+    print("\n".join(f"      | {line} |" for line in lines), file=out)
 
 
 @dataclass(frozen=True)
@@ -793,6 +805,51 @@ def shell(layout: Layout) -> int:
     return EXIT_OK  # not reached
 
 
+# --- dev -----------------------------------------------------------------------------------------------------
+
+#: The port of the Dagster UI `milspace dev` (and `make dev`) starts; $DAGSTER_PORT or --port changes it.
+DEFAULT_PORT = 3000
+
+
+def dev_command(layout: Layout, port: int, host: str) -> tuple[list[str], dict[str, str]]:
+    """The `dg dev` command line and environment that show `layout`'s persistent Dagster home: the UI, the daemon
+    (the weekly schedule and the inbox sensor) and the code location `milspace` (pyproject.toml's [tool.dg])."""
+    from pipelines.instance import dagster_home, prepare_home
+    from pipelines.paths import REPO_ROOT
+
+    if not (REPO_ROOT / "pyproject.toml").exists():
+        raise MilspaceError(
+            "`milspace dev` runs `dg dev` in the project's checkout (it reads pyproject.toml's [tool.dg]); this "
+            f"installation at {REPO_ROOT} has none: run it from a clone of the repository (`make dev`)."
+        )
+    home = prepare_home(dagster_home(layout))
+    env = {**os.environ, "DAGSTER_HOME": str(home), "MILSPACE_ROOT": str(layout.root), "VIRTUAL_ENV": sys.prefix}
+    program = Path(sys.executable).with_name("dg")
+    return [str(program), "dev", "--host", host, "--port", str(port)], env
+
+
+def dev(layout: Layout, *, port: int | None, host: str, out=None) -> int:
+    """Start the Dagster UI and daemon on the root's persistent Dagster home (replaces this process)."""
+    from pipelines.paths import REPO_ROOT
+
+    out = out or sys.stdout
+    if port is None:
+        text = os.environ.get("DAGSTER_PORT", "").strip() or str(DEFAULT_PORT)
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            raise MilspaceError(f"DAGSTER_PORT={text!r} is not a port number (1-65535): set it to one such as 3000")
+        port = int(text)
+    command, env = dev_command(layout, port, host)
+    print(
+        f"milspace dev: the Dagster UI on http://{host}:{port} (code location milspace), Dagster home "
+        f"{env['DAGSTER_HOME']}, root {layout.root}",
+        file=out,
+        flush=True,
+    )
+    os.chdir(REPO_ROOT)
+    os.execve(command[0], command, env)
+    return EXIT_OK  # not reached
+
+
 # --- report --------------------------------------------------------------------------------------------------
 
 
@@ -831,6 +888,11 @@ def parser() -> argparse.ArgumentParser:
         "=HYPERLINK(...), gets a leading apostrophe); for programs, not spreadsheets",
     )
     commands.add_parser("report", help="redraw reports/index.html from the published warehouse")
+    ui = commands.add_parser(
+        "dev", help="start the Dagster UI and daemon (`dg dev`) on the root's persistent Dagster home"
+    )
+    ui.add_argument("--port", type=int, help=f"the UI's port (default: $DAGSTER_PORT, else {DEFAULT_PORT})")
+    ui.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     fetch = commands.add_parser(
         "fetch-docs", help="download the strategy register's documents into data_raw/strategies/ (resumable)"
     )
@@ -864,6 +926,8 @@ def main(argv: list[str] | None = None) -> int:
             return sql(layout, query, fmt=args.format, raw=args.raw)
         if args.command == "inspect":
             return inspect(layout, args.path, output=args.output, raw=args.raw)
+        if args.command == "dev":
+            return dev(layout, port=args.port, host=args.host)
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)

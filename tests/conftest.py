@@ -7,6 +7,7 @@ import functools
 import hashlib
 import inspect
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,10 @@ from pipelines import cli
 from pipelines.paths import REPO_ROOT, Layout
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+# Every build a test runs records into its own root's Dagster home (data_marts/dagster_home/), never into one a
+# developer's shell points at.
+os.environ.pop("DAGSTER_HOME", None)
 
 
 def shared_file(relative: str) -> Path:

@@ -472,9 +472,9 @@ def test_a_bad_automation_setting_is_one_line_for_the_build(tmp_path, setting, v
 
 def test_a_bad_automation_setting_is_named_when_dagster_loads_the_definitions(tmp_path):
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-m", "pipelines.definitions"],
+        [str(Path(sys.executable).with_name("dg")), "check", "defs"],
         capture_output=True,
-        env={**os.environ, "MILSPACE_SENSOR_SECONDS": "abc", "DAGSTER_HOME": str(tmp_path)},
+        env={**os.environ, "MILSPACE_SENSOR_SECONDS": "abc", "DAGSTER_HOME": str(tmp_path), "VIRTUAL_ENV": sys.prefix},
         timeout=PATIENCE_SECONDS,
         cwd=REPO_ROOT,
     )
@@ -508,3 +508,16 @@ def test_a_session_holding_the_warehouse_for_writing_is_named_in_the_build_failu
     assert f"process {holder.pid}" in run.output
     assert "import duckdb, sys, time" in run.output  # its command line, from /proc
     assert "Close that session" in run.output and "move the file aside" not in run.output.lower()
+
+
+def test_a_dagster_home_dagster_cannot_read_is_one_line_naming_its_settings(tmp_path, capsys):
+    layout = make_root(tmp_path / "root")
+    home = layout.data_marts / "dagster_home"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("run_queue: [1, 2\n")  # an unclosed list
+    code = cli.main(["--root", str(layout.root), "build"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("milspace build: The Dagster home ")
+    assert str(home / "dagster.yaml") in err
+    assert not layout.warehouse.exists()

@@ -1,11 +1,10 @@
-"""`dagster dev` (the UI and the daemon, as `make dev` starts them) on loopback: it lists the schedule and the
-inbox sensor, both running, and a file dropped into the inbox makes the sensor start a build that publishes."""
+"""`milspace dev` (`dg dev`: the UI and the daemon, as `make dev` starts them) on loopback: it lists the schedule
+and the inbox sensor, both running, and a file dropped into the inbox makes the sensor start a build that publishes."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 from pipelines.paths import REPO_ROOT
 from tests.conftest import make_root, query
 
-DAGSTER = Path(sys.executable).with_name("dagster")
+MILSPACE = Path(sys.executable).with_name("milspace")
 STARTUP_SECONDS = 120
 BUILD_SECONDS = 300
 REPOSITORIES = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
@@ -60,19 +59,12 @@ def test_dagster_dev_runs_the_schedule_and_the_sensor_and_a_dropped_file_starts_
     layout = make_root(tmp_path / "root")
     inbox = layout.data_raw / "inbox"
     inbox.mkdir()
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO_ROOT / "pipelines" / "dagster.yaml", home / "dagster.yaml")  # as `make dev` does
+    home = tmp_path / "dagster_home"  # a home set by $DAGSTER_HOME, made ready by `milspace dev`
     port, log = free_port(), tmp_path / "dagster-dev.log"
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "MILSPACE_ROOT": str(layout.root),
-        "MILSPACE_SENSOR_SECONDS": "3",
-    }
+    env = {**os.environ, "DAGSTER_HOME": str(home), "MILSPACE_SENSOR_SECONDS": "3", "DAGSTER_PORT": str(port)}
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(DAGSTER), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            [str(MILSPACE), "--root", str(layout.root), "dev"],
             cwd=REPO_ROOT,
             env=env,
             stdout=output,

@@ -16,23 +16,20 @@ from pipelines.assets.graph import GraphError, asset_key, require_producers, tab
 from pipelines.assets.inputs import INPUTS
 from pipelines.assets.marts import mart_names, mart_reads
 from pipelines.definitions import ASSETS, BUILD_JOB, defs
-from pipelines.paths import SQL_DIR
+from pipelines.paths import REPO_ROOT, SQL_DIR
 
 #: Every asset that writes its own rows into staging.quarantine and staging.sources.
 SHARED_WRITERS = {f"staging/{name}" for _, name in INPUTS} | {"staging/budget_lines", "staging/documents"}
 
 
-def test_definitions_load_as_dagster_dev_loads_them(tmp_path):
-    dagster = Path(sys.executable).parent / "dagster"
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+def test_definitions_load_as_dg_loads_them(tmp_path):
+    dg_cli = Path(sys.executable).parent / "dg"
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "VIRTUAL_ENV": sys.prefix}
     result = subprocess.run(
-        [str(dagster), "definitions", "validate", "-m", "pipelines.definitions"],
-        capture_output=True,
-        text=True,
-        env=env,
+        [str(dg_cli), "check", "defs"], capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Validation successful for code location pipelines.definitions" in result.stdout + result.stderr
+    assert "All definitions loaded successfully." in result.stdout + result.stderr
 
 
 def _graph():

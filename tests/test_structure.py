@@ -20,7 +20,7 @@ FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, ("sources",)),  # one reader per published format
     (2, ("text", "schemas", "warehouse")),  # strategy text, the contracts, the one writer
     (3, ("intake", "report")),  # the checked stage; the report site
-    (4, ("assets", "automation", "progress")),  # Dagster
+    (4, ("assets", "automation", "progress", "instance")),  # Dagster
     (5, ("definitions",)),
     (6, ("cli",)),
 )

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.assets.graph import Table, asset_key, file_reads
 from pipelines.assets.resource import MilspaceResource
+from pipelines.assets.shared import frame_table
 from pipelines.paths import SQL_DIR
 from pipelines.warehouse import header_comment
 
@@ -65,7 +66,7 @@ def _check(spec: CheckSpec) -> dg.AssetChecksDefinition:
             metadata={
                 "violations": violations.height,
                 "sql": dg.MetadataValue.path(str(spec.path)),
-                "first_violations": dg.MetadataValue.md(_markdown(preview)) if preview.height else "none",
+                "first_violations": frame_table(preview) if preview.height else "none",
                 INBOX_FILES: dg.MetadataValue.json(inbox),
             },
         )
@@ -86,13 +87,6 @@ def _inbox_files_named(violations: pl.DataFrame, milspace: MilspaceResource, run
         return []
     cells = violations.select(pl.concat_str([pl.col(c).fill_null("") for c in texts], separator="\n")).to_series()
     return sorted(f for f in loaded.get_column("file") if cells.str.contains(f, literal=True).any())
-
-
-def _markdown(frame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.iter_rows()]
-    return "\n".join([header, rule, *rows])
 
 
 def check_reads() -> dict[str, set[Table]]:

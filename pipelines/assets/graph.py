@@ -151,15 +151,39 @@ def file_objects(path: Path, schema: str) -> SqlObjects:
     return objects
 
 
+#: The DuckDB catalog of the published warehouse (its file's stem): the first part of a `dagster/table_name`.
+CATALOG = "warehouse"
+
+
+def sql_reference(path: Path) -> dict[str, Any]:
+    """Definition metadata pointing at the SQL file behind an asset (Dagster's code references, shown in the UI)."""
+    label = f"sql/{path.parent.name}/{path.name}"
+    return {
+        "dagster/code_references": dg.CodeReferencesMetadataValue(
+            code_references=[dg.LocalFileCodeReference(file_path=str(path), line_number=1, label=label)]
+        )
+    }
+
+
+def table_spec_metadata(table: Table, path: Path) -> dict[str, Any]:
+    """Definition metadata of a table or view asset: its name in the warehouse and the SQL file that makes it."""
+    return {"dagster/table_name": ".".join((CATALOG, *table)), **sql_reference(path)}
+
+
 def file_specs(path: Path, schema: str, **spec: Any) -> list[dg.AssetSpec]:
     """One AssetSpec per object the SQL file of `<schema>.<stem>` creates: that object first, described by the file's
     header comment, then any other (a macro beside a table), described by the comment above its CREATE. `spec`:
-    the other AssetSpec arguments (deps, group_name, kinds), the same for each."""
+    the other AssetSpec arguments (deps, group_name, kinds), the same for each. Each carries the SQL file as its code
+    reference, and each table or view its `dagster/table_name`."""
     created = file_objects(path, schema).created
     main = (schema, path.stem)
     others = sorted(set(created) - {main})
+
+    def metadata(table: Table) -> dict[str, Any]:
+        return table_spec_metadata(table, path) if created[table].kind != "MACRO" else sql_reference(path)
+
     return [
-        dg.AssetSpec(key=asset_key(main), description=header_comment(path), **spec),
+        dg.AssetSpec(key=asset_key(main), description=header_comment(path), metadata=metadata(main), **spec),
         *(
             dg.AssetSpec(
                 key=asset_key(other),
@@ -167,6 +191,7 @@ def file_specs(path: Path, schema: str, **spec: Any) -> list[dg.AssetSpec]:
                     f"The {created[other].kind.lower()} {'.'.join(other)}, made by sql/{path.parent.name}/{path.name} "
                     f"with {'.'.join(main)}. {created[other].comment}"
                 ).strip(),
+                metadata=metadata(other),
                 **spec,
             )
             for other in others

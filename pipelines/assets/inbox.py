@@ -9,23 +9,44 @@ import polars as pl
 
 from pipelines.assets.graph import created_metadata, file_specs
 from pipelines.assets.resource import MilspaceResource
-from pipelines.assets.shared import writes_rows_into
+from pipelines.assets.shared import table_metadata, writes_rows_into
 from pipelines.errors import MilspaceError
-from pipelines.intake.inbox import CHANGED, SKIPPED, CheckedFile, read_inbox, set_aside
+from pipelines.intake.inbox import CHANGED, INBOX_READ, SKIPPED, CheckedFile, read_inbox, set_aside
 from pipelines.intake.shipped import ValidatedTable
 from pipelines.intake.staging import STREAMED_TABLES, load_inbox
 from pipelines.nations import NationNames
 from pipelines.warehouse import sql_file
 
+#: The columns of the table of files read, as the UI shows it.
+_FILES_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("file", "string", description="The file, relative to the project root"),
+        dg.TableColumn("status", "string", description="loaded, companion, document, unreadable, changed or skipped"),
+        dg.TableColumn("format", "string", description="The reader whose format the content matched"),
+        dg.TableColumn("edition", "string", description="The edition the reader found in the content"),
+        dg.TableColumn("lines", "int", description="Budget lines read (count); empty for a file read at load"),
+        dg.TableColumn("rows_rejected", "int", description="Rows quarantined (count)"),
+        dg.TableColumn("error", "string", description="Why the file was not read, when it was not"),
+    ]
+)
 
-def _files_table(files: list[CheckedFile]) -> str:
+
+def _files_table(files: list[CheckedFile]) -> dg.TableMetadataValue:
     rows = [
-        f"| {f.file} | {f.status} | {f.source_format or ''} | {f.edition or ''} | "
-        f"{'at load' if f.streamed else format(f.lines.height, ',')} | "
-        f"{f.rows_rejected:,} | {(f.error or '').replace('|', '/')} |"
+        dg.TableRecord(
+            {
+                "file": f.file,
+                "status": f.status,
+                "format": f.source_format or "",
+                "edition": f.edition or "",
+                "lines": None if f.streamed else f.lines.height,
+                "rows_rejected": f.rows_rejected,
+                "error": f.error or "",
+            }
+        )
         for f in files
     ]
-    return "\n".join(["| file | status | format | edition | lines | rejected rows | error |", "|---" * 7 + "|", *rows])
+    return dg.MetadataValue.table(rows, schema=_FILES_SCHEMA)
 
 
 @dg.asset(
@@ -73,7 +94,11 @@ def inbox_budget_lines(
             "files": len(files),
             "unreadable_files": len(unreadable),
             "rows_rejected": sum(f.rows_rejected for f in files),
-            "files_read": dg.MetadataValue.md(_files_table(files)) if files else "the inbox is empty",
+            "files_read": _files_table(files) if files else "the inbox is empty",
+            # What the inbox sensor takes as read once this build succeeds (pipelines/automation.py).
+            INBOX_READ: dg.MetadataValue.json(
+                {f.path.name: f.sha256 for f in files if f.origin == "inbox" and f.path is not None}
+            ),
         },
     )
 
@@ -121,14 +146,16 @@ def staging_budget_lines(
 ) -> Iterator[dg.MaterializeResult]:
     codes = nations.valid.get_column("code").to_list()
     done = load_inbox(milspace.run, files, codes, log=context.log.info, warn=context.log.warning)
+    with milspace.run.working() as con:  # the rows and columns of each table and view the load made
+        tables = {key: table_metadata(con, *key.path) for key, made in _MADE.items() if "macro" not in made}
     for key, made in _MADE.items():  # the tables behind the view, and the ones made beside it
         if key != _BUDGET_LINES:
-            yield dg.MaterializeResult(asset_key=key, metadata=made)
+            yield dg.MaterializeResult(asset_key=key, metadata=tables.get(key, made))
     yield dg.MaterializeResult(
         asset_key=_BUDGET_LINES,
         metadata={
+            **tables[_BUDGET_LINES],
             "dagster/row_count": done.rows,
-            "table": "staging.budget_lines",
             "rows_rejected": done.rows_rejected,
             "reconciliations": done.reconciliations.height,
             "reconciliations_failed": done.reconciliations.filter(~pl.col("passed")).height,

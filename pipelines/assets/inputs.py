@@ -4,8 +4,9 @@ staging asset per file (load the valid rows into the run's working warehouse, qu
 import dagster as dg
 import polars as pl
 
+from pipelines.assets.graph import table_spec_metadata
 from pipelines.assets.resource import MilspaceResource
-from pipelines.assets.shared import writes_rows_into
+from pipelines.assets.shared import table_metadata, writes_rows_into
 from pipelines.intake.shipped import ValidatedTable, referenced_targets, validate_resource
 from pipelines.schemas import CONTRACTS
 from pipelines.shapes import Origin, sources_frame
@@ -96,20 +97,19 @@ def _staging_asset(package: Origin, name: str) -> dg.AssetsDefinition:
         group_name="staging",
         description=header_comment(sql_file("staging", name)),
         kinds={"duckdb"},
-        metadata=writes_rows_into("quarantine", "sources"),
+        metadata={
+            **writes_rows_into("quarantine", "sources"),
+            **table_spec_metadata(("staging", name), sql_file("staging", name)),
+        },
     )
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource, table: ValidatedTable):
         frame = table.valid.with_columns(source_file=pl.lit(table.file))
-        rows = milspace.run.load_staging(name, frame)
+        milspace.run.load_staging(name, frame)
         milspace.run.replace_quarantine([table.file], table.rejected)
         milspace.run.replace_rows("sources", sources_frame([table.source_record(package)]), [table.file])
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": rows,
-                "table": f"staging.{name}",
-                "rows_rejected": table.rejected_rows,
-            }
-        )
+        with milspace.run.working() as con:
+            metadata = table_metadata(con, "staging", name)
+        return dg.MaterializeResult(metadata={**metadata, "rows_rejected": table.rejected_rows})
 
     return _asset
 

@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipelines.assets.graph import SqlObjects, Table, asset_key, created_metadata, file_objects, file_specs
 from pipelines.assets.resource import MilspaceResource
-from pipelines.assets.shared import column_schema
+from pipelines.assets.shared import table_metadata
 from pipelines.paths import SQL_DIR
 
 
@@ -50,14 +50,14 @@ def _mart_asset(name: str) -> dg.AssetsDefinition:
     @dg.multi_asset(name=f"marts__{name}", specs=specs)
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource):
         run = milspace.run
-        rows = run.build_mart(name)
+        run.build_mart(name)
         with run.working() as con:
-            schema = column_schema(con, "marts", name)
+            metadata = table_metadata(con, "marts", name)
         for other in others:  # a macro the file makes beside its table
             yield dg.MaterializeResult(asset_key=asset_key(other), metadata=made[asset_key(other)])
         yield dg.MaterializeResult(
             asset_key=["marts", name],
-            metadata={"dagster/row_count": rows, "table": f"marts.{name}", "dagster/column_schema": schema},
+            metadata=metadata,
         )
 
     return _asset

@@ -42,13 +42,21 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
             f"moved to {layout.display(published.stale_log)}; it was not applied to this build."
         )  # the command line names it too, from the note beside it
     publish_site(staged, layout.reports)
-    table = "\n".join(["| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in counts.items())])
+    table = dg.MetadataValue.table(
+        [dg.TableRecord({"table": t, "rows": n}) for t, n in counts.items()],
+        schema=dg.TableSchema(
+            columns=[
+                dg.TableColumn("table", "string", description="schema.table in the published warehouse"),
+                dg.TableColumn("rows", "int", description="Rows (count)"),
+            ]
+        ),
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(layout.warehouse)),
             "report": dg.MetadataValue.path(str(layout.report_index)),
             "bytes": layout.warehouse.stat().st_size,
-            "tables": dg.MetadataValue.md(table),
+            "tables": table,
             "quarantined_rows": counts.get("marts.quarantine", 0),
             **({"stale_log_moved_to": layout.display(published.stale_log)} if published.stale_log else {}),
         }

@@ -4,9 +4,11 @@ table: it runs after every asset that writes into it (each declares so with `wri
 table's rows and columns, so a mart reading the table depends on the whole table, not on one of its writers."""
 
 from collections.abc import Iterable
+from typing import Any
 
 import dagster as dg
 
+from pipelines.assets.graph import table_spec_metadata
 from pipelines.assets.resource import MilspaceResource
 from pipelines.errors import WarehouseError
 from pipelines.warehouse import header_comment, sql_file
@@ -29,6 +31,33 @@ def column_schema(con, schema: str, table: str) -> dg.TableSchema:
         [schema, table],
     ).fetchall()
     return dg.TableSchema(columns=[dg.TableColumn(name=c, type=t.lower(), description=d or None) for c, t, d in rows])
+
+
+def table_metadata(con, schema: str, table: str) -> dict[str, Any]:
+    """Materialization metadata of a table or view of the run's working warehouse: its rows and its columns with
+    their descriptions (the warehouse's column comments, with units)."""
+    (rows,) = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone() or (0,)
+    return {"dagster/row_count": rows, "dagster/column_schema": column_schema(con, schema, table)}
+
+
+_TABLE_TYPES = {"Int": "int", "UInt": "int", "Float": "float", "Boolean": "bool"}
+
+
+def frame_table(frame, *, limit: int = 10) -> dg.TableMetadataValue:
+    """The first `limit` rows of a Polars frame as Dagster's table metadata (the UI draws it as a table; cells
+    other than numbers and flags as text)."""
+    import polars as pl
+
+    kinds = {
+        name: next((kind for prefix, kind in _TABLE_TYPES.items() if str(dtype).startswith(prefix)), "string")
+        for name, dtype in frame.schema.items()
+    }
+    head = frame.head(limit).with_columns(
+        pl.col(name).cast(pl.String) for name, kind in kinds.items() if kind == "string"
+    )
+    records = [dg.TableRecord(row) for row in head.iter_rows(named=True)]
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, kind) for name, kind in kinds.items()])
+    return dg.MetadataValue.table(records, schema=schema)
 
 
 def _writers(assets: Iterable[dg.AssetsDefinition]) -> dict[str, list[dg.AssetKey]]:
@@ -58,6 +87,7 @@ def _table_asset(table: str, writers: list[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="staging",
         description=f"{header_comment(sql_file('staging', table))}\n\n{made_by}",
         kinds={"duckdb"},
+        metadata=table_spec_metadata(("staging", table), sql_file("staging", table)),
     )
     def _asset(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> dg.MaterializeResult:
         with milspace.run.working() as con:
@@ -68,10 +98,8 @@ def _table_asset(table: str, writers: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"({', '.join(k.to_user_string() for k in writers)}) in the same run, or start from the published "
                     "warehouse (fresh: false)."
                 )
-            (rows,) = con.execute(f"SELECT count(*) FROM staging.{table}").fetchone() or (0,)
-        return dg.MaterializeResult(
-            metadata={"dagster/row_count": rows, "table": f"staging.{table}", "dagster/column_schema": schema}
-        )
+            metadata = table_metadata(con, "staging", table)
+        return dg.MaterializeResult(metadata=metadata)
 
     return _asset
 

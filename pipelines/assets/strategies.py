@@ -8,7 +8,7 @@ import dagster as dg
 
 from pipelines.assets.graph import file_specs
 from pipelines.assets.resource import MilspaceResource
-from pipelines.assets.shared import writes_rows_into
+from pipelines.assets.shared import table_metadata, writes_rows_into
 from pipelines.intake.documents import STRATEGIES_FOLDER, document_paths, document_tables, read_documents
 from pipelines.intake.inbox import CheckedFile
 from pipelines.intake.shipped import ValidatedTable
@@ -95,13 +95,14 @@ def staging_documents(
     run.replace_quarantine(files, tables.rejected, folder=STRATEGIES_FOLDER)
     run.replace_rows("sources", tables.sources, files, folder=STRATEGIES_FOLDER)
     loaded = sum(d.status == "loaded" for d in documents)
+    with run.working() as con:
+        shown = {table: table_metadata(con, "staging", table) for table in LOADED_TABLES}
     for table, rows in (("document_hits", hits), ("document_money", money)):
-        yield dg.MaterializeResult(
-            asset_key=["staging", table], metadata={"dagster/row_count": rows, "table": f"staging.{table}"}
-        )
+        yield dg.MaterializeResult(asset_key=["staging", table], metadata={**shown[table], "dagster/row_count": rows})
     yield dg.MaterializeResult(
         asset_key=_DOCUMENTS,
         metadata={
+            **shown["documents"],
             "dagster/row_count": loaded,
             "rejected": len(documents) - loaded,
             "hits": tables.hits.height,

@@ -67,6 +67,11 @@ SETTLE_SECONDS = 10
 SETTLE_WAIT_SECONDS = 60.0
 
 
+#: Metadata of the asset inbox/budget_lines: {inbox file name: SHA-256} of the inbox files a build read, which the
+#: inbox sensor takes as read once that build has succeeded (pipelines/automation.py).
+INBOX_READ = "inbox_read"
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     """One published file after its reader and the BudgetLine contract."""

@@ -1,0 +1,62 @@
+"""The one persistent Dagster instance of a milspace root: where every build is recorded, whoever starts it.
+
+`milspace build` (what `make build` and a cron job run), the weekly schedule, the inbox sensor and a run launched from
+the UI all record their runs, materializations, check results and logs in one Dagster home: `$DAGSTER_HOME` when it is
+set, else `data_marts/dagster_home/` under the root. `make dev` (`milspace dev`, which starts `dg dev`) shows that
+home, so the UI's history and freshness include the last `make build`.
+
+The home's `dagster.yaml` is copied from pipelines/dagster.yaml the first time the home is used; edit the copy to
+change the instance's settings for one machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipelines.errors import SettingError
+from pipelines.paths import Layout
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+#: The instance settings a new Dagster home starts from.
+DEFAULT_SETTINGS = Path(__file__).with_name("dagster.yaml")
+
+
+def dagster_home(layout: Layout) -> Path:
+    """The Dagster home of `layout`: $DAGSTER_HOME when set, else data_marts/dagster_home/ under the root."""
+    env = os.environ.get("DAGSTER_HOME", "").strip()
+    return Path(env).resolve() if env else layout.data_marts / "dagster_home"
+
+
+def prepare_home(home: Path) -> Path:
+    """Make `home` a Dagster home (the folder, and its dagster.yaml when it has none); `home`."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        settings = home / "dagster.yaml"
+        if not settings.exists():
+            shutil.copyfile(DEFAULT_SETTINGS, settings)
+    except OSError as exc:
+        raise SettingError(
+            f"The Dagster home {home} (where every build is recorded; $DAGSTER_HOME, else data_marts/dagster_home/) "
+            f"cannot be prepared: {exc.strerror or exc}. Make it writable, or set DAGSTER_HOME to a writable folder."
+        ) from None
+    return home
+
+
+def open_instance(layout: Layout) -> dg.DagsterInstance:
+    """The persistent Dagster instance of `layout`'s Dagster home, made ready first."""
+    import dagster as dg
+
+    home = prepare_home(dagster_home(layout))
+    try:
+        return dg.DagsterInstance.from_config(str(home))
+    except Exception as exc:  # a dagster.yaml Dagster cannot read (YAML, schema, storage): say which file
+        raise SettingError(
+            f"The Dagster home {home} cannot be opened ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
+            f"{home / 'dagster.yaml'} (pipelines/dagster.yaml is the shipped one), or move the folder away to start a "
+            "new history."
+        ) from None
