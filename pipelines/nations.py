@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.paths import REPO_ROOT
+from pipelines.paths import SHIPPED_REFERENCE
 
 _FOOTNOTE_TAIL = re.compile(r"[\s*†‡§¶‖#]+$|(?<=[A-Za-z)])\d+$")
 
@@ -50,10 +50,10 @@ class NationNames:
 @functools.cache
 def aggregate_codes() -> frozenset[str]:
     """Codes of aggregates and regions in data_raw/reference/nations.csv (World): names, but of no one nation."""
-    with (REPO_ROOT / "data_raw" / "reference" / "nations.csv").open(encoding="utf-8", newline="") as handle:
+    with (SHIPPED_REFERENCE / "nations.csv").open(encoding="utf-8", newline="") as handle:
         return frozenset(r["code"] for r in csv.DictReader(handle) if r["kind"] in ("aggregate", "region"))
 
 
 @functools.cache
 def default_names() -> NationNames:
-    return NationNames.from_csv(REPO_ROOT / "data_raw" / "reference" / "nation_names.csv")
+    return NationNames.from_csv(SHIPPED_REFERENCE / "nation_names.csv")

@@ -6,16 +6,33 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The repository: code, SQL and the shipped starter data live here.
+#: The repository: code, SQL and the shipped starter data live here (in a checkout).
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: SQL is code, not data: it is always read from the repository, whatever root a build writes to.
-SQL_DIR = REPO_ROOT / "sql"
+#: True when the package runs from a checkout of the repository, False when it is an installed wheel.
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "sql").is_dir()
+#: What milspace ships beside its code: sql/ and data_raw/{reference,starter}/. In a checkout, the repository; in
+#: an installed wheel, the copies pyproject.toml's [tool.hatch.build.targets.wheel.force-include] puts in the package.
+SHIPPED = REPO_ROOT if IN_CHECKOUT else Path(__file__).resolve().parent / "shipped"
+#: SQL is code, not data: it is always read from what milspace ships, whatever root a build writes to.
+SQL_DIR = SHIPPED / "sql"
+#: The shipped reference tables (nations, fiscal years, rules, lexicon ...).
+SHIPPED_REFERENCE = SHIPPED / "data_raw" / "reference"
 
 
 def default_root() -> Path:
-    """The project root a build reads from and writes to: $MILSPACE_ROOT, or the repository."""
+    """The project root a build reads from and writes to: $MILSPACE_ROOT, else the repository in a checkout, else
+    the current directory (an installed milspace)."""
     env = os.environ.get("MILSPACE_ROOT")
-    return Path(env).resolve() if env else REPO_ROOT
+    if env:
+        return Path(env).resolve()
+    return REPO_ROOT if IN_CHECKOUT else Path.cwd().resolve()
+
+
+def _own_or_shipped(folder: Path, shipped: Path) -> Path:
+    """`folder` of a root; outside a checkout, the shipped copy when the root has no data package there."""
+    if IN_CHECKOUT or (folder / "datapackage.json").exists():
+        return folder
+    return shipped
 
 
 @dataclass(frozen=True)
@@ -30,7 +47,9 @@ class Layout:
 
     @property
     def starter(self) -> Path:
-        return self.data_raw / "starter"
+        """The shipped starter data: the root's own data_raw/starter/, or (an installed milspace, a root without
+        one) the copy in the package."""
+        return _own_or_shipped(self.data_raw / "starter", SHIPPED / "data_raw" / "starter")
 
     @property
     def starter_lines(self) -> Path:
@@ -39,7 +58,9 @@ class Layout:
 
     @property
     def reference(self) -> Path:
-        return self.data_raw / "reference"
+        """The reference tables: the root's own data_raw/reference/, or (an installed milspace, a root without one)
+        the copy in the package."""
+        return _own_or_shipped(self.data_raw / "reference", SHIPPED_REFERENCE)
 
     @property
     def strategies(self) -> Path:
@@ -73,8 +94,12 @@ class Layout:
         return self.reports / "index.html"
 
     def display(self, path: Path) -> str:
-        """A path as a user should see it: relative to the root when it is inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        """A path as a user should see it: relative to the root when it is inside it; a file milspace ships, read
+        from the installed package, as it is in the repository (data_raw/starter/...)."""
+        resolved = path.resolve()
+        for base in (self.root.resolve(), *(() if IN_CHECKOUT else (SHIPPED.resolve(),))):
+            try:
+                return str(resolved.relative_to(base))
+            except ValueError:
+                continue
+        return str(path)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.paths import REPO_ROOT
+from pipelines.paths import SHIPPED_REFERENCE
 
-PATH = REPO_ROOT / "data_raw" / "reference" / "fiscal_years.csv"
+PATH = SHIPPED_REFERENCE / "fiscal_years.csv"
 
 
 @dataclass(frozen=True)
