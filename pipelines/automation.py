@@ -131,6 +131,11 @@ def look_at_inbox(layout: Layout, cursor: str | None, now: float | None = None) 
 RETRY_SECONDS = 3600
 
 
+def _keeping_build(cursor: dict, state: dict) -> str:
+    """`cursor` as text, with the build whose files the state took as read (`adopt_build`), if any."""
+    return json.dumps({**cursor, **({"build": state["build"]} if "build" in state else {})}, sort_keys=True)
+
+
 def next_request(cursor: str | None, looked: str, run_status, now: float) -> tuple[str | None, str, list[str]]:
     """The sensor's decision: (a run key to request, or None; the cursor to keep; the files that are news).
 
@@ -148,16 +153,16 @@ def next_request(cursor: str | None, looked: str, run_status, now: float) -> tup
         if status == "success":
             confirmed, pending = pending["files"], None
         elif status in (None, "running") or (pending["files"] == files and now - pending["at"] < RETRY_SECONDS):
-            return None, json.dumps({**state, "settling": settling}, sort_keys=True), []
+            return None, _keeping_build({**state, "settling": settling}, state), []
         else:  # failed, and the inbox changed since or it is time to try again
             pending = None
     news = sorted(name for name, entry in files.items() if name not in confirmed or confirmed[name][2] != entry[2])
     if not news:
-        return None, json.dumps({"files": files, "settling": settling}, sort_keys=True), []
+        return None, _keeping_build({"files": files, "settling": settling}, state), []
     content = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     key = f"inbox-{content}-{int(now)}"
     kept = {"files": confirmed, "settling": settling, "pending": {"run_key": key, "files": files, "at": now}}
-    return key, json.dumps(kept, sort_keys=True), news
+    return key, _keeping_build(kept, state), news
 
 
 _INBOX_ASSET = dg.AssetKey(["inbox", "budget_lines"])
@@ -218,8 +223,6 @@ def inbox_sensor(job) -> dg.SensorDefinition:
             return "failure" if runs[0].is_finished else "running"
 
         key, cursor, changed = next_request(start, looked, run_status, time.time())
-        if "build" in state:  # remember which build's files were taken as read
-            cursor = json.dumps({**json.loads(cursor), "build": state["build"]}, sort_keys=True)
         context.update_cursor(cursor)
         if key is None:
             pending = json.loads(cursor).get("pending")

@@ -462,3 +462,26 @@ def test_the_schedule_cron_is_set_in_one_place(monkeypatch):
     with pytest.raises(ValueError, match="MILSPACE_BUILD_CRON='every monday' is not a cron schedule"):
         automation.weekly_schedule(job)
     assert defs.resolve_schedule_def("weekly_build").cron_schedule == "0 6 * * 1"
+
+
+def test_the_sensor_takes_the_files_of_the_last_successful_build_as_read(tmp_path):
+    layout = make_root(tmp_path)
+    inbox = layout.data_raw / "inbox"
+    inbox.mkdir()
+    _drop(inbox / "a.csv", b"one")
+    _drop(inbox / "b.csv", b"two")
+    _, looked = look_at_inbox(layout, None)
+    digests = {name: entry[2] for name, entry in json.loads(looked)["files"].items()}
+    # A new Dagster home (no cursor) after a build that read both files: nothing is news.
+    start = automation.adopt_build(None, ("run-1", digests))
+    key, cursor, news = automation.next_request(start, looked, _status({}), now=1000.0)
+    assert (key, news) == (None, [])
+    # The build had read an older a.csv: only a.csv is news.
+    start = automation.adopt_build(None, ("run-1", {**digests, "a.csv": "0" * 64}))
+    key, _, news = automation.next_request(start, looked, _status({}), now=1000.0)
+    assert key is not None and news == ["a.csv"]
+    # A cursor that already took run-1's files is kept as it is; a newer build replaces what it holds.
+    assert automation.adopt_build(cursor, ("run-1", digests)) == cursor
+    newer = json.loads(automation.adopt_build(cursor, ("run-2", {"b.csv": digests["b.csv"]})))
+    assert newer["build"] == "run-2" and set(newer["files"]) == {"b.csv"}
+    assert automation.adopt_build(cursor, None) == cursor  # no build recorded yet: the cursor as it was
