@@ -9,7 +9,8 @@ currency, unit factor, price basis) and the flags a source attaches (estimate, m
 Each column is declared here once, with its Polars type, its default, whether it may be empty, the rules a value
 must keep and its description with its unit. Made from the declaration: the Polars frames readers return
 (`finalize`), the Pandera contract `pipelines.schemas.BudgetLine`, the staging tables' columns (`@columns(...)` in
-sql/staging/*.sql) and their column comments in the warehouse (`ddl_columns`, `column_comments`).
+sql/staging/*.sql, `with_shapes`) and their column comments in the warehouse (`declared_shape`, which the warehouse
+writer's `describe_columns` reads).
 Readers build frames with the columns they have; `finalize` adds the others with their defaults and fixes
 the types and the column order.
 """
@@ -18,12 +19,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import polars as pl
+
+from pipelines.errors import WarehouseError
 
 if TYPE_CHECKING:  # for annotations only (the reader protocols' signatures: readers import this module)
     from collections.abc import Iterator
@@ -266,7 +270,9 @@ SPACE_OBJECT_COLUMNS: dict[str, Column] = {
         "International designator (COSPAR), normalised to YYYY-NNNP (1998-067A); empty where the catalogue has none",
         str_matches=r"^\d{4}-\d{3}[A-Z]{0,3}$",
     ),
-    "norad_id": _c(pl.Int64, None, "NORAD (US Space Force) catalogue number; empty where none", ge=1),
+    "norad_id": _c(
+        pl.Int64, None, "NORAD (US Space Force) catalogue number: an identifier, no unit; empty where none", ge=1
+    ),
     "catalogue_id": _c(pl.String, None, "The catalogue's own identifier where it has one (GCAT's JCAT, S00002)"),
     # who
     "operator_country": _c(pl.String, None, "The operating country or body as the catalogue writes it"),
@@ -477,13 +483,35 @@ def ddl_columns(shape: str) -> str:
     )
 
 
-def column_comments(table: str, shape: str, only: set[str] | None = None) -> list[str]:
-    """COMMENT ON COLUMN statements giving `table`'s columns of a declared shape their description (with units)."""
-    return [
-        f"COMMENT ON COLUMN {table}.{_quoted(name)} IS '{c.description.replace(chr(39), chr(39) * 2)}'"
-        for name, c in SHAPES[shape].items()
-        if only is None or name in only
-    ]
+#: `@columns(<shape>)` in a CREATE TABLE of sql/: the columns of a shape declared here.
+_DECLARED = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_]+\.[a-z_]+)\s*\(\s*@columns\((\w+)\)",
+    re.IGNORECASE,
+)
+#: `-- Described by: <shape>` in a SQL file's header: the columns of its table (or view) that the shape declares take
+#: the shape's descriptions where the file gives them none.
+_DESCRIBED_BY = re.compile(r"^--\s*Described by:\s*(\w+)", re.MULTILINE)
+
+
+def with_shapes(text: str, name: str) -> str:
+    """SQL text with each `@columns(<shape>)` of a CREATE TABLE replaced by the columns declared here for that shape
+    (their descriptions are given by the warehouse writer, `pipelines.warehouse.describe_columns`). `name` names the
+    file in errors."""
+    for match in _DECLARED.finditer(text):
+        shape = match.group(2)
+        if shape not in SHAPES:
+            raise WarehouseError(f"{name} names @columns({shape}), which pipelines/shapes.py does not declare")
+    return _DECLARED.sub(lambda m: m.group(0).replace(f"@columns({m.group(2)})", ddl_columns(m.group(2))), text)
+
+
+def declared_shape(text: str, table: str) -> str | None:
+    """The shape whose columns describe `table` ("schema.name") in a SQL file's text: the one its CREATE TABLE takes
+    its columns from (`@columns(shape)`), else the one its header names (`-- Described by: shape`); None if neither."""
+    for match in _DECLARED.finditer(text):
+        if match.group(1).lower() == table.lower():
+            return match.group(2)
+    described = _DESCRIBED_BY.search(text)
+    return described.group(1) if described else None
 
 
 def finalize(frame: pl.DataFrame) -> pl.DataFrame:

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +22,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.errors import WarehouseError
+from pipelines.errors import InputFileError, WarehouseError
+from pipelines.lineage import sql_lineage
 from pipelines.paths import SQL_DIR, Layout
-from pipelines.shapes import SHAPES, column_comments, ddl_columns
+from pipelines.shapes import SHAPES, declared_shape, with_shapes
+from pipelines.sources.datapackage import load_package
+from pipelines.sources.described_csv import PROVENANCE_DESCRIPTIONS
 
 SCHEMAS = ("staging", "marts")
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -38,53 +41,80 @@ def sql_file(kind: str, name: str) -> Path:
     return path
 
 
-#: `@columns(<shape>)` in a CREATE TABLE of sql/: the columns of a shape declared in pipelines/shapes.py.
-_DECLARED = re.compile(
-    r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_]+\.[a-z_]+)\s*\(\s*@columns\((\w+)\)",
-    re.IGNORECASE,
-)
-#: `-- Described by: <shape>` in a mart's header: its columns of that shape take the shape's descriptions as
-#: column comments where the file gives them none.
-_DESCRIBED_BY = re.compile(r"^--\s*Described by:\s*(\w+)", re.MULTILINE)
-
-
 def sql_text(kind: str, name: str) -> str:
     """The statements of `sql/<kind>/<name>.sql`, with the declared shapes' columns in place (`with_shapes`)."""
     return with_shapes(sql_file(kind, name).read_text(encoding="utf-8"), f"sql/{kind}/{name}.sql")
 
 
-def with_shapes(text: str, name: str) -> str:
-    """SQL text with each `@columns(<shape>)` of a CREATE TABLE replaced by the columns pipelines/shapes.py declares
-    for that shape, followed by their column comments (descriptions with units). `name` names the file in errors."""
-    comments = []
-    for match in _DECLARED.finditer(text):
-        table, shape = match.groups()
-        if shape not in SHAPES:
-            raise WarehouseError(f"{name} names @columns({shape}), which pipelines/shapes.py does not declare")
-        comments.extend(column_comments(table, shape))
-    text = _DECLARED.sub(lambda m: m.group(0).replace(f"@columns({m.group(2)})", ddl_columns(m.group(2))), text)
-    return text.rstrip() + ("\n" + ";\n".join(comments) + ";\n" if comments else "\n")
+def describe_columns(
+    con: duckdb.DuckDBPyConnection, table: str, sql: str, *, fields: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Give each column of `table` ("schema.name", a table or a view) that has no comment after its SQL file ran a
+    description, the first there is of (`sql`: the file's text as written, `@columns(...)` and all):
 
+    a. the file's own `COMMENT ON COLUMN` (it ran with the file: such a column is not touched here);
+    b. the declared description of the shape that describes the table (`@columns(shape)` in its CREATE TABLE, or
+       `-- Described by: shape` in its header; pipelines/shapes.py);
+    c. `fields`: for the staging table of a shipped input, its datapackage.json field's description with its unit,
+       and the provenance columns every such table has (`shipped_descriptions`);
+    d. for a plain copy of one upstream column (pipelines/lineage.py: the same value, perhaps renamed), that
+       column's comment in this warehouse.
 
-def described_by(sql: str) -> str | None:
-    """The shape a mart's header says describes its columns (`-- Described by: budget_line`), if any."""
-    match = _DESCRIBED_BY.search(sql)
-    return match.group(1) if match else None
-
-
-def _describe_columns(con: duckdb.DuckDBPyConnection, table: str, shape: str) -> None:
-    """Give `table`'s columns of a declared shape that have no comment yet their declared description."""
+    Runs in the caller's transaction; the descriptions given here, by column."""
     schema, name = table.split(".")
-    bare = {
-        column
-        for column, comment in con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
-            [schema, name],
-        ).fetchall()
-        if not comment
-    }
-    for statement in column_comments(table, shape, only=bare):
-        con.execute(statement)
+    columns = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, name],
+    ).fetchall()
+    bare = [column for column, comment in columns if not comment]
+    given: dict[str, str] = {}
+    shape = declared_shape(sql, table)
+    if shape is not None and shape in SHAPES:
+        given |= {c: SHAPES[shape][c].description for c in bare if c in SHAPES[shape]}
+    given |= {c: fields[c] for c in bare if c not in given and fields and fields.get(c)}
+    if rest := [c for c in bare if c not in given]:
+        given |= _inherited(con, table, sql, rest)
+    for column, description in given.items():
+        quoted_column = column.replace('"', '""')
+        quoted = description.replace("'", "''")
+        con.execute(f"COMMENT ON COLUMN {schema}.{name}.\"{quoted_column}\" IS '{quoted}'")
+    return given
+
+
+def _inherited(con: duckdb.DuckDBPyConnection, table: str, sql: str, columns: list[str]) -> dict[str, str]:
+    """The comments of the upstream columns that `columns` of `table` are plain copies of, where they have one."""
+    rows = con.execute(
+        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name IN ('staging', 'marts') ORDER BY column_index"
+    ).fetchall()
+    known: dict[str, dict[str, list[str]]] = {}
+    comments: dict[tuple[str, str, str], str] = {}
+    for db, source, column, comment in rows:
+        known.setdefault(db, {}).setdefault(source, []).append(column)
+        if comment:
+            comments[(db, source, column)] = comment
+    lineage = sql_lineage(sql, known, name=table).get(table, {})
+    inherited = {}
+    for column in columns:
+        found = lineage.get(column)
+        if found is not None and found.copy_of is not None and found.copy_of in comments:
+            inherited[column] = comments[found.copy_of]
+    return inherited
+
+
+def shipped_descriptions(layout: Layout, table: str) -> dict[str, str]:
+    """For `staging.<table>` when it holds a shipped input (the resource of that name in data_raw/reference/ or
+    data_raw/starter/datapackage.json): each field's description with its unit, and the provenance columns every
+    such table adds (source_file, source_row); empty for any other table."""
+    for folder in (layout.reference, layout.starter):
+        try:
+            package = load_package(folder)
+        except InputFileError:
+            continue
+        if table in package:
+            return {f.name: f.described for f in package[table].fields} | dict(PROVENANCE_DESCRIPTIONS)
+    return {}
 
 
 def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -221,6 +251,9 @@ class Warehouse:
         marts.quarantine keeps every row earlier builds rejected (a fresh build starts from an empty file)."""
         con.execute("DROP TABLE IF EXISTS staging.quarantine_history")
         con.execute(sql_text("staging", "quarantine_history"))
+        describe_columns(
+            con, "staging.quarantine_history", sql_file("staging", "quarantine_history").read_text(encoding="utf-8")
+        )
         if start is None:
             return
         quoted = str(start).replace("'", "''")
@@ -341,6 +374,11 @@ class WarehouseRun:
         finally:
             con.close()
 
+    def _describe(self, con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+        """Describe the columns of `schema.name` that its SQL file leaves without a comment (`describe_columns`)."""
+        fields = shipped_descriptions(self.warehouse.layout, name) if schema == "staging" else None
+        describe_columns(con, f"{schema}.{name}", sql_file(schema, name).read_text(encoding="utf-8"), fields=fields)
+
     def load_staging(
         self,
         table: str,
@@ -354,6 +392,7 @@ class WarehouseRun:
         with self.working() as con:
             con.execute("BEGIN")
             con.execute(ddl)
+            self._describe(con, "staging", table)
             for frame in frames:
                 if frame.height:
                     con.register("incoming", frame)  # DuckDB scans the Polars frame through Arrow, no copy
@@ -379,6 +418,7 @@ class WarehouseRun:
         with self.working() as con:
             con.execute("BEGIN")
             con.execute(ddl)
+            self._describe(con, "staging", table)
             where = "file IN (SELECT unnest(?::VARCHAR[]))"
             params: list[object] = [files]
             if folder is not None:
@@ -407,6 +447,7 @@ class WarehouseRun:
             con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN")
             con.execute(ddl)
+            self._describe(con, "staging", table)
             if files:
                 con.execute(
                     f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
@@ -427,6 +468,7 @@ class WarehouseRun:
             if kind is not None and kind[0] == "BASE TABLE":
                 con.execute(f"DROP TABLE staging.{name}")
             con.execute(ddl)
+            self._describe(con, "staging", name)
             con.execute("COMMIT")
             return _row_count(con, f"staging.{name}")
 
@@ -438,6 +480,7 @@ class WarehouseRun:
         with self.working() as con:
             con.execute("BEGIN")
             con.execute(ddl)
+            self._describe(con, "staging", "duplicate_lines")
             copies = con.execute('SELECT file, sheet, "row", "column", rule, value FROM staging.duplicate_lines').pl()
             if copies.height:
                 con.execute(
@@ -474,9 +517,7 @@ class WarehouseRun:
             try:
                 con.execute("BEGIN")
                 con.execute(sql)
-                shape = described_by(sql)
-                if shape is not None:
-                    _describe_columns(con, f"marts.{name}", shape)
+                self._describe(con, "marts", name)
                 con.execute("COMMIT")
             except duckdb.Error as exc:
                 raise WarehouseError(f"sql/marts/{name}.sql failed: {exc}") from None

@@ -294,6 +294,24 @@ def test_the_methodology_page_describes_every_mart_by_its_header_comment(site):
     assert "self-join below" not in shown
 
 
+def test_the_methodology_page_holds_the_data_dictionary_of_its_warehouse(site):
+    """Under "Data dictionary", one folded table per mart of the warehouse the site was drawn from, a row per column:
+    its name, its description (the column comment), its unit and its type."""
+    page = (site.reports / "methodology.html").read_text(encoding="utf-8")
+    assert 'id="data-dictionary"' in page
+    with duckdb.connect(str(site.warehouse), read_only=True) as con:
+        marts = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+        share = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'space_share' "
+            "AND column_name = 'share_pct'"
+        ).fetchone()
+    assert len(marts) > 30
+    for (name,) in marts:
+        assert f"<summary>marts.{name} (" in page, name
+    assert share is not None and share[0]
+    assert f"<td>share_pct</td><td>{html.escape(share[0])}</td><td>percent</td><td>DOUBLE</td>" in page
+
+
 def test_estimates_are_drawn_hollow(site):
     spec = specs_of(site.reports / "compare.html")["topline"]
     fills = [layer["encoding"].get("fill", {}) for layer in spec["layer"] if "fill" in layer.get("encoding", {})]

@@ -16,7 +16,7 @@ from pipelines import shapes
 from pipelines.paths import SQL_DIR
 from pipelines.schemas import BudgetLine, RejectedRow, _BudgetLineRules, with_declared_columns
 from pipelines.sources import registry
-from pipelines.warehouse import sql_text
+from pipelines.warehouse import describe_columns, sql_file, sql_text
 
 NEW_COLUMN = "programme_code"
 
@@ -25,6 +25,12 @@ def _staging_connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging")
     return con
+
+
+def _create(con, table: str) -> None:
+    """Run sql/staging/<table>.sql and describe its columns, as the warehouse writer does."""
+    con.execute(sql_text("staging", table))
+    describe_columns(con, f"staging.{table}", sql_file("staging", table).read_text(encoding="utf-8"))
 
 
 def _columns(con, table: str) -> dict[str, tuple[str, bool, str | None]]:
@@ -76,21 +82,19 @@ def test_a_column_added_to_the_declaration_reaches_frames_contract_table_and_com
         contract.validate(_line(programme_code="Q9"), lazy=True)
     assert refused.value.failure_cases.get_column("column").to_list() == [NEW_COLUMN]
 
-    # the staging table and its comment, and the view over both line tables
+    # the staging table and its comment, and the view over both line tables, with the comment too
     con = _staging_connection()
-    con.execute(sql_text("staging", "published_lines"))
+    _create(con, "published_lines")
     declared = _columns(con, "published_lines")
     assert declared[NEW_COLUMN] == ("VARCHAR", True, one_more_column.description)
-    for table in ("milspace_lines", "phases"):
-        con.execute(sql_text("staging", table))
-    con.execute(sql_text("staging", "budget_lines"))
-    view = [row[0] for row in con.execute("DESCRIBE staging.budget_lines").fetchall()]
-    assert NEW_COLUMN in view
+    for table in ("milspace_lines", "phases", "budget_lines"):
+        _create(con, table)
+    assert _columns(con, "budget_lines")[NEW_COLUMN][2] == one_more_column.description
 
 
 def test_staging_line_table_is_the_declaration():
     con = _staging_connection()
-    con.execute(sql_text("staging", "published_lines"))
+    _create(con, "published_lines")
     table = _columns(con, "published_lines")
     assert list(table) == list(shapes.BUDGET_LINE_COLUMNS)
     for name, column in shapes.BUDGET_LINE_COLUMNS.items():
@@ -114,7 +118,7 @@ def test_contracts_are_made_from_the_declarations():
 def test_quarantine_and_sources_tables_take_the_declared_columns():
     con = _staging_connection()
     for table in ("quarantine", "quarantine_history", "sources"):
-        con.execute(sql_text("staging", table))
+        _create(con, table)
     assert list(_columns(con, "quarantine"))[:6] == list(shapes.REJECTED_COLUMNS)
     assert list(_columns(con, "quarantine"))[6:] == ["run_id", "quarantined_at"]
     assert list(_columns(con, "quarantine_history"))[:6] == list(shapes.REJECTED_COLUMNS)

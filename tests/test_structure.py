@@ -17,14 +17,15 @@ PACKAGE = REPO_ROOT / "pipelines"
 #: The floors, from the ground up: (floor, the modules or folders on it).
 FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (0, ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes")),  # the ground: one floor
-    (1, ("sources",)),  # one reader per published format
+    (1, ("sources", "lineage")),  # one reader per published format; the SQL files' column lineage
     (2, ("text", "schemas", "warehouse")),  # strategy text, the contracts, the one writer
-    (3, ("intake", "report")),  # the checked stage; the report site
-    (4, ("assets", "automation", "progress", "instance")),  # Dagster
-    (5, ("definitions",)),
-    (6, ("cli",)),
+    (3, ("dictionary",)),  # the data dictionary, read from a warehouse the writer described
+    (4, ("intake", "report")),  # the checked stage; the report site
+    (5, ("assets", "automation", "progress", "instance")),  # Dagster
+    (6, ("definitions",)),
+    (7, ("cli",)),
 )
-DAGSTER_FLOOR = 4
+DAGSTER_FLOOR = 5
 
 
 def _module_name(path: Path) -> str:

@@ -9,13 +9,13 @@ the chart builders are in charts.py; the page layout in page.py. This module kee
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
+from pipelines import dictionary
 from pipelines.errors import WarehouseError
 from pipelines.paths import SQL_DIR
 from pipelines.report import budgets, charts, figures, world
@@ -622,8 +622,32 @@ def _methodology(builder: Builder, base_year: int | None) -> None:
         ),
     ]
     for path in sorted((SQL_DIR / "marts").glob("*.sql")):
-        paragraphs = _join_header(header_comment(path).splitlines())
+        paragraphs = dictionary.header_paragraphs(header_comment(path).splitlines())
         blocks += [Heading(f"marts.{path.stem}"), *[Paragraph(text) for text in paragraphs]]
+    # The data dictionary of the warehouse this site is drawn from: every mart's columns with their comments.
+    marts = dictionary.tables(builder.con).filter(pl.col("schema") == "marts")
+    described = dictionary.columns(builder.con).filter(pl.col("schema") == "marts")
+    blocks += [
+        Heading("Data dictionary", anchor="data-dictionary"),
+        Paragraph(
+            f"Every column of the {marts.height} marts, with what it holds, its unit and its type, as the warehouse "
+            "this site was drawn from describes it (its column comments: select * from duckdb_columns() where "
+            "schema_name = 'marts'). Numbers name their unit; codes say what they mean or where they are listed; "
+            "flags say what true means. Open a mart to see its columns."
+        ),
+    ]
+    for mart in marts.iter_rows(named=True):
+        rows = described.filter(pl.col("table") == mart["table"])
+        blocks.append(
+            Table(
+                ("Column", "Description", "Unit", "Type"),
+                tuple(
+                    (r["column"], r["description"], dictionary.shown_unit(r["type"], r["description"]) or "", r["type"])
+                    for r in rows.iter_rows(named=True)
+                ),
+                summary=f"marts.{mart['table']} ({mart['columns']} columns): {mart['description']}",
+            )
+        )
     blocks += [
         Heading("Sources, licences and attribution"),
         Table(
@@ -651,14 +675,3 @@ def _methodology(builder: Builder, base_year: int | None) -> None:
         ),
     ]
     builder.page("methodology.html", "Methodology", blocks)
-
-
-def _join_header(lines: list[str]) -> list[str]:
-    """SQL header comment lines as paragraphs: a line starting with a word and a colon begins a new one."""
-    paragraphs: list[str] = []
-    for line in lines:
-        if not paragraphs or re.match(r"^[A-Z][\w ()]*:", line) or line.startswith(("-", "1.", "2.", "3.", "4.")):
-            paragraphs.append(line)
-        else:
-            paragraphs[-1] += " " + line
-    return paragraphs

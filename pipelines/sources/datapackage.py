@@ -20,6 +20,11 @@ class Field:
     unit: str | None
     required: bool
 
+    @property
+    def described(self) -> str:
+        """The description with the unit after it, as the warehouse's column comment: "... Unit: <unit>."."""
+        return self.description + (f" Unit: {self.unit}." if self.unit else "")
+
 
 @dataclass(frozen=True)
 class Resource:

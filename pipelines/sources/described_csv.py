@@ -33,6 +33,14 @@ from pipelines.sources.probe import bom_encoding
 #: Row numbers count the header as row 1, as a spreadsheet shows the file.
 ROW_COLUMN = "source_row"
 FILE_COLUMN = "source_file"
+#: What those two columns hold in the staging table of a shipped file (its column comments).
+PROVENANCE_DESCRIPTIONS = {
+    FILE_COLUMN: (
+        "The shipped file the row was read from, relative to the project root (data_raw/reference/... or "
+        "data_raw/starter/...)"
+    ),
+    ROW_COLUMN: "Row number in that file, the header being row 1 (a spreadsheet's numbering)",
+}
 #: The longest text a cell may hold (the longest shipped cell is 531 characters).
 MAX_CELL_CHARS = 2_000
 LENGTH_RULE = f"text at most {MAX_CELL_CHARS:,} characters"

@@ -147,3 +147,15 @@ COMMENT ON COLUMN marts.budget_execution.spent_pct IS '100 x actual / enacted, p
 COMMENT ON COLUMN marts.budget_execution.enacted_measure IS 'The conformed measure of the enacted figure (budget_authority)';
 COMMENT ON COLUMN marts.budget_execution.actual_measure IS 'The conformed measure of the actual figure (outlays for Canada''s expenditures, budget_authority for a DoD actual column)';
 COMMENT ON COLUMN marts.budget_execution.editions IS 'The editions the paired figures come from';
+COMMENT ON COLUMN marts.budget_execution.source IS 'Publisher and dataset of the paired figures (marts.budget_facts.fact_source)';
+COMMENT ON COLUMN marts.budget_execution.organization IS 'Service, agency, department or ministry as published (or its code where the publisher gives one); empty where none';
+COMMENT ON COLUMN marts.budget_execution.scope IS 'What the line covers where the publisher states several coverages side by side (an annex, a special fund): never summed across; empty for ordinary lines';
+COMMENT ON COLUMN marts.budget_execution.funding_type IS 'base, oco, emergency, reconciliation, mandatory, discretionary or total; empty if the publisher does not split';
+COMMENT ON COLUMN marts.budget_execution.appropriation_title IS 'Public law title (military personnel, O&M, procurement, RDT&E ...); empty where the publisher gives none';
+COMMENT ON COLUMN marts.budget_execution.account IS 'Appropriation, vote or budget account code as published; empty where none';
+COMMENT ON COLUMN marts.budget_execution.account_title IS 'Account title as published (the first in alphabetical order where the paired figures word it differently)';
+COMMENT ON COLUMN marts.budget_execution.budget_activity IS 'Budget activity code; empty where none';
+COMMENT ON COLUMN marts.budget_execution.line_item IS 'Program element, line item or budget line number (Green Book: its table); empty where none';
+COMMENT ON COLUMN marts.budget_execution.line_item_title IS 'Title of the line item as published (Green Book: the series label; the first in alphabetical order where the paired figures word it differently)';
+COMMENT ON COLUMN marts.budget_execution.cost_type IS 'Cost type or category of the line as published; empty where none';
+COMMENT ON COLUMN marts.budget_execution.price_basis IS 'current or constant_YYYY (prices of year YYYY) of the three amounts; empty where the publisher states none';

@@ -344,8 +344,12 @@ COMMENT ON COLUMN marts.budget_facts.value_usd_millions IS 'US$ millions (curren
 COMMENT ON COLUMN marts.budget_facts.fiscal_year_label IS 'For fiscal years: start (FY N begins in calendar year N, SIPRI) or end (FY N ends in N, US government)';
 COMMENT ON COLUMN marts.budget_facts.fiscal_year_start_month IS 'For fiscal years: the month the fiscal year begins (1-12), as the line states or from data_raw/reference/fiscal_years.csv';
 COMMENT ON COLUMN marts.budget_facts.column_key IS 'DoD exhibits: the amount column, the same for every exhibit of one edition (never add two columns of one year)';
-COMMENT ON COLUMN marts.budget_facts.figure_key IS 'Identity of the figure whatever file or edition brings it: publisher, entity, period, measure, price-basis kind, phase, funding type and classification';
-COMMENT ON COLUMN marts.budget_facts.edition_key IS 'What one edition gives whole: the figure (figure_key), or for a constant-price figure its whole series (every period)';
+COMMENT ON COLUMN marts.budget_facts.figure_key IS 'Identity of the figure whatever file or edition brings it (publisher, entity, period, measure, price-basis kind, phase, funding type and classification), as a 64-bit hash: an identifier, no unit';
+COMMENT ON COLUMN marts.budget_facts.edition_key IS 'What one edition gives whole (the figure, figure_key; or for a constant-price figure its whole series, every period), as a 64-bit hash: an identifier, no unit';
 COMMENT ON COLUMN marts.budget_facts.is_preferred IS 'The row to use: for each figure_key, the lines of one file (newest edition, then the inbox, then the fullest file)';
 COMMENT ON COLUMN marts.budget_facts.origin IS 'starter (a shipped extract or the curated toplines) or inbox (a file the user dropped in)';
 COMMENT ON COLUMN marts.budget_facts.extracted_from IS 'For a line of a milspace extract: the published file, sheet, row and column its reader read it from';
+COMMENT ON COLUMN marts.budget_facts.fact_source IS 'The publisher and dataset a figure belongs to, for its identity and the choice of file: source, or ''milspace US budget toplines'' for the curated toplines of data_raw/starter/us_budget_lines.csv';
+COMMENT ON COLUMN marts.budget_facts.measure IS 'What the figure measures, one name per concept across publishers (marts.measures.conformed: milex_usd, milex_share_of_gdp, budget_authority ...); the reader''s own name is in source_measure';
+COMMENT ON COLUMN marts.budget_facts.source_measure IS 'The measure as its reader names it (marts.measures.measure); budget_authority for the curated US toplines';
+COMMENT ON COLUMN marts.budget_facts.vintage IS 'How new the edition is, read from edition to rank the editions of one publisher: a year (a release year, the last year of a data range, a fiscal year: YYYY) or an update date (YYYY-MM-DD); empty text when edition names none';

@@ -73,3 +73,5 @@ COMMENT ON TABLE marts.budget_lines IS 'Every figure of every published file rea
 COMMENT ON COLUMN marts.budget_lines.value IS 'As published, in the unit named by unit; NULL where missing_marker says why';
 COMMENT ON COLUMN marts.budget_lines.value_units IS 'value * unit_factor: whole currency units (US$, EUR ...) for money, persons or items for counts, percent for shares';
 COMMENT ON COLUMN marts.budget_lines.unit_factor IS 'Multiplier from the published unit to whole units (1e6 for millions, 1e3 for thousands)';
+COMMENT ON COLUMN marts.budget_lines.entity_name IS 'The entity''s name as data_raw/reference/nations.csv gives it (SIPRI''s spelling for countries), else as the source writes it (name_in_source)';
+COMMENT ON COLUMN marts.budget_lines.name_in_source IS 'The entity''s name as the source writes it';

@@ -64,3 +64,7 @@ COMMENT ON COLUMN marts.burden.share_of_gdp_pct IS 'Percent of GDP (SIPRI)';
 COMMENT ON COLUMN marts.burden.share_of_government_spending_pct IS 'Percent of general government expenditure (SIPRI)';
 COMMENT ON COLUMN marts.burden.per_capita_usd IS 'US$ per person, current prices (SIPRI)';
 COMMENT ON COLUMN marts.burden.nato_share_of_gdp_pct IS 'Percent of GDP by NATO''s definition (NATO publishes it on real GDP)';
+COMMENT ON COLUMN marts.burden.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3 (listed in marts.nations)';
+COMMENT ON COLUMN marts.burden.year IS 'Calendar year; for a nation SIPRI reports by fiscal year (the USA), that fiscal year, named by the year it ends';
+COMMENT ON COLUMN marts.burden.is_estimate IS 'True when SIPRI marks any of the row''s SIPRI figures as an estimate';
+COMMENT ON COLUMN marts.burden.source IS 'The SIPRI edition the row''s SIPRI figures come from, as ''source (edition)'' (''; '' between several); empty for a row with NATO''s share only';

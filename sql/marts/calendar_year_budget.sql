@@ -157,3 +157,12 @@ COMMENT ON COLUMN marts.calendar_year_budget.amount_millions IS 'Millions of cur
 COMMENT ON COLUMN marts.calendar_year_budget.amount_usd_millions IS 'US$ millions at price_basis where currency is USD, apportioned: CY t = 9/12 FY t + 3/12 FY t+1 for the US from FY 1977';
 COMMENT ON COLUMN marts.calendar_year_budget.months_covered IS 'Months of the calendar year in the fiscal years given (12 for a complete year)';
 COMMENT ON COLUMN marts.calendar_year_budget.phase IS 'The phase of every fiscal year drawn on; NULL where they differ';
+COMMENT ON COLUMN marts.calendar_year_budget.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3 (listed in marts.nations)';
+COMMENT ON COLUMN marts.calendar_year_budget.year IS 'Calendar year the fiscal-year amounts are apportioned to';
+COMMENT ON COLUMN marts.calendar_year_budget.measure IS 'Conformed measure apportioned: milex_usd or milex_local_currency (SIPRI), budget_authority or outlays (the Green Book, Canada, Australia)';
+COMMENT ON COLUMN marts.calendar_year_budget.category IS 'Which total: national total (SIPRI), 050 National Defense or 051 Department of Defense-Military (Green Book), National Defence (Public Accounts, all votes) for Canada, Total Defence resourcing (Portfolio Budget Statements) for Australia';
+COMMENT ON COLUMN marts.calendar_year_budget.price_basis IS 'current or constant_YYYY (prices of year YYYY) of the fiscal-year figures';
+COMMENT ON COLUMN marts.calendar_year_budget.currency IS 'ISO 4217 code of amount_millions (the fiscal-year figures'' currency)';
+COMMENT ON COLUMN marts.calendar_year_budget.note IS 'Why amount_millions is empty: fewer than 12 months covered, fiscal years overlapping, or fiscal years of different phases; empty when the year is complete';
+COMMENT ON COLUMN marts.calendar_year_budget.from_fiscal_years IS 'The fiscal years drawn on, each with the months it puts in this calendar year, e.g. 2023 (9 months), 2024 (3 months)';
+COMMENT ON COLUMN marts.calendar_year_budget.source IS 'Publisher and edition of the fiscal-year figures, as ''source (edition)'' (the Green Book''s with its table)';

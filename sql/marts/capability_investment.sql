@@ -89,3 +89,9 @@ SELECT * FROM final ORDER BY fiscal_year, phase, funding_type, edition, exhibit_
 COMMENT ON TABLE marts.capability_investment IS 'US space budget lines by capability area (rules in data_raw/reference/capability_rules.csv); unmapped dollars kept';
 COMMENT ON COLUMN marts.capability_investment.amount_usd_millions IS 'Budget authority, US$ millions, at price_basis (current)';
 COMMENT ON COLUMN marts.capability_investment.share_of_space_pct IS 'Percent of the space lines of the same year, phase, funding type, price basis, edition and column';
+COMMENT ON COLUMN marts.capability_investment.fiscal_year IS 'US federal fiscal year of the lines (FY N ends on 30 September of year N)';
+COMMENT ON COLUMN marts.capability_investment.funding_type IS 'base, oco, emergency, reconciliation, mandatory, discretionary or total, as the exhibit splits the lines; total where it does not';
+COMMENT ON COLUMN marts.capability_investment.capability_area IS 'Space capability area the lines map to: a code of data_raw/reference/capability_rules.csv (its words in pipelines/report/labels.csv), or unmapped where no rule matches a line';
+COMMENT ON COLUMN marts.capability_investment.lines IS 'Budget lines summed into the row, a count';
+COMMENT ON COLUMN marts.capability_investment.rules_used IS 'The rules (rule_id of data_raw/reference/capability_rules.csv) that mapped the row''s lines, separated by '', ''; empty for unmapped';
+COMMENT ON COLUMN marts.capability_investment.source IS 'The exhibits the lines come from (publisher and exhibit, e.g. US DoD Comptroller, budget exhibit R-1), separated by ''; ''';

@@ -160,3 +160,5 @@ COMMENT ON COLUMN marts.defense_yoy.share_of_gdp_pct IS 'Military expenditure as
 COMMENT ON COLUMN marts.defense_yoy.source_constant_usd_millions IS 'US$ millions at SIPRI''s published constant prices of source_base_year, to the dollar (6 decimals)';
 COMMENT ON COLUMN marts.defense_yoy.source_base_year IS 'Base year of SIPRI''s constant series for this nation (the edition''s price year)';
 COMMENT ON COLUMN marts.defense_yoy.is_estimate IS 'At least one of the year''s figures is a SIPRI estimate';
+COMMENT ON COLUMN marts.defense_yoy.year IS 'Calendar year; for a nation SIPRI reports by fiscal year (the USA), that fiscal year, named by the year it ends (year_type says which)';
+COMMENT ON COLUMN marts.defense_yoy.source IS 'The SIPRI edition of the row''s figures, as ''SIPRI Military Expenditure Database (edition)''';

@@ -35,3 +35,6 @@ SELECT * FROM final ORDER BY nation_iso3, year, source;
 
 COMMENT ON TABLE marts.exchange_rates IS 'Exchange rates implied by the sources: local-currency expenditure / the same in US$';
 COMMENT ON COLUMN marts.exchange_rates.lcu_per_usd IS 'Units of local currency per US dollar';
+COMMENT ON COLUMN marts.exchange_rates.currency IS 'ISO 4217 code of the local currency';
+COMMENT ON COLUMN marts.exchange_rates.year IS 'Calendar year; for a nation the source reports by fiscal year (the USA in SIPRI), that fiscal year, named by the year it ends';
+COMMENT ON COLUMN marts.exchange_rates.source IS 'The publisher whose two figures imply the rate (marts.budget_facts.fact_source: SIPRI, or NATO''s defence expenditure tables)';

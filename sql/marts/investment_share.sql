@@ -136,3 +136,12 @@ COMMENT ON COLUMN marts.investment_share.period_type IS 'fiscal_year (US federal
 COMMENT ON COLUMN marts.investment_share.comparable_to_guideline IS 'The basis is NATO''s definition of equipment, or near it: only then is meets_guideline given';
 COMMENT ON COLUMN marts.investment_share.guideline_pct IS 'NATO guideline: 20 percent of defence spending on equipment';
 COMMENT ON COLUMN marts.investment_share.meets_guideline IS 'share_pct >= 20 where comparable_to_guideline; NULL otherwise';
+COMMENT ON COLUMN marts.investment_share.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3: USA for the US rows, each NATO member for NATO''s';
+COMMENT ON COLUMN marts.investment_share.year IS 'US federal fiscal year for the US rows, NATO''s year for NATO''s (period_type says which)';
+COMMENT ON COLUMN marts.investment_share.organization IS 'DoD or Space Force for the US rows; whole defence for NATO''s';
+COMMENT ON COLUMN marts.investment_share.phase IS 'request, enacted, actual or projection: never summed across';
+COMMENT ON COLUMN marts.investment_share.basis IS 'What counts as investment: NATO equipment expenditure; procurement + RDT&E on major equipment (budget activities 4, 5, 7); or procurement + all RDT&E';
+COMMENT ON COLUMN marts.investment_share.total_basis IS 'What the total is the sum of, in words (the appropriation titles or exhibit lines summed; NATO''s distribution of defence expenditure)';
+COMMENT ON COLUMN marts.investment_share.is_estimate IS 'True when NATO marks its share as an estimate; false for the US rows';
+COMMENT ON COLUMN marts.investment_share.basis_key IS 'Which figures were summed: for procurement + all RDT&E, marts.us_appropriations.basis_key; for the near-NATO basis, the edition, ''all lines of the exhibits'' and the exhibit column; empty for NATO';
+COMMENT ON COLUMN marts.investment_share.source IS 'The publications and editions the figures come from, separated by ''; ''';

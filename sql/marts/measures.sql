@@ -27,3 +27,4 @@ SELECT * FROM final ORDER BY measure;
 COMMENT ON TABLE marts.measures IS 'What each measure in marts.budget_lines means, with its unit and the readers that emit it';
 
 COMMENT ON COLUMN marts.measures.conformed IS 'The measure''s name in marts.budget_facts: one name per concept across publishers (the reader''s CONFORMED), or the measure itself';
+COMMENT ON COLUMN marts.measures.lines IS 'Budget lines of that measure in staging.budget_lines (what the last build loaded), a count; 0 when none';

@@ -171,4 +171,12 @@ COMMENT ON COLUMN marts.militarization_index.milex_share_of_government_spending 
 COMMENT ON COLUMN marts.militarization_index.milex_per_capita_usd IS 'US$ per person, current (SIPRI)';
 COMMENT ON COLUMN marts.militarization_index.real_growth_pct IS 'Real change on the previous year, percent (SIPRI constant US$)';
 COMMENT ON COLUMN marts.militarization_index.personnel_per_1000_people IS 'Military personnel per 1,000 people (NATO personnel; population from NATO GDP / GDP per capita); shown, not scored';
-COMMENT ON COLUMN marts.militarization_index.indicators_used IS 'Ranked indicators the nation-year has (all of them to be ranked)';
+COMMENT ON COLUMN marts.militarization_index.indicators_used IS 'Ranked indicators the nation-year has, a count (all of them to be ranked)';
+COMMENT ON COLUMN marts.militarization_index.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3 (listed in marts.nations)';
+COMMENT ON COLUMN marts.militarization_index.year IS 'Year as marts.burden gives it: a calendar year, or for the USA the federal fiscal year SIPRI reports';
+COMMENT ON COLUMN marts.militarization_index.nations_ranked IS 'Nations ranked in that year (those with every ranked indicator), a count';
+COMMENT ON COLUMN marts.militarization_index.milex_share_of_gdp_norm IS 'milex_share_of_gdp after its log10 transform, normalized over every nation and year: a ratio from 0 (the panel''s lowest) to 1 (its highest); empty where milex_share_of_gdp is missing or not positive';
+COMMENT ON COLUMN marts.militarization_index.milex_share_of_government_spending_norm IS 'milex_share_of_government_spending after its log10 transform, normalized over every nation and year: a ratio from 0 (the panel''s lowest) to 1 (its highest); empty where milex_share_of_government_spending is missing or not positive';
+COMMENT ON COLUMN marts.militarization_index.milex_per_capita_usd_norm IS 'milex_per_capita_usd after its log10 transform, normalized over every nation and year: a ratio from 0 (the panel''s lowest) to 1 (its highest); empty where milex_per_capita_usd is missing or not positive';
+COMMENT ON COLUMN marts.militarization_index.real_growth_pct_norm IS 'real_growth_pct winsorized at the panel''s 5th and 95th percentiles, normalized over every nation and year: a ratio from 0 (lowest) to 1 (highest); empty where real_growth_pct is missing';
+COMMENT ON COLUMN marts.militarization_index.personnel_per_1000_people_norm IS 'personnel_per_1000_people after its log10 transform, normalized over every nation and year: a ratio from 0 (the panel''s lowest) to 1 (its highest); empty where personnel_per_1000_people is missing or not positive (shown, not scored)';

@@ -70,3 +70,6 @@ COMMENT ON COLUMN marts.military_expenditure.year IS 'Calendar year, or the US f
 COMMENT ON COLUMN marts.military_expenditure.is_estimate IS 'SIPRI estimate (a blue figure in the SIPRI workbook)';
 COMMENT ON COLUMN marts.military_expenditure.is_highly_uncertain IS 'Highly uncertain data (a red figure in the SIPRI workbook)';
 COMMENT ON COLUMN marts.military_expenditure.source_row IS 'Row of source_file the figure came from (header = row 1)';
+COMMENT ON COLUMN marts.military_expenditure.measure IS 'SIPRI''s series: current_usd, constant_usd, share_of_gdp, share_of_government_spending, per_capita_usd or local_currency';
+COMMENT ON COLUMN marts.military_expenditure.unit IS 'The unit of value in words: US$ millions, current prices; US$ millions, constant (YYYY) prices; percent of GDP; US$ per person; millions of <currency>, current prices';
+COMMENT ON COLUMN marts.military_expenditure.source IS 'The SIPRI release of the figure, as ''SIPRI Military Expenditure Database (edition)''';

@@ -167,3 +167,5 @@ COMMENT ON COLUMN marts.national_budgets.rate_basis IS 'Which calendar-year rate
 COMMENT ON COLUMN marts.national_budgets.amount_usd_millions IS 'amount_millions / lcu_per_usd: US$ millions, current prices; NULL where no rate is known';
 COMMENT ON COLUMN marts.national_budgets.source IS 'Publisher and dataset as the reader names it';
 COMMENT ON COLUMN marts.national_budgets.vintage IS 'The edition''s vintage (newer sorts higher); this row is the newest edition''s';
+COMMENT ON COLUMN marts.national_budgets.nation IS 'The nation''s name as data_raw/reference/nations.csv gives it, else its code (an EDA aggregate)';
+COMMENT ON COLUMN marts.national_budgets.source_measure IS 'The measure as its reader names it (marts.measures.measure); measure holds its conformed name';

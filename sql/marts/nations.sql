@@ -43,3 +43,5 @@ COMMENT ON COLUMN marts.nations.is_focus IS 'One of the eight nations milspace r
 COMMENT ON COLUMN marts.nations.is_artemis_signatory_2022 IS 'Signed the Artemis Accords by 31 December 2022';
 COMMENT ON COLUMN marts.nations.nato_member_since IS 'Date of NATO accession';
 COMMENT ON COLUMN marts.nations.cspo_since IS 'Date of joining the Combined Space Operations initiative';
+COMMENT ON COLUMN marts.nations.five_eyes_since IS 'Date the nation joined the Five Eyes intelligence partnership; empty for a nation that is not (or no longer) a member';
+COMMENT ON COLUMN marts.nations.artemis_accords_signed IS 'Date of signing the Artemis Accords; empty for a nation that has not signed';

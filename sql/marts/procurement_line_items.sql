@@ -85,4 +85,6 @@ COMMENT ON COLUMN marts.procurement_line_items.p1_edition IS 'The P-1 edition (P
 COMMENT ON COLUMN marts.procurement_line_items.p1_column IS 'The P-1 column the figure was read from';
 COMMENT ON COLUMN marts.procurement_line_items.p1_amount_usd_millions IS 'The P-1''s weapon system cost of the line for the fiscal year, US$ millions, current';
 COMMENT ON COLUMN marts.procurement_line_items.p1_file IS 'The P-1 file';
-COMMENT ON COLUMN marts.procurement_line_items.p1_row IS 'The P-1 line''s row in its file';
+COMMENT ON COLUMN marts.procurement_line_items.p1_row IS 'The P-1 line''s 1-based row in its file';
+COMMENT ON COLUMN marts.procurement_line_items."row" IS 'The first row of the book''s file that holds one of the line item''s figures for this year, phase and funding type (1-based)';
+COMMENT ON COLUMN marts.procurement_line_items.source IS 'Publisher and dataset of the justification book, as its reader names it';

@@ -56,3 +56,4 @@ COMMENT ON COLUMN marts.quarantine.is_current IS 'Rejected by the build that pub
 COMMENT ON COLUMN marts.quarantine.first_run_id IS 'The build that first rejected this row';
 COMMENT ON COLUMN marts.quarantine.run_id IS 'The latest build that rejected this row';
 COMMENT ON COLUMN marts.quarantine.quarantined_at IS 'When the latest build that rejected this row ran (UTC)';
+COMMENT ON COLUMN marts.quarantine.first_quarantined_at IS 'When the build that first rejected this row ran (UTC)';

@@ -24,3 +24,4 @@ final AS (
 SELECT * FROM final ORDER BY file, sheet, "row", "check";
 
 COMMENT ON TABLE marts.reconciliations IS 'Totals each published file states, recomputed from its own lines';
+COMMENT ON COLUMN marts.reconciliations.difference IS 'computed - stated, in the unit of the measure named in check';

@@ -50,3 +50,8 @@ COMMENT ON COLUMN marts.request_vs_enacted.request_usd_millions IS 'Requested bu
 COMMENT ON COLUMN marts.request_vs_enacted.enacted_usd_millions IS 'Enacted budget authority, US$ millions, current';
 COMMENT ON COLUMN marts.request_vs_enacted.gap_usd_millions IS 'Enacted minus request, US$ millions, current';
 COMMENT ON COLUMN marts.request_vs_enacted.gap_pct IS 'Gap as percent of the request, 2 decimals';
+COMMENT ON COLUMN marts.request_vs_enacted.fiscal_year IS 'US federal fiscal year (FY N ends on 30 September of year N)';
+COMMENT ON COLUMN marts.request_vs_enacted.organization IS 'DoD, Space Force or Space programs, as marts.us_budget or marts.us_appropriations names it';
+COMMENT ON COLUMN marts.request_vs_enacted.scope IS 'What both figures cover, as the source counts it (e.g. USSF, including SDA; DoD (051)): the request and the enactment are on the same scope';
+COMMENT ON COLUMN marts.request_vs_enacted.appropriation_title IS 'total (a topline of marts.us_budget), or the appropriation title (military personnel, operation and maintenance, procurement, RDT&E ...)';
+COMMENT ON COLUMN marts.request_vs_enacted.source IS 'The publications the two figures come from, separated by ''; ''';

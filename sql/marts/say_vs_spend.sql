@@ -101,3 +101,10 @@ COMMENT ON COLUMN marts.say_vs_spend.attention_share_pct IS 'Percent of the year
 COMMENT ON COLUMN marts.say_vs_spend.spend_share_pct IS 'Percent of the nine areas'' budget authority in the spend fiscal year';
 COMMENT ON COLUMN marts.say_vs_spend.spend_usd_millions IS 'Budget authority, US$ millions, current';
 COMMENT ON COLUMN marts.say_vs_spend.gap_pct_points IS 'attention_share_pct - spend_share_pct, percentage points';
+COMMENT ON COLUMN marts.say_vs_spend.nation_code IS 'Nation, ISO 3166-1 alpha-3, whose documents and space budget lines are compared (the USA: the only nation whose lines are mapped to areas)';
+COMMENT ON COLUMN marts.say_vs_spend.year IS 'Publication year of the nation''s strategy documents';
+COMMENT ON COLUMN marts.say_vs_spend.capability_area IS 'Space capability area: a capability category of the lexicon (data_raw/reference/lexicon.csv, family capability); its words are in pipelines/report/labels.csv';
+COMMENT ON COLUMN marts.say_vs_spend.attention_hits IS 'Lexicon hits of the area in the nation''s documents of the year, a count';
+COMMENT ON COLUMN marts.say_vs_spend.spend_fiscal_year IS 'US federal fiscal year whose budget authority is compared: the first at or after the documents'' year with mapped space lines';
+COMMENT ON COLUMN marts.say_vs_spend.spend_phase IS 'Phase of the spend figures: actual, else enacted, else request';
+COMMENT ON COLUMN marts.say_vs_spend.spend_exhibit_column IS 'The exhibit column the spend figures come from (a total column where there is one)';

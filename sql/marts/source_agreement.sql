@@ -223,3 +223,17 @@ COMMENT ON TABLE marts.source_agreement IS 'The same nation, year and measure fr
 COMMENT ON COLUMN marts.source_agreement.comparison IS 'independent (separately compiled) or republication (one publisher carries the other''s series)';
 COMMENT ON COLUMN marts.source_agreement.difference IS 'value_b - value_a, in unit (percentage points for shares)';
 COMMENT ON COLUMN marts.source_agreement.difference_pct IS '100 * (value_b / value_a - 1), percent, 2 decimals';
+COMMENT ON COLUMN marts.source_agreement.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3 (listed in marts.nations)';
+COMMENT ON COLUMN marts.source_agreement.year IS 'The year both publishers give: a calendar year, or the US federal fiscal year named by the year it ends (year_type_a, year_type_b)';
+COMMENT ON COLUMN marts.source_agreement.measure IS 'milex_share_of_gdp (military expenditure, percent of GDP) or milex_usd (military expenditure, US$ millions, current)';
+COMMENT ON COLUMN marts.source_agreement.unit IS 'Unit of value_a, value_b and difference: percent of GDP, or US$ millions, current';
+COMMENT ON COLUMN marts.source_agreement.source_a IS 'The first publisher, in alphabetical order of the two: SIPRI, NATO, World Bank, Our World in Data, US DoD, EDA, Germany (Bundeshaushalt), Canada (Public Accounts) or Australia (PBS)';
+COMMENT ON COLUMN marts.source_agreement.value_a IS 'The first publisher''s figure, in unit (percent of GDP, or US$ millions, current)';
+COMMENT ON COLUMN marts.source_agreement.year_type_a IS 'calendar_year or fiscal_year: how the first publisher''s year is counted';
+COMMENT ON COLUMN marts.source_agreement.source_b IS 'The second publisher, in alphabetical order of the two (the same names as source_a)';
+COMMENT ON COLUMN marts.source_agreement.value_b IS 'The second publisher''s figure, in unit (percent of GDP, or US$ millions, current)';
+COMMENT ON COLUMN marts.source_agreement.year_type_b IS 'calendar_year or fiscal_year: how the second publisher''s year is counted';
+COMMENT ON COLUMN marts.source_agreement.reason IS 'Why the two differ where a reason is recorded (data_raw/reference/source_differences.csv): definition, vintage, currency, coverage, fiscal_year or rounding, separated by '', ''; empty when none is recorded';
+COMMENT ON COLUMN marts.source_agreement.explanation IS 'The recorded reasons in words (data_raw/reference/source_differences.csv); empty when none is recorded';
+COMMENT ON COLUMN marts.source_agreement.detail_a IS 'Where the first figure comes from: publication and edition (for a government total or the DoD, with its table or definition)';
+COMMENT ON COLUMN marts.source_agreement.detail_b IS 'Where the second figure comes from: publication and edition (for a government total or the DoD, with its table or definition)';

@@ -43,3 +43,4 @@ SELECT * FROM final ORDER BY entity_code, year_start, programme;
 COMMENT ON TABLE marts.space_budgets IS 'Government space budgets, civil / military / mixed, in the currency the source reports';
 COMMENT ON COLUMN marts.space_budgets.amount_millions IS 'Millions of the currency in column currency, over year_start..year_end';
 COMMENT ON COLUMN marts.space_budgets.usd_millions IS 'US$ millions as converted by the source; NULL where it gives none';
+COMMENT ON COLUMN marts.space_budgets.years_covered IS 'Years the amount covers: year_end - year_start + 1, a count';

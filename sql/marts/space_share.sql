@@ -40,6 +40,7 @@ final AS (
 SELECT * FROM final ORDER BY nation_iso3, fiscal_year, phase;
 
 COMMENT ON TABLE marts.space_share IS 'Military space budget as a share of the defense budget, on the government''s own release scope';
-COMMENT ON COLUMN marts.space_share.space_usd_millions IS 'US$ millions, current';
-COMMENT ON COLUMN marts.space_share.defense_usd_millions IS 'US$ millions, current';
+COMMENT ON COLUMN marts.space_share.space_usd_millions IS 'Military space budget authority on the headline scope (the Space Force, including SDA), US$ millions, current';
+COMMENT ON COLUMN marts.space_share.defense_usd_millions IS 'Defense budget authority on the headline scope (the DoD), US$ millions, current';
 COMMENT ON COLUMN marts.space_share.share_pct IS 'Percent: 100 * space_usd_millions / defense_usd_millions, 2 decimals';
+COMMENT ON COLUMN marts.space_share.nation_iso3 IS 'Nation, ISO 3166-1 alpha-3: USA, the only nation whose military space and defense budgets are both recorded here';

@@ -67,3 +67,6 @@ SELECT * FROM final ORDER BY doc_id, paragraph;
 COMMENT ON TABLE marts.strategy_commitments IS 'Money mentions in strategy texts, linked to the register''s stated commitments where they agree';
 COMMENT ON COLUMN marts.strategy_commitments.amount_millions IS 'Millions of the currency in column currency';
 COMMENT ON COLUMN marts.strategy_commitments.share_of_gdp_pct IS 'Percent of GDP';
+COMMENT ON COLUMN marts.strategy_commitments.paragraph IS 'Paragraph of the document holding the mention: 1-based number';
+COMMENT ON COLUMN marts.strategy_commitments.register_item IS 'The commitment the register states for the document (marts.stated_commitments.item) that the mention agrees with (the same currency and amounts within 2 percent, or the same share of GDP); empty when none';
+COMMENT ON COLUMN marts.strategy_commitments.register_relation IS 'How that commitment relates to the document (marts.stated_commitments.relation); empty when none';

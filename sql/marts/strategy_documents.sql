@@ -53,3 +53,8 @@ SELECT * FROM final ORDER BY nation_code, year, doc_id;
 
 COMMENT ON TABLE marts.strategy_documents IS 'Strategy documents read: matched to the register, language, size, whether scored';
 COMMENT ON COLUMN marts.strategy_documents.tokens IS 'Number of words in the document';
+COMMENT ON COLUMN marts.strategy_documents.doc_id IS 'The strategy register''s identifier of the document (data_raw/starter/strategy_documents.csv), or unregistered-<file name> for a document no register entry matches';
+COMMENT ON COLUMN marts.strategy_documents.nation_code IS 'Issuing nation (ISO 3166-1 alpha-3) or body (NATO, EU): the register''s, else the one the document''s title or opening text names; empty when unknown';
+COMMENT ON COLUMN marts.strategy_documents.year IS 'Year of publication or adoption: the register''s, else the first year in the title, the file''s date or its cover; empty when unknown';
+COMMENT ON COLUMN marts.strategy_documents.kind IS 'Kind of document: the register''s (space_strategy, defense_strategy, national_security_strategy, white_paper, doctrine, policy, law, accord), else one inferred from title words; empty when unknown';
+COMMENT ON COLUMN marts.strategy_documents.title IS 'The register''s title of the document, else the title read from the file';

@@ -31,3 +31,5 @@ final AS (
 SELECT * FROM final ORDER BY doc_id, word_position, category;
 
 COMMENT ON TABLE marts.strategy_evidence IS 'Every lexicon hit with its paragraph, the words as written and their context';
+COMMENT ON COLUMN marts.strategy_evidence.paragraph IS 'Paragraph of the document holding the hit: 1-based number';
+COMMENT ON COLUMN marts.strategy_evidence.word_position IS 'Position of the hit''s first word among all the words of the document: 1-based number';

@@ -40,3 +40,4 @@ final AS (
 SELECT * FROM final ORDER BY nation_code, published, doc_id;
 
 COMMENT ON TABLE marts.strategy_register IS 'National defence and space strategy documents: issuer, date, kind and official address';
+COMMENT ON COLUMN marts.strategy_register.commitments IS 'Funding commitments the register records for the document (rows of marts.stated_commitments), a count';

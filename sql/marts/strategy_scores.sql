@@ -40,3 +40,4 @@ SELECT * FROM final ORDER BY nation_code, year, doc_id, family, category;
 
 COMMENT ON TABLE marts.strategy_scores IS 'Lexicon hits per document and category, per 10,000 words';
 COMMENT ON COLUMN marts.strategy_scores.per_10k_tokens IS 'Hits per 10,000 words (tokens), 2 decimals';
+COMMENT ON COLUMN marts.strategy_scores.hits IS 'Lexicon hits of the category in the document (a word counts once per category), a count';

@@ -25,3 +25,6 @@ SELECT * FROM final ORDER BY nation_code, year, family, category;
 
 COMMENT ON TABLE marts.strategy_trends IS 'Lexicon attention by nation, year and category, pooled over the year''s documents';
 COMMENT ON COLUMN marts.strategy_trends.per_10k_tokens IS 'Hits per 10,000 words over the year''s documents, 2 decimals';
+COMMENT ON COLUMN marts.strategy_trends.documents IS 'Scored documents of the nation in the year, a count';
+COMMENT ON COLUMN marts.strategy_trends.hits IS 'Lexicon hits of the category summed over those documents, a count';
+COMMENT ON COLUMN marts.strategy_trends.tokens IS 'Words summed over those documents (as the lexicon counts them), a count';

@@ -158,3 +158,11 @@ COMMENT ON COLUMN marts.us_appropriations.amount_usd_millions IS 'Budget authori
 COMMENT ON COLUMN marts.us_appropriations.amount_constant_usd_millions IS 'Budget authority, US$ millions at prices of deflator_base_year (Green Book chapter 5 deflator of the title)';
 COMMENT ON COLUMN marts.us_appropriations.lines IS 'Number of source lines summed';
 COMMENT ON COLUMN marts.us_appropriations.basis_key IS 'Edition, scope and exhibit column: rows add up only within one basis_key';
+COMMENT ON COLUMN marts.us_appropriations.fiscal_year IS 'US federal fiscal year (FY N ends on 30 September of year N)';
+COMMENT ON COLUMN marts.us_appropriations.organization IS 'DoD (the whole department), Space Force, or Space programs (milspace rule): the lines the DoD exhibit reader flags is_space';
+COMMENT ON COLUMN marts.us_appropriations.funding_type IS 'base, oco, emergency, reconciliation, mandatory, discretionary or total, as the source splits the amounts; total where it does not';
+COMMENT ON COLUMN marts.us_appropriations.appropriation_title IS 'Conformed public law title: military personnel, operation and maintenance, procurement, RDT&E, military construction, family housing, revolving and management funds, retired pay, other, or total';
+COMMENT ON COLUMN marts.us_appropriations.deflator_base_year IS 'The year whose prices amount_constant_usd_millions is in (where the Green Book deflator is 100); empty without a deflator';
+COMMENT ON COLUMN marts.us_appropriations.scope IS 'What the row sums: all lines of the exhibits, Space Force organization, lines flagged is_space, Green Book table <number>, or a topline''s scope as its source counts it (e.g. USSF, including SDA)';
+COMMENT ON COLUMN marts.us_appropriations.exhibit_column IS 'The exhibit column the amounts were read from (e.g. FY 2019 Total): never add two columns; empty for the toplines and the Green Book';
+COMMENT ON COLUMN marts.us_appropriations.source IS 'The publication: a topline''s source, US DoD Comptroller, budget exhibits <exhibits summed>, or the Green Book';

@@ -7,6 +7,8 @@
 -- pipelines/sources/milspace_lines.py gives it when it checks the lines; tests/test_scale.py holds them equal.
 -- Units: value is in `unit`; value * unit_factor is in whole `currency` units (or persons, items); shares are
 -- percent. period is a calendar or fiscal year (period_type; fiscal_year_start_month 10 = US federal FY).
+-- Described by: budget_line (pipelines/shapes.py): the view's columns take the shape's descriptions as column
+--   comments (DuckDB keeps comments on a view's columns).
 CREATE OR REPLACE VIEW staging.budget_lines AS
 SELECT * FROM staging.published_lines
 UNION ALL BY NAME

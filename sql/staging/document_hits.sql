@@ -11,3 +11,12 @@ CREATE OR REPLACE TABLE staging.document_hits (
     position BIGINT NOT NULL,
     context VARCHAR NOT NULL
 );
+
+COMMENT ON COLUMN staging.document_hits.doc_file IS 'The document file the hit is in, as shown to users (relative to the project root; staging.documents.file)';
+COMMENT ON COLUMN staging.document_hits.category IS 'Lexicon category the term signals (the categories of data_raw/reference/lexicon.csv)';
+COMMENT ON COLUMN staging.document_hits.family IS 'Family of the category: rhetoric or capability (a capability category is a space capability area)';
+COMMENT ON COLUMN staging.document_hits.term IS 'The lexicon term that matched, as the lexicon writes it (a trailing * makes a word a prefix)';
+COMMENT ON COLUMN staging.document_hits.matched IS 'The words of the document the term matched, as written';
+COMMENT ON COLUMN staging.document_hits.paragraph IS 'Paragraph of the document holding the hit: 0-based index';
+COMMENT ON COLUMN staging.document_hits.position IS 'Position of the hit''s first word among all the words of the document: 0-based index';
+COMMENT ON COLUMN staging.document_hits.context IS 'The hit with up to 12 words either side of it in its paragraph, as written (… where cut)';

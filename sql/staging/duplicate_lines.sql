@@ -48,3 +48,11 @@ final AS (
 )
 
 SELECT * FROM final;
+
+COMMENT ON COLUMN staging.duplicate_lines.file IS 'The file holding the copies, as shown to users (relative to the project root)';
+COMMENT ON COLUMN staging.duplicate_lines.sheet IS 'Worksheet of the file; empty for text files';
+COMMENT ON COLUMN staging.duplicate_lines."row" IS 'Row of one copy in the sheet or file, the header being row 1';
+COMMENT ON COLUMN staging.duplicate_lines.source_column IS 'Header of the column the copied figure was read from, as published (amount_thousands for a milspace budget-lines file)';
+COMMENT ON COLUMN staging.duplicate_lines."column" IS 'The column the quarantine names: source_column, or (line) where the line has none';
+COMMENT ON COLUMN staging.duplicate_lines.rule IS 'The rule the copies break, in words (the same for every row)';
+COMMENT ON COLUMN staging.duplicate_lines.value IS 'The copy''s value as text (empty if the value is), followed by the rows of every copy';

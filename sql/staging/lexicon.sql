@@ -6,7 +6,7 @@ CREATE OR REPLACE TABLE staging.lexicon (
     category VARCHAR NOT NULL,
     family VARCHAR NOT NULL,
     term VARCHAR NOT NULL,
-    exclude VARCHAR,
+    "exclude" VARCHAR,
     rationale VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
     source_row BIGINT NOT NULL,

@@ -19,3 +19,14 @@ CREATE OR REPLACE TABLE staging.milspace_lines (
     currency VARCHAR
 );
 COMMENT ON COLUMN staging.milspace_lines.amount_thousands IS 'Thousands of currency units (ISO 4217 code in currency), as the file states';
+COMMENT ON COLUMN staging.milspace_lines.file IS 'The file the line came from, as shown to users (relative to the project root)';
+COMMENT ON COLUMN staging.milspace_lines."row" IS 'Record number in the file: a CSV''s header is row 1, a Parquet file''s first record is row 1';
+COMMENT ON COLUMN staging.milspace_lines.source IS 'Who published the figure (a publisher and document, or an address), as the file gives it';
+COMMENT ON COLUMN staging.milspace_lines.nation_code IS 'Nation, ISO 3166-1 alpha-3 (listed in data_raw/reference/nations.csv)';
+COMMENT ON COLUMN staging.milspace_lines.fiscal_year IS 'The nation''s fiscal year of the amount (a US federal fiscal year ends on 30 September of that year)';
+COMMENT ON COLUMN staging.milspace_lines.phase IS 'request, enacted, actual or projection: never summed across';
+COMMENT ON COLUMN staging.milspace_lines.organization IS 'Service, agency or department as the file writes it; empty if not given';
+COMMENT ON COLUMN staging.milspace_lines.account IS 'Appropriation or budget account code as the file writes it; empty if not given';
+COMMENT ON COLUMN staging.milspace_lines.program_element IS 'Program element (or line item) number as the file writes it; empty if not given';
+COMMENT ON COLUMN staging.milspace_lines.title IS 'Title of the program element or line; empty if not given';
+COMMENT ON COLUMN staging.milspace_lines.currency IS 'ISO 4217 code of amount_thousands';

@@ -7,3 +7,6 @@ CREATE TABLE IF NOT EXISTS staging.quarantine (
     run_id VARCHAR NOT NULL,
     quarantined_at TIMESTAMP NOT NULL
 );
+
+COMMENT ON COLUMN staging.quarantine.run_id IS 'The Dagster run (build) that rejected the row';
+COMMENT ON COLUMN staging.quarantine.quarantined_at IS 'When that build rejected the row (UTC)';

@@ -9,3 +9,8 @@ CREATE TABLE IF NOT EXISTS staging.quarantine_history (
     run_id VARCHAR NOT NULL,
     quarantined_at TIMESTAMP NOT NULL
 );
+
+COMMENT ON COLUMN staging.quarantine_history.first_run_id IS 'The build that first rejected the row';
+COMMENT ON COLUMN staging.quarantine_history.first_quarantined_at IS 'When the build that first rejected the row ran (UTC)';
+COMMENT ON COLUMN staging.quarantine_history.run_id IS 'The latest build before this one that rejected the row';
+COMMENT ON COLUMN staging.quarantine_history.quarantined_at IS 'When that latest build rejected the row (UTC)';
