@@ -52,6 +52,8 @@ def open_instance(layout: Layout) -> dg.DagsterInstance:
     import dagster as dg
 
     home = prepare_home(dagster_home(layout))
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)  # dagster.yaml names its storage by $DAGSTER_HOME, as dg dev sees it
     try:
         return dg.DagsterInstance.from_config(str(home))
     except Exception as exc:  # a dagster.yaml Dagster cannot read (YAML, schema, storage): say which file
@@ -60,3 +62,8 @@ def open_instance(layout: Layout) -> dg.DagsterInstance:
             f"{home / 'dagster.yaml'} (pipelines/dagster.yaml is the shipped one), or move the folder away to start a "
             "new history."
         ) from None
+    finally:
+        if before is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = before

@@ -21,6 +21,7 @@ import pytest
 from pipelines.assets.checks import check_specs
 from pipelines.automation import BUILD_JOB
 from pipelines.definitions import defs
+from pipelines.instance import open_instance
 from pipelines.intake.inbox import INBOX_READ
 from pipelines.paths import REPO_ROOT
 from tests.conftest import make_root, query, sha256
@@ -88,7 +89,7 @@ def test_both_builds_are_in_the_persistent_home_with_their_materializations_and_
     layout, _, dropped_sha = twice
     home = layout.data_marts / "dagster_home"
     assert (home / "dagster.yaml").read_text() == (REPO_ROOT / "pipelines" / "dagster.yaml").read_text()
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with open_instance(layout) as instance:  # as the CLI opens it (dagster.yaml names its storage by $DAGSTER_HOME)
         runs = instance.get_runs(filters=dg.RunsFilter(job_name=BUILD_JOB))
         assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
         assert [run.tags.get("milspace/trigger") for run in runs] == ["cli", "cli"]
@@ -111,6 +112,10 @@ def test_both_builds_are_in_the_persistent_home_with_their_materializations_and_
         assert metadata["dagster/row_count"].value == rows > 0
         columns = {c.name: c.description for c in metadata["dagster/column_schema"].schema.columns}
         assert columns["share_pct"].startswith("Percent")
+        lineage = metadata["dagster/column_lineage"].value.deps_by_column  # read from the SQL by sqlglot
+        assert {(d.asset_key.to_user_string(), d.column_name) for d in lineage["space_usd_millions"]} == {
+            ("staging/us_budget_lines", "amount_usd_millions")
+        }
         inbox = instance.get_latest_materialization_event(dg.AssetKey(["inbox", "budget_lines"]))
         assert inbox.asset_materialization.metadata[INBOX_READ].value == {"owid-share.csv": dropped_sha}
 

@@ -8,6 +8,7 @@ import dagster as dg
 from pipelines.assets.graph import SqlObjects, Table, asset_key, created_metadata, file_objects, file_specs
 from pipelines.assets.resource import MilspaceResource
 from pipelines.assets.shared import table_metadata
+from pipelines.lineage import column_lineage
 from pipelines.paths import SQL_DIR
 
 
@@ -39,6 +40,18 @@ def mart_keys() -> list[dg.AssetKey]:
     return [asset_key(table) for name in mart_names() for table in sorted(mart_sql(name).created)]
 
 
+def column_lineage_of(path: Path, table: Table) -> dict[str, dg.TableColumnLineage]:
+    """Dagster's column lineage of `table` as its SQL file makes it (pipelines/lineage.py, read with sqlglot): each
+    column and the upstream table columns it is computed from; {} when the parser finds none."""
+    found = column_lineage(path).get(".".join(table), {})
+    deps = {
+        column: [dg.TableColumnDep(asset_key=asset_key((schema, name)), column_name=c) for schema, name, c in upstream]
+        for column, upstream in found.items()
+        if upstream
+    }
+    return {"dagster/column_lineage": dg.TableColumnLineage(deps)} if deps else {}
+
+
 def _mart_asset(name: str) -> dg.AssetsDefinition:
     path = _path(name)
     objects = mart_sql(name)
@@ -52,7 +65,7 @@ def _mart_asset(name: str) -> dg.AssetsDefinition:
         run = milspace.run
         run.build_mart(name)
         with run.working() as con:
-            metadata = table_metadata(con, "marts", name)
+            metadata = {**table_metadata(con, "marts", name), **column_lineage_of(path, ("marts", name))}
         for other in others:  # a macro the file makes beside its table
             yield dg.MaterializeResult(asset_key=asset_key(other), metadata=made[asset_key(other)])
         yield dg.MaterializeResult(
