@@ -11,6 +11,7 @@ from pipelines.intake.shipped import ValidatedTable, referenced_targets, validat
 from pipelines.schemas import CONTRACTS
 from pipelines.shapes import Origin, sources_frame
 from pipelines.sources.datapackage import Resource, load_package
+from pipelines.sources.described_csv import PROVENANCE_DESCRIPTIONS, ROW_COLUMN
 from pipelines.warehouse import header_comment, sql_file
 
 #: Every file milspace ships, as (data package folder under data_raw/, resource name). Each has a contract in
@@ -44,12 +45,12 @@ def column_schema(resource: Resource) -> dg.TableSchema:
         dg.TableColumn(
             name=f.name,
             type=_DAGSTER_TYPES[f.type],
-            description=f.description + (f" Unit: {f.unit}." if f.unit else ""),
+            description=f.described,
             constraints=dg.TableColumnConstraints(nullable=not f.required),
         )
         for f in resource.fields
     ]
-    columns.append(dg.TableColumn("source_row", "int64", description="Row in the file, the header being row 1."))
+    columns.append(dg.TableColumn(ROW_COLUMN, "int64", description=PROVENANCE_DESCRIPTIONS[ROW_COLUMN]))
     return dg.TableSchema(columns=columns)
 
 
