@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 
 from pipelines.assets.checks import check_reads
-from pipelines.assets.graph import GraphError, asset_key, require_producers, tables_read
+from pipelines.assets.graph import GraphError, asset_key, file_objects, require_producers, tables_read
 from pipelines.assets.inputs import INPUTS
 from pipelines.assets.marts import mart_names, mart_reads
 from pipelines.definitions import ASSETS, BUILD_JOB, defs
@@ -209,3 +209,30 @@ def test_build_job_covers_every_asset_and_the_weekly_schedule_runs_it():
     schedule = defs.resolve_schedule_def("weekly_build")
     assert schedule.cron_schedule == "0 6 * * 1"
     assert schedule.job_name == BUILD_JOB
+
+
+def test_every_table_asset_names_its_table_and_its_sql_file_and_has_an_owner_and_stage():
+    made_by = {
+        asset_key(table).to_user_string(): (made.kind, path)
+        for kind in ("staging", "marts")
+        for path in sorted((SQL_DIR / kind).glob("*.sql"))
+        for table, made in file_objects(path, kind).created.items()
+    }
+    kinds = {key: kind for key, (kind, _) in made_by.items()}
+    tables = 0
+    for asset in ASSETS:
+        for spec in asset.specs:
+            key = spec.key.to_user_string()
+            assert spec.owners and spec.tags["stage"] == spec.group_name, key
+            references = spec.metadata["dagster/code_references"].code_references
+            assert any(r.file_path.endswith(".py") for r in references), key  # the Python that makes it
+            if spec.group_name not in ("staging", "marts"):
+                continue
+            schema, name = spec.key.path
+            assert str(made_by[key][1]) in {r.file_path for r in references}, key  # the SQL file that makes it
+            if kinds.get(key) == "MACRO":
+                assert "dagster/table_name" not in spec.metadata, key
+            else:
+                assert spec.metadata["dagster/table_name"] == f"warehouse.{schema}.{name}", key
+                tables += 1
+    assert tables == sum(kind != "MACRO" for kind in kinds.values())  # every table and view of sql/ is an asset
