@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     layout = Layout(full_corpus_root() if args.full_corpus else args.root.resolve())
-    cache = layout.data_marts / "cache" / "report"
+    cache = layout.chart_cache
     times, result = [], None
     with tempfile.TemporaryDirectory() as kept:
         # The first run draws every chart (the chart cache is moved aside, then put back): a first build's cost.

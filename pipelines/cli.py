@@ -1,6 +1,7 @@
 """The `milspace` command: build the warehouse and report, query the warehouse, redraw the report.
 
-    milspace build                      every asset in-process, a progress line per asset
+    milspace build [--full]             every asset in-process, a progress line per asset; nothing when nothing
+                                        it reads has changed since the last build (--full: build anyway)
     milspace sql "QUERY" [--format table|csv|json] [--raw]
     milspace report
     milspace inspect PATH [--output FILE.csv|FILE.parquet] [--raw]
@@ -231,10 +232,13 @@ def interrupted(result) -> bool:
 SET_ASIDE_ROUNDS = 2
 
 
-def build(layout: Layout, *, out=None) -> int:
+def build(layout: Layout, *, out=None, full: bool = False) -> int:
     """Run the whole pipeline in-process on `layout`; the exit code. When blocking checks fail and their rows name
-    inbox files, those files are set aside and the build runs again without them (at most SET_ASIDE_ROUNDS times)."""
+    inbox files, those files are set aside and the build runs again without them (at most SET_ASIDE_ROUNDS times).
+    When nothing the build reads has changed since the last successful build and what it published is in place
+    (pipelines/fingerprint.py), nothing runs, unless `full`."""
     out = out or sys.stdout
+    from pipelines.fingerprint import inputs_fingerprint, unchanged_since
     from pipelines.lock import build_lock
 
     before = _published_state(layout)
@@ -242,18 +246,26 @@ def build(layout: Layout, *, out=None) -> int:
         with warnings.catch_warnings(), _terminate_as_interrupt(), build_lock(layout):
             # Dagster's preview and deprecation notices are for developers, not for the person running a build.
             warnings.simplefilter("ignore")
+            checked = time.perf_counter()
+            fingerprint = inputs_fingerprint(layout)
+            last = None if full else unchanged_since(layout, fingerprint)
+            if last is not None:
+                return _say_unchanged(layout, last, time.perf_counter() - checked, out=out)
             _check_settings()
             rounds_left = SET_ASIDE_ROUNDS
             while True:
                 outcome = _run(layout, out=out)
                 if outcome.succeeded:
-                    return _report_summary(layout, outcome, out=out)
+                    code = _report_summary(layout, outcome, out=out)
+                    _record_build(layout, fingerprint, outcome)
+                    return code
                 code = _report_failure(layout, outcome, out=out)
                 blamed = _blamed_inbox_files(outcome) if rounds_left else {}
                 if not blamed:
                     return code
                 _set_aside_blamed(layout, blamed, out=out)
                 rounds_left -= 1
+                fingerprint = inputs_fingerprint(layout)  # without the files set aside
     except KeyboardInterrupt:
         out.flush()
         if _published_state(layout) == before:
@@ -265,6 +277,35 @@ def build(layout: Layout, *, out=None) -> int:
                 file=sys.stderr,
             )
         return EXIT_INTERRUPTED
+
+
+def _say_unchanged(layout: Layout, last, seconds: float, *, out) -> int:
+    print(f"milspace build: {layout.root}", file=out)
+    print(
+        f"Nothing changed since the build finished {last.finished_at} (Dagster run {last.run_id}): the files under "
+        "data_raw/, milspace's code and its settings are as that build read them, and the warehouse and report it "
+        "published are in place.",
+        file=out,
+    )
+    print(f"  Warehouse: {layout.warehouse}", file=out)
+    print(f"  Report:    {layout.report_index}", file=out)
+    print(f"Looked in {seconds:.1f} s and built nothing; `milspace build --full` builds anyway.", file=out)
+    return EXIT_OK
+
+
+def _record_build(layout: Layout, fingerprint: str, outcome: RunOutcome) -> None:
+    """Record what a successful build read (pipelines/fingerprint.py), unless it left an inbox file for a later
+    build (one still being copied in): the next build must read it."""
+    from pipelines.fingerprint import forget_build, record_build
+    from pipelines.warehouse import read_only
+
+    with read_only(layout.warehouse) as con:
+        left = con.execute("SELECT count(*) FROM marts.sources WHERE status = 'changed'").fetchone()[0]
+    if left or not outcome.replaced_warehouse:
+        forget_build(layout)
+        return
+    finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    record_build(layout, fingerprint, outcome.run_id, finished)
 
 
 def _check_settings() -> None:
@@ -870,7 +911,13 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="milspace", description="Military and space budget analytics.")
     top.add_argument("--root", help="project root (default: $MILSPACE_ROOT, else the repository)")
     commands = top.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="read, check and load every input; publish the warehouse; draw the report")
+    make = commands.add_parser("build", help="read, check and load every input; publish the warehouse; draw the report")
+    make.add_argument(
+        "--full",
+        action="store_true",
+        help="build even when nothing under data_raw/, in milspace's code or in its settings has changed since the "
+        "last build (by default such a build does nothing and says so)",
+    )
     query = commands.add_parser(
         "sql", help="run a read-only SQL query on the published warehouse (no query: an interactive shell)"
     )
@@ -918,7 +965,7 @@ def main(argv: list[str] | None = None) -> int:
     layout = _layout(args)
     try:
         if args.command == "build":
-            return build(layout)
+            return build(layout, full=args.full)
         if args.command == "sql":
             if args.query is None and sys.stdin.isatty():
                 return shell(layout)

@@ -86,6 +86,18 @@ class Layout:
         return self.data_marts / "logs"
 
     @property
+    def last_build(self) -> Path:
+        """What the last successful `milspace build` read and published (pipelines/fingerprint.py)."""
+        return self.data_marts / "last_build.json"
+
+    @property
+    def chart_cache(self) -> Path:
+        """Where drawn chart images are kept by the hash of their specification: $MILSPACE_CHART_CACHE (a folder
+        several roots may share, as the test suite's builds do), else data_marts/cache/report/."""
+        env = os.environ.get("MILSPACE_CHART_CACHE", "").strip()
+        return Path(env).resolve() if env else self.data_marts / "cache" / "report"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -334,7 +334,11 @@ def build_signalled_when(layout: Layout, reached, signum) -> tuple[int, str]:
     code and everything it printed."""
     env = {**os.environ, "MILSPACE_ROOT": str(layout.root), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [str(MILSPACE), "build"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        [str(MILSPACE), "build", "--full"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
     watchdog = threading.Timer(PATIENCE_SECONDS, lambda: os.killpg(process.pid, signal.SIGKILL))
     watchdog.start()

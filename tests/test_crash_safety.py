@@ -34,7 +34,11 @@ def build_killed_when(layout, reached) -> tuple[int, list[str]]:
     is true; the exit status and the lines it printed."""
     env = {**os.environ, "MILSPACE_ROOT": str(layout.root), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [str(MILSPACE), "build"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        [str(MILSPACE), "build", "--full"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
     watchdog = threading.Timer(PATIENCE_SECONDS, lambda: os.killpg(process.pid, signal.SIGKILL))
     watchdog.start()

@@ -58,10 +58,10 @@ def graphql(port: int, text: str, variables: dict | None = None) -> dict:
     return answer["data"]
 
 
-def _build(root: Path) -> str:
+def _build(root: Path, *options: str) -> str:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # the default: the root's own home
     done = subprocess.run(
-        [str(MILSPACE), "--root", str(root), "build"], capture_output=True, text=True, env=env, timeout=600
+        [str(MILSPACE), "--root", str(root), "build", *options], capture_output=True, text=True, env=env, timeout=600
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -73,7 +73,8 @@ def _all_assets() -> set[str]:
 
 @pytest.fixture(scope="module")
 def twice(tmp_path_factory):
-    """A starter root with one OWID file in its inbox, built twice with `milspace build`."""
+    """A starter root with one OWID file in its inbox, built twice with `milspace build` (the second with --full:
+    without it, a build that finds nothing changed runs nothing)."""
     layout = make_root(tmp_path_factory.mktemp("home") / "root")
     inbox = layout.data_raw / "inbox"
     inbox.mkdir()
@@ -81,7 +82,7 @@ def twice(tmp_path_factory):
     dropped.write_text("Entity,Code,Year,Military expenditure (% of GDP)\nFrance,FRA,2020,2.0\n")
     settled = time.time() - 60
     os.utime(dropped, (settled, settled))
-    outputs = [_build(layout.root), _build(layout.root)]
+    outputs = [_build(layout.root), _build(layout.root, "--full")]
     return layout, outputs, sha256(dropped)
 
 

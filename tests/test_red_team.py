@@ -360,6 +360,9 @@ def test_a_file_still_being_copied_is_left_in_the_inbox_not_rejected(tmp_path, m
     assert rows == [("changed",)]
     assert "was still being written after the build waited for it" in run.output
     assert growing.is_file() and not (inbox / "rejected").exists()
+    # Nothing recorded as read (pipelines/fingerprint.py): the next build runs and reads the file, even if it has not
+    # changed since this build looked at it.
+    assert not layout.last_build.exists()
 
 
 # --- negative figures ----------------------------------------------------------------------------------------------

@@ -92,7 +92,11 @@ def run_with(layout, action: str, delay: float) -> int:
         "MILSPACE_SETTLE_WAIT_SECONDS": "1",
     }
     process = subprocess.Popen(
-        [str(MILSPACE), "build"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+        [str(MILSPACE), "build", "--full"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
     )
     if action != "finish":
         try:

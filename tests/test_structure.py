@@ -16,7 +16,10 @@ PACKAGE = REPO_ROOT / "pipelines"
 
 #: The floors, from the ground up: (floor, the modules or folders on it).
 FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (0, ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes")),  # the ground: one floor
+    (
+        0,
+        ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes", "fingerprint"),
+    ),  # the ground
     (1, ("sources", "lineage")),  # one reader per published format; the SQL files' column lineage
     (2, ("text", "schemas", "warehouse")),  # strategy text, the contracts, the one writer
     (3, ("dictionary",)),  # the data dictionary, read from a warehouse the writer described

@@ -4,8 +4,9 @@ A build draws the site from its working warehouse into data_marts/build/<run id>
 warehouse: each file is renamed into reports/ (an atomic step per file), then files of an older site that the new
 one no longer has (a nation page, a chart) are removed. `milspace report` does the same from the published
 warehouse. Chart images (SVG, PNG) are rendered by vl-convert (in two worker processes when there are many to
-draw, since vl-convert draws one chart at a time per process), and cached under data_marts/cache/report/ by the
-hash of their specification, with the Vega bundle, so a rebuild redraws only the charts whose data changed.
+draw, since vl-convert draws one chart at a time per process), and cached under data_marts/cache/report/ (or
+$MILSPACE_CHART_CACHE) by the hash of their specification, with the Vega bundle, so a rebuild redraws only the
+charts whose data changed.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def render_site(layout: Layout, *, source: Path | None = None, target: Path | No
     default: a staging folder under reports/, published at once)."""
     source = source or layout.warehouse
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    cache = _ensure(layout.data_marts / "cache" / "report")
+    cache = _ensure(layout.chart_cache)
     # An empty chart cache (a first build): every chart will be drawn, so the drawing processes start now.
     workers = draw.Workers(IMAGE_PROCESSES) if not any(cache.glob("*.png")) else None
     try:
