@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+#: Each benchmark's measurements as numbers, for benchmarks/targets.py (generated, not in git).
+MEASURED = Path(__file__).resolve().parent / "data" / "measured"
+
+
+def save(name: str, values: dict) -> None:
+    """Keep one benchmark's measurements (with the time they were taken) for benchmarks/targets.py."""
+    MEASURED.mkdir(parents=True, exist_ok=True)
+    stamped = {**values, "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    (MEASURED / f"{name}.json").write_text(json.dumps(stamped, indent=2), encoding="utf-8")
+
+
+def load(name: str) -> dict | None:
+    """What `save` kept for `name`, or None when that benchmark has not run."""
+    path = MEASURED / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def record(name: str, title: str, lines: list[str]) -> None:

@@ -175,11 +175,11 @@ def one(kind: str, root: Path, file: Path) -> dict:
     return result
 
 
-def build(root: Path) -> tuple[float, float]:
+def build(root: Path, *options: str) -> tuple[float, float, str]:
+    """`milspace build` with `options` (such as --full) on `root`: (seconds, peak MB, what it printed)."""
     env = {**os.environ, "MILSPACE_ROOT": str(root), "DAGSTER_HOME": str(root / "data_marts" / "dagster_home")}
     (root / "data_marts" / "dagster_home").mkdir(parents=True, exist_ok=True)
-    seconds, peak, _ = measured([str(Path(PYTHON).parent / "milspace"), "build"], env=env)
-    return seconds, peak
+    return measured([str(Path(PYTHON).parent / "milspace"), "build", *options], env=env)
 
 
 def main() -> None:
@@ -227,7 +227,7 @@ def main() -> None:
             }
             if fmt == "csv" and not args.no_build:
                 root = scratch_root(f"build_{fmt}_{rows}", file, starter_warehouse)
-                row["build_seconds"], row["build_peak_mb"] = build(root)
+                row["build_seconds"], row["build_peak_mb"], _ = build(root)
             results.append(row)
             print(line(row), flush=True)
             shutil.rmtree(WORK / f"{fmt}_{rows}", ignore_errors=True)
@@ -235,6 +235,9 @@ def main() -> None:
 
     lines = report(results, args)
     print("\n" + "\n".join(lines))
+    from benchmarks.results import save
+
+    save("scale", {"results": results})
     if args.record:
         from benchmarks.results import record
 
