@@ -25,23 +25,40 @@ rules AS (
     SELECT * FROM staging.capability_rules
 ),
 
+-- Each rule's pattern is tried once per distinct text of its field, not once per line: a pattern that is not a
+-- constant is compiled for every pair it is tried on, and a line-by-rule join cost seconds per build.
+texts AS (
+    SELECT DISTINCT 'line_item' AS field, line_item AS text FROM space_lines
+    UNION
+    SELECT DISTINCT 'line_item_title', line_item_title FROM space_lines
+    UNION
+    SELECT DISTINCT 'account_title', account_title FROM space_lines
+    UNION
+    SELECT DISTINCT 'budget_activity_title', budget_activity_title FROM space_lines
+),
+
+text_matches AS (
+    SELECT texts.field, texts.text, rules.capability_area, rules.rule_id, rules.priority
+    FROM texts
+    INNER JOIN rules ON rules.field = texts.field AND regexp_matches(texts.text, rules.pattern, 'i')
+),
+
 matches AS (
-    SELECT
-        space_lines.line_id,
-        rules.capability_area,
-        rules.rule_id,
-        rules.priority
+    SELECT space_lines.line_id, m.capability_area, m.rule_id, m.priority
+    FROM space_lines INNER JOIN text_matches AS m ON m.field = 'line_item' AND m.text = space_lines.line_item
+    UNION ALL
+    SELECT space_lines.line_id, m.capability_area, m.rule_id, m.priority
     FROM space_lines
-    INNER JOIN rules ON regexp_matches(
-        CASE rules.field
-            WHEN 'line_item' THEN space_lines.line_item
-            WHEN 'line_item_title' THEN space_lines.line_item_title
-            WHEN 'account_title' THEN space_lines.account_title
-            WHEN 'budget_activity_title' THEN space_lines.budget_activity_title
-        END,
-        rules.pattern,
-        'i'
-    )
+    INNER JOIN text_matches AS m ON m.field = 'line_item_title' AND m.text = space_lines.line_item_title
+    UNION ALL
+    SELECT space_lines.line_id, m.capability_area, m.rule_id, m.priority
+    FROM space_lines
+    INNER JOIN text_matches AS m ON m.field = 'account_title' AND m.text = space_lines.account_title
+    UNION ALL
+    SELECT space_lines.line_id, m.capability_area, m.rule_id, m.priority
+    FROM space_lines
+    INNER JOIN text_matches AS m
+        ON m.field = 'budget_activity_title' AND m.text = space_lines.budget_activity_title
 ),
 
 best AS (
