@@ -55,7 +55,8 @@ def _walk(folder: Path, digest, label: str) -> None:
                 continue  # removed while we looked: the build will not see it either
             relative = os.path.relpath(path, folder)
             link = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
-            digest.update(f"{label}\0{relative}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{link}\n".encode())
+            entry = f"{label}\0{relative}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{link}\n"
+            digest.update(entry.encode("utf-8", "surrogateescape"))  # a name need not be UTF-8
 
 
 def _code(digest) -> None:
@@ -64,7 +65,7 @@ def _code(digest) -> None:
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
-                digest.update(f"code\0{path.relative_to(folder)}\0".encode())
+                digest.update(f"code\0{path.relative_to(folder)}\0".encode("utf-8", "surrogateescape"))
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 

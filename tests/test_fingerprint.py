@@ -55,6 +55,14 @@ def test_every_change_a_build_would_read_changes_the_fingerprint(root, monkeypat
     assert not changed()  # where the root is, which is not an input
     dropped.unlink()
     assert changed()
+    odd = os.fsencode(root.data_raw / "inbox") + b"/budget-\xff\xfe.csv"  # a name that is not UTF-8
+    with open(odd, "wb") as handle:
+        handle.write(b"x")
+    assert changed()
+    os.mkfifo(root.data_raw / "inbox" / "pipe.csv")  # a FIFO is looked at, never opened
+    assert changed()
+    (root.data_raw / "inbox" / "link.csv").symlink_to(root.data_raw / "nowhere")  # a dangling link
+    assert changed()
     monkeypatch.setattr(fingerprint, "CODE_SUFFIXES", (".py",))
     assert changed()  # the code: here, the SQL and YAML files no longer counted
 
