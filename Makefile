@@ -14,6 +14,9 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_PORT
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
+# The tests run in two worker processes (pytest-xdist; tests that share a slow fixture stay in one worker, grouped by
+# tests/conftest.py). `make test PYTEST_WORKERS=` runs them in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadgroup
 
 .PHONY: build test test-fast bench dev sql report clean env
 
@@ -25,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 	$(BIN)/mypy
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 # The quick loop: the same checks and every test not marked `slow` (tests that build a warehouse, read the whole real
 # corpus or start processes are marked in tests/conftest.py); `make test` still runs everything.
@@ -33,7 +36,7 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) -m "not slow"
 
 # Benchmarks, recorded in benchmarks/RESULTS.md: the starter build, the report site (starter and full corpus),
 # strategy scoring, 1 and 10 million generated budget lines through the pipeline against bare DuckDB, builds when

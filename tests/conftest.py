@@ -31,7 +31,10 @@ def shared_chart_cache(tmp_path_factory) -> Iterator[Path]:
     not once per project root (about 500 charts a starter build, 10 to 15 s of drawing each time). Images are kept by
     the hash of their specification, so builds of different data share only identical charts. Subprocesses (the
     `milspace` command run as a user does) inherit it."""
-    cache = tmp_path_factory.mktemp("chart-cache")
+    # Worker processes (pytest-xdist) share one: their temporary folders are under one parent.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    cache = shared / "chart-cache" if shared is not None else tmp_path_factory.mktemp("chart-cache")
+    cache.mkdir(exist_ok=True)
     before = os.environ.get("MILSPACE_CHART_CACHE")
     os.environ["MILSPACE_CHART_CACHE"] = str(cache)
     yield cache
@@ -187,7 +190,27 @@ def is_slow(item: pytest.Item) -> bool:
     return bool(slow_fixtures(item)) or (function is not None and is_slow_function(function))
 
 
+def worker_group(item: pytest.Item) -> str | None:
+    """Which tests must run in one worker process when `make test` runs two (pytest-xdist, --dist loadgroup): those
+    that share a slow fixture wider than one test, so it is made once rather than in each worker. The full-corpus
+    build (`full`, two minutes) is one group; a module's slow module-scoped fixture is that module's group. Every other
+    test goes to whichever worker is free; `built` (one starter build) is made by each worker that needs it."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    for name in slow_fixtures(item):
+        definition = info.name2fixturedefs[name][-1]
+        if name == "full" and definition.scope == "session":
+            return "full-corpus"
+        if definition.scope in ("module", "package", "session") and name != "built":
+            return f"{item.path.name}::{name}"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
+        group = worker_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
