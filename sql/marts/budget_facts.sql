@@ -190,14 +190,23 @@ keyed AS NOT MATERIALIZED (
 -- Publishers that state several phases of one figure side by side in one file (a DoD exhibit's request, enacted
 -- and actual columns): for them phase is part of a figure's identity. For the others (SIPRI marks a country's
 -- latest figures as budget rather than actual, and a later release as actual) a new phase is a revision.
+-- Grouped by a 64-bit hash of (publisher, file, identity), with the phases' min and max (two phases differ): a group
+-- keyed by the publisher's and file's names, or a count(DISTINCT) per group, held ten million groups in memory and
+-- ran out of it under the 1.5 GB limit. Only the few split identities are looked up again for their publisher.
+split_identities AS (
+    SELECT line_key
+    FROM (
+        SELECT hash(fact_source, file, identity_key) AS line_key, min(phase) AS first_phase, max(phase) AS last_phase
+        FROM keyed
+        GROUP BY line_key
+    )
+    WHERE first_phase <> last_phase
+),
+
 phase_is_dimension AS (
     SELECT DISTINCT fact_source
-    FROM (
-        SELECT fact_source, file, identity_key
-        FROM keyed
-        GROUP BY fact_source, file, identity_key
-        HAVING count(DISTINCT phase) > 1
-    )
+    FROM keyed
+    WHERE hash(fact_source, file, identity_key) IN (SELECT line_key FROM split_identities)
 ),
 
 identified AS NOT MATERIALIZED (
