@@ -41,7 +41,7 @@ test-fast: $(STAMP)
 # Benchmarks, recorded in benchmarks/RESULTS.md: the starter build, the report site (starter and full corpus),
 # strategy scoring, 1 and 10 million generated budget lines through the pipeline against bare DuckDB, builds when
 # little or nothing changed, the test suite's time, then every target of issue 19 against what this run measured
-# (about 50 minutes, 6 GB of disk under benchmarks/data/).
+# (about 40 minutes on the 2-core machine, 6 GB of disk under benchmarks/data/).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/starter_build.py --record
 	$(BIN)/python benchmarks/render_site.py --root benchmarks/data/roots/starter --record
