@@ -257,7 +257,7 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
                 outcome = _run(layout, out=out)
                 if outcome.succeeded:
                     code = _report_summary(layout, outcome, out=out)
-                    _record_build(layout, fingerprint, outcome)
+                    _record_build(layout, fingerprint, outcome, out=out)
                     return code
                 code = _report_failure(layout, outcome, out=out)
                 blamed = _blamed_inbox_files(outcome) if rounds_left else {}
@@ -293,7 +293,7 @@ def _say_unchanged(layout: Layout, last, seconds: float, *, out) -> int:
     return EXIT_OK
 
 
-def _record_build(layout: Layout, fingerprint: str, outcome: RunOutcome) -> None:
+def _record_build(layout: Layout, fingerprint: str, outcome: RunOutcome, *, out) -> None:
     """Record what a successful build read (pipelines/fingerprint.py), unless it left an inbox file for a later
     build (one still being copied in): the next build must read it."""
     from pipelines.fingerprint import forget_build, record_build
@@ -305,7 +305,15 @@ def _record_build(layout: Layout, fingerprint: str, outcome: RunOutcome) -> None
         forget_build(layout)
         return
     finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    record_build(layout, fingerprint, outcome.run_id, finished)
+    try:
+        record_build(layout, fingerprint, outcome.run_id, finished)
+    except OSError as exc:  # the build is published; only the shortcut for the next one is lost
+        forget_build(layout)
+        print(
+            f"  Note: could not record what this build read in {layout.last_build} ({exc.strerror or exc}); the "
+            "next build runs in full.",
+            file=out,
+        )
 
 
 def _check_settings() -> None:

@@ -126,3 +126,16 @@ def test_a_new_inbox_file_a_replaced_warehouse_or_full_builds_again(built_once):
     run = run_build(layout, full=True)
     assert "Built in" in run.output and _published(layout) != before
     assert "Nothing changed" in run_build(layout, full=False).output
+
+
+def test_a_record_that_cannot_be_written_is_a_note_and_the_build_still_succeeds(tmp_path, monkeypatch):
+    layout = make_root(tmp_path / "root")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fingerprint, "record_build", full_disk)
+    run = run_build(layout, full=False)
+    assert run.exit_code == 0, run.output
+    assert "could not record what this build read" in run.output and "No space left on device" in run.output
+    assert not layout.last_build.exists()
