@@ -37,8 +37,9 @@ from benchmarks.results import save  # noqa: E402
 from benchmarks.scale import DATA, PYTHON, SEED, WORK, build, measured, scratch_root  # noqa: E402
 
 SMALL_SEED = SEED + 1
-#: Columns whose values name the run or the time it ran (left out of the comparison of two warehouses).
-RUN_COLUMNS = {"read_at", "first_run_id", "first_quarantined_at", "run_id", "quarantined_at"}
+#: Columns whose values name the run, the time it ran or what it did (staging.streamed_files.reused: copied, not
+#: read), left out of the comparison of two warehouses.
+RUN_COLUMNS = {"read_at", "first_run_id", "first_quarantined_at", "run_id", "quarantined_at", "reused"}
 #: Tables that remember earlier builds (rows rejected by builds before this one): they differ by design.
 HISTORY = {"quarantine_history"}
 

@@ -1,7 +1,8 @@
 """The `milspace` command: build the warehouse and report, query the warehouse, redraw the report.
 
     milspace build [--full]             every asset in-process, a progress line per asset; nothing when nothing
-                                        it reads has changed since the last build (--full: build anyway)
+                                        it reads has changed since the last build, and an unchanged streamed file's
+                                        checked lines copied from it (--full: build anyway, reading every file)
     milspace sql "QUERY" [--format table|csv|json] [--raw]
     milspace report
     milspace inspect PATH [--output FILE.csv|FILE.parquet] [--raw]
@@ -236,7 +237,8 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
     """Run the whole pipeline in-process on `layout`; the exit code. When blocking checks fail and their rows name
     inbox files, those files are set aside and the build runs again without them (at most SET_ASIDE_ROUNDS times).
     When nothing the build reads has changed since the last successful build and what it published is in place
-    (pipelines/fingerprint.py), nothing runs, unless `full`."""
+    (pipelines/fingerprint.py), nothing runs, unless `full`; a `full` build also reads every streamed file again
+    instead of copying the checked lines of an unchanged one from the published warehouse (staging.streamed_files)."""
     out = out or sys.stdout
     from pipelines.fingerprint import inputs_fingerprint, unchanged_since
     from pipelines.lock import build_lock
@@ -254,7 +256,7 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
             _check_settings()
             rounds_left = SET_ASIDE_ROUNDS
             while True:
-                outcome = _run(layout, out=out)
+                outcome = _run(layout, out=out, reuse=not full)
                 if outcome.succeeded:
                     code = _report_summary(layout, outcome, out=out)
                     _record_build(layout, fingerprint, outcome, out=out)
@@ -325,7 +327,7 @@ def _check_settings() -> None:
     max_file_megabytes()
 
 
-def _run(layout: Layout, *, out) -> RunOutcome:
+def _run(layout: Layout, *, out, reuse: bool = True) -> RunOutcome:
     """Run the build job once, in-process, a progress line per step; what came of it. A failed run's working copy is
     discarded; a run stopped by Ctrl-C or SIGTERM is discarded too, and raises KeyboardInterrupt."""
     import dagster as dg
@@ -348,7 +350,7 @@ def _run(layout: Layout, *, out) -> RunOutcome:
         result = job.execute_in_process(
             run_config={
                 "loggers": {"progress": {}},
-                "resources": {"milspace": {"config": {"root": str(layout.root), "fresh": True}}},
+                "resources": {"milspace": {"config": {"root": str(layout.root), "fresh": True, "reuse": reuse}}},
             },
             instance=instance,
             raise_on_error=False,
@@ -924,7 +926,8 @@ def parser() -> argparse.ArgumentParser:
         "--full",
         action="store_true",
         help="build even when nothing under data_raw/, in milspace's code or in its settings has changed since the "
-        "last build (by default such a build does nothing and says so)",
+        "last build (by default such a build does nothing and says so), and read every file again (by default the "
+        "checked lines of an unchanged milspace budget-lines file are copied from the published warehouse)",
     )
     query = commands.add_parser(
         "sql", help="run a read-only SQL query on the published warehouse (no query: an interactive shell)"

@@ -27,6 +27,7 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipelines.paths import SQL_DIR, Layout
@@ -75,6 +76,19 @@ def _environment(digest) -> None:
     digest.update(json.dumps(versions).encode())
     settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("MILSPACE_") and k != "MILSPACE_ROOT")
     digest.update(json.dumps(settings).encode())
+
+
+@cache
+def code_fingerprint() -> str:
+    """The sha256 of milspace's code and SQL, the Python version and the installed distributions (not the settings):
+    what decides how a file's bytes become checked rows. A streamed file's checked lines are reused from the
+    published warehouse only under the same value (pipelines/intake/staging.py). Computed once per process."""
+    digest = hashlib.sha256()
+    _code(digest)
+    digest.update(f"python\0{sys.version}\n".encode())
+    versions = sorted({(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()})
+    digest.update(json.dumps(versions).encode())
+    return digest.hexdigest()
 
 
 def inputs_fingerprint(layout: Layout) -> str:

@@ -8,6 +8,8 @@ import time
 
 import dagster as dg
 
+from pipelines.intake.staging import REUSED_LINES
+
 PROGRESS_LOGGER = "milspace_progress"
 
 
@@ -19,6 +21,7 @@ class _ProgressHandler(logging.Handler):
         self.started: dict[str, float] = {}
         self.rows: dict[str, object] = {}
         self.checks: dict[str, str] = {}
+        self.reused: dict[str, object] = {}
 
     def _line(self, text: str) -> None:
         self.stream.write(text + "\n")
@@ -38,6 +41,9 @@ class _ProgressHandler(logging.Handler):
             rows = metadata.get("dagster/row_count")
             if rows is not None:
                 self.rows[step] = rows.value
+            reused = metadata.get(REUSED_LINES)
+            if reused is not None and reused.value:
+                self.reused[step] = reused.value
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             status = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value.lower()})"
@@ -56,6 +62,8 @@ class _ProgressHandler(logging.Handler):
             name = step.replace("__", "/")
             status = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}[kind]
             rows = f", {self.rows[step]:,} rows" if step in self.rows else ""
+            if step in self.reused:
+                rows += f", {self.reused[step]:,} of them copied from unchanged files"
             self._line(f"{counter} {name:<32} {status} ({seconds:.2f} s{rows})")
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +154,23 @@ SET_ASIDE_FOLDER = "set_aside"
 STAGED_SITE_PREFIX = ".site-"
 
 
+#: The name under which a run attaches the warehouse it started from (`WarehouseRun._attached_start`).
+_START = "start_warehouse"
+
+
+@dataclass(frozen=True)
+class ReusedFile:
+    """A streamed file whose checked lines a run copies from the warehouse it started from (`WarehouseRun.reusable`):
+    what the build that read it found."""
+
+    file: str
+    lines: int  # lines that passed the contract, before copies were taken out
+    copies: int  # lines taken out as copies of another line of the file
+    run_id: str  # the build that read and checked it
+    read_at: dt.datetime
+    rejected: pl.DataFrame  # its rows of staging.quarantine (contract rejections and copies)
+
+
 @dataclass(frozen=True)
 class Published:
     """What publishing did: row counts by table, and where a stale write-ahead log was moved (or None)."""
@@ -182,17 +199,20 @@ class Warehouse:
     def published(self) -> Path:
         return self.layout.warehouse
 
-    def run(self, run_id: str, *, fresh: bool = False) -> WarehouseRun:
-        """The working warehouse of run `run_id` (a full rebuild from empty when `fresh`)."""
+    def run(self, run_id: str, *, fresh: bool = False, reuse: bool = True) -> WarehouseRun:
+        """The working warehouse of run `run_id` (a full rebuild from empty when `fresh`; every file read again,
+        none of its checked lines copied from the last build, unless `reuse`)."""
         self.working_path(run_id)  # checks the run id
-        return WarehouseRun(self, run_id, fresh)
+        return WarehouseRun(self, run_id, fresh, reuse)
 
     def working_path(self, run_id: str) -> Path:
         if not _SAFE_RUN_ID.match(run_id):
             raise WarehouseError(f"Unusable run id for a file name: {run_id!r}")
         return self.layout.build_dir / f"{run_id}.duckdb"
 
-    def _prepare(self, path: Path, fresh: bool) -> None:
+    def _prepare(self, path: Path, fresh: bool) -> Path | None:
+        """Create the run's working copy (empty when `fresh`, else a copy of the last good warehouse) with the
+        quarantine history carried on; the last good warehouse it started from (None: there is none)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         # A run holds the build lock (pipelines/lock.py), so any other working copy or staged site here was left
         # by a run that failed or was killed: nothing will ever publish it.
@@ -207,6 +227,7 @@ class Warehouse:
             for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             self._carry_quarantine(con, start)
+        return start
 
     @property
     def previous(self) -> Path:
@@ -337,7 +358,12 @@ class WarehouseRun:
     warehouse: Warehouse
     run_id: str
     fresh: bool = False
+    #: Copy a streamed file's checked lines from the warehouse the run started from when its intake key is the one
+    #: they were loaded with (`reusable`); False reads every file again (`milspace build --full`).
+    reuse: bool = True
     _held: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
+    #: The last good warehouse the working copy was started from (set when the copy is made; None: none, or unknown).
+    _start: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -363,7 +389,7 @@ class WarehouseRun:
         """A read-write connection to this run's working copy, created on first use."""
         path = self.path
         if not path.exists():
-            self.warehouse._prepare(path, self.fresh)
+            self._start = self.warehouse._prepare(path, self.fresh)
         if self._held is None:
             # Held open until the run publishes, is discarded or ends: DuckDB then shares this database with every
             # later connection of the run instead of opening the file and writing a checkpoint at each step.
@@ -438,22 +464,85 @@ class WarehouseRun:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def load_staging_files(self, table: str, files: list[Path]) -> int:
+    def load_staging_files(self, table: str, files: list[Path], *, reused: Collection[str] = ()) -> int:
         """(Re)create `staging.<table>` from its SQL file and load these Parquet files into it, by column name,
         in one statement: DuckDB reads them in parallel, within its memory limit, and writes the table's row
-        groups as it goes (the rows need not keep an order: each carries its file and row)."""
+        groups as it goes (the rows need not keep an order: each carries its file and row). The rows of the
+        `reused` files (`reusable`) are copied from the same table of the warehouse the run started from."""
         ddl = sql_text("staging", table)
-        with self.working() as con:
+        with self.working() as con, self._attached_start(con, bool(reused)):
             con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN")
             con.execute(ddl)
             self._describe(con, "staging", table)
+            if reused:
+                con.execute(
+                    f"INSERT INTO staging.{table} BY NAME SELECT * FROM {_START}.staging.{table} "
+                    "WHERE file IN (SELECT unnest(?::VARCHAR[]))",
+                    [sorted(reused)],
+                )
             if files:
                 con.execute(
                     f"INSERT INTO staging.{table} BY NAME SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
                 )
             con.execute("COMMIT")
             return _row_count(con, f"staging.{table}")
+
+    @contextmanager
+    def _attached_start(self, con: duckdb.DuckDBPyConnection, wanted: bool = True) -> Iterator[bool]:
+        """The warehouse this run started from, attached read-only as `start` while the block runs (when
+        `wanted`); whether it is."""
+        if not wanted or self._start is None or not self._start.exists():
+            yield False
+            return
+        quoted = str(self._start).replace("'", "''")
+        try:
+            con.execute(f"ATTACH '{quoted}' AS {_START} (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"Cannot open the published warehouse {self._start} to copy the lines of unchanged files ({exc}); "
+                "`milspace build --full` reads every file again."
+            ) from None
+        try:
+            yield True
+        finally:
+            con.execute(f"DETACH {_START}")
+
+    def reusable(self, keys: Mapping[str, str], table: str) -> dict[str, ReusedFile]:
+        """Of these streamed files ({file: intake key}), those whose lines the warehouse the run started from holds
+        in staging.<table>, loaded under the same key (staging.streamed_files): what that load found, with the
+        file's rejected rows from its staging.quarantine. Empty when the run does not reuse, or started from no
+        warehouse or one built before keys were kept."""
+        if not (self.reuse and keys):
+            return {}
+        with self.working() as con, self._attached_start(con) as attached:
+            if not attached:
+                return {}
+            present = con.execute(
+                "SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE database_name = ? "
+                "AND schema_name = 'staging' AND table_name IN ('streamed_files', 'quarantine', ?)",
+                [_START, table],
+            ).fetchone()
+            if present is None or present[0] < 3:
+                return {}
+            wanted = pl.DataFrame({"file": list(keys), "intake_key": list(keys.values())})
+            con.register("wanted", wanted)
+            try:
+                found = con.execute(
+                    f"SELECT s.file, s.lines, s.copies, s.run_id, s.read_at FROM {_START}.staging.streamed_files AS s "
+                    "JOIN wanted USING (file, intake_key)"
+                ).fetchall()
+                rejected = con.execute(
+                    'SELECT q.file, q.sheet, q."row", q."column", q.rule, q.value '
+                    f"FROM {_START}.staging.quarantine AS q WHERE q.file IN (SELECT unnest(?::VARCHAR[]))",
+                    [[row[0] for row in found]],
+                ).pl()
+            finally:
+                con.unregister("wanted")
+        return {
+            file: ReusedFile(file, lines, copies, run_id, read_at, rejected.filter(pl.col("file") == file))
+            for file, lines, copies, run_id, read_at in found
+        }
 
     def create_view(self, name: str) -> int:
         """(Re)create the view `staging.<name>` from its SQL file (replacing a table of that name that a warehouse
@@ -472,16 +561,24 @@ class WarehouseRun:
             con.execute("COMMIT")
             return _row_count(con, f"staging.{name}")
 
-    def take_out_duplicates(self) -> pl.DataFrame:
+    def take_out_duplicates(self, reused: Collection[str] = ()) -> pl.DataFrame:
         """Find the lines of staging.budget_lines that copy another line of the same sheet
         (sql/staging/duplicate_lines.sql), delete every copy from the staging tables behind the view, and return
-        them as rejected rows (file, sheet, row, column, rule, value) for the quarantine."""
+        them as rejected rows (file, sheet, row, column, rule, value) for the quarantine. The copies of `reused`
+        files, which are not searched again, are added to staging.duplicate_lines from the warehouse the run
+        started from (they were taken out of its lines then, and are in the file's rejected rows already)."""
         ddl = sql_text("staging", "duplicate_lines")
-        with self.working() as con:
+        with self.working() as con, self._attached_start(con, bool(reused)):
             con.execute("BEGIN")
             con.execute(ddl)
             self._describe(con, "staging", "duplicate_lines")
             copies = con.execute('SELECT file, sheet, "row", "column", rule, value FROM staging.duplicate_lines').pl()
+            if reused:
+                con.execute(
+                    f"INSERT INTO staging.duplicate_lines BY NAME SELECT * FROM {_START}.staging.duplicate_lines "
+                    "WHERE file IN (SELECT unnest(?::VARCHAR[]))",
+                    [sorted(reused)],
+                )
             if copies.height:
                 con.execute(
                     "DELETE FROM staging.published_lines AS p USING staging.duplicate_lines AS d "

@@ -128,6 +128,7 @@ def test_a_load_of_several_tables_has_a_key_for_each():
     assert {k.to_user_string() for k in inbox.keys} == {
         "staging/published_lines",
         "staging/milspace_lines",
+        "staging/streamed_files",
         "staging/space_objects",
         "staging/budget_lines",
         "staging/figure_identity",

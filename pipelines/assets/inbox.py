@@ -13,7 +13,7 @@ from pipelines.assets.shared import table_metadata, writes_rows_into
 from pipelines.errors import MilspaceError
 from pipelines.intake.inbox import CHANGED, INBOX_READ, SKIPPED, CheckedFile, read_inbox, set_aside
 from pipelines.intake.shipped import ValidatedTable
-from pipelines.intake.staging import STREAMED_TABLES, load_inbox
+from pipelines.intake.staging import REUSED_LINES, STREAMED_TABLES, load_inbox
 from pipelines.nations import NationNames
 from pipelines.warehouse import sql_file
 
@@ -113,6 +113,7 @@ LOADED_SQL = (
     "published_lines",
     "space_objects",
     *STREAMED_TABLES,
+    "streamed_files",
     "budget_lines",
     "duplicate_lines",
     "reconciliations",
@@ -157,6 +158,7 @@ def staging_budget_lines(
             **tables[_BUDGET_LINES],
             "dagster/row_count": done.rows,
             "rows_rejected": done.rows_rejected,
+            REUSED_LINES: done.reused_lines,
             "reconciliations": done.reconciliations.height,
             "reconciliations_failed": done.reconciliations.filter(~pl.col("passed")).height,
         },

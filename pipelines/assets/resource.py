@@ -24,6 +24,15 @@ class MilspaceResource(dg.ConfigurableResource):
         description="Start the run's working copy empty instead of from the published warehouse (a full rebuild).",
     )
 
+    reuse: bool = Field(
+        default=True,
+        description=(
+            "Copy the checked lines of a streamed inbox file (milspace budget lines) from the published warehouse when "
+            "its SHA-256, milspace's code and the known nations are those it was loaded with, instead of reading it "
+            "again (staging.streamed_files). False: read every file (`milspace build --full`)."
+        ),
+    )
+
     _run: WarehouseRun | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
@@ -31,7 +40,7 @@ class MilspaceResource(dg.ConfigurableResource):
         run's working warehouse is bound here, once, to the run's id and to `fresh`."""
         lock.acquire(self.layout())
         if context.run_id is not None:
-            self._run = Warehouse(self.layout()).run(context.run_id, fresh=self.fresh)
+            self._run = Warehouse(self.layout()).run(context.run_id, fresh=self.fresh, reuse=self.reuse)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         try:

@@ -8,11 +8,18 @@ folder, and DuckDB loads them all in one statement when the file has been read t
 fails part-way (a damaged row 5 million rows in) loads none of its lines and costs the other files none of
 theirs: it is recorded as unreadable in marts.sources and marts.quarantine, and moved to
 data_raw/inbox/rejected/ beside a note of the reason.
+
+A streamed file's checked lines are content-addressed (staging.streamed_files): when the published warehouse holds
+the lines of a file with the same name and intake key (the sha256 of its bytes, milspace's code and libraries, and the
+known nations), they are copied from it with the file's rejected rows instead of being read and checked again, so a
+build after one small new file does not read ten million unchanged lines. `milspace build --full` reads every file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import shutil
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -21,6 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.files import unchanged_since
+from pipelines.fingerprint import code_fingerprint
 from pipelines.intake.inbox import (
     UNREADABLE_RULE,
     CheckedFile,
@@ -32,12 +40,15 @@ from pipelines.intake.inbox import (
 )
 from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame
 from pipelines.sources.registry import measure_table
-from pipelines.warehouse import WarehouseRun
+from pipelines.warehouse import ReusedFile, WarehouseRun
 
 INBOX_FOLDER = "data_raw/inbox/"
 #: The staging tables of the streamed formats (each reader's TABLE), made by every load even when empty, since
 #: the view staging.budget_lines reads them all.
 STREAMED_TABLES = ("milspace_lines",)
+#: Metadata of the load's materialization (printed by `milspace build`): lines of unchanged streamed files copied
+#: from the published warehouse instead of being read (count).
+REUSED_LINES = "lines_reused"
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,8 @@ class Loaded:
     rows: int
     files: list[CheckedFile]
     reconciliations: pl.DataFrame
+    #: Lines of unchanged streamed files copied from the published warehouse instead of being read (count).
+    reused_lines: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -71,6 +84,45 @@ def _with_copies(file: CheckedFile, copies: pl.DataFrame) -> CheckedFile:
     return dataclasses.replace(file, rejected=rejected, copies=mine.height)
 
 
+def intake_key(file: CheckedFile, nation_codes: Collection[str]) -> str:
+    """What decides a streamed file's checked lines: its bytes, milspace's code and libraries, the known nations."""
+    digest = hashlib.sha256()
+    for part in (file.source_format or "", file.sha256, code_fingerprint(), *sorted(nation_codes)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _reused(file: CheckedFile, found: ReusedFile) -> CheckedFile:
+    """The file as the build that read it found it: its lines, copies and rejected rows (copies among them)."""
+    rejected = found.rejected.select(empty_rejected().columns).cast(empty_rejected().schema)
+    return dataclasses.replace(file, rejected=rejected, streamed_rows=found.lines, copies=found.copies)
+
+
+def _streamed_files(
+    run: WarehouseRun, files: dict[str, CheckedFile], keys: dict[str, str], reused: dict[str, ReusedFile]
+) -> None:
+    """staging.streamed_files: each streamed file loaded, with its intake key and who read it."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = [
+        {
+            "file": name,
+            "sha256": f.sha256,
+            "intake_key": keys[name],
+            "lines": f.streamed_rows or 0,
+            "copies": f.copies,
+            "reused": name in reused,
+            "run_id": reused[name].run_id if name in reused else run.run_id,
+            "read_at": reused[name].read_at if name in reused else now,
+        }
+        for name, f in files.items()
+        if f.status == "loaded"
+    ]
+    text, count = pl.String, pl.Int64
+    schema = {"file": text, "sha256": text, "intake_key": text, "lines": count, "copies": count, "reused": pl.Boolean}
+    frame = pl.DataFrame(rows, schema={**schema, "run_id": text, "read_at": pl.Datetime("us")})
+    run.load_staging("streamed_files", frame)
+
+
 def load_inbox(
     run: WarehouseRun,
     files: list[CheckedFile],
@@ -88,7 +140,18 @@ def load_inbox(
     run.load_staging("phases", phases)
     run.load_staging("published_lines", lines)
     run.load_staging("space_objects", combined_objects(loaded))
-    streams = [LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log) for f in loaded if f.streamed]
+    keys = {f.file: intake_key(f, nation_codes) for f in loaded if f.streamed}
+    reused = run.reusable(keys, STREAMED_TABLES[0]) if len(STREAMED_TABLES) == 1 else {}
+    for name, found in reused.items():
+        log(
+            f"{name}: unchanged since run {found.run_id} read it (same SHA-256, code and nations): its "
+            f"{found.lines - found.copies:,} checked lines are copied from the published warehouse"
+        )
+    streams = [
+        LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log)
+        for f in loaded
+        if f.streamed and f.file not in reused
+    ]
     spool = run.spool()
     parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
     for number, stream in enumerate(streams):
@@ -110,13 +173,16 @@ def load_inbox(
             moved = stream.set_aside_to
             warn(f"{stream.error} " + (f"Moved to {moved}." if moved else "It could not be moved aside."))
     for table, table_parts in parts.items():
-        run.load_staging_files(table, table_parts)
+        run.load_staging_files(table, table_parts, reused=list(reused))
     shutil.rmtree(spool, ignore_errors=True)
     streamed = {s.file.file: s.checked() for s in streams}
+    streamed |= {f.file: _reused(f, reused[f.file]) for f in loaded if f.file in reused}
+    _streamed_files(run, streamed, keys, reused)  # before the copies: their search leaves out the reused files
     run.create_view("budget_lines")
-    copies = run.take_out_duplicates()  # a figure stated twice in one sheet: every copy
+    copies = run.take_out_duplicates(list(reused))  # a figure stated twice in one sheet: every copy
     rows = run.create_view("budget_lines")
     files = [_with_copies(streamed.get(f.file, f), copies) for f in files]
+    _streamed_files(run, {f.file: f for f in files if f.file in streamed}, keys, reused)
     unreadable = unreadable_rows([f for f in files if f.status == "unreadable"])
     copied = copies.select(rejected.columns)
     rejected = pl.concat([rejected, *(f.rejected for f in streamed.values()), unreadable, copied])
@@ -127,4 +193,4 @@ def load_inbox(
     run.replace_quarantine(starter, rejected, folder=INBOX_FOLDER, keep=documents)
     sources = sources_frame([f.source_record() for f in files if f.status != "document"])
     run.replace_rows("sources", sources, starter, folder=INBOX_FOLDER, keep=documents)
-    return Loaded(rows, files, reconciliations)
+    return Loaded(rows, files, reconciliations, sum(r.lines - r.copies for r in reused.values()))

@@ -5,7 +5,8 @@
 --   of the staged lines and quarantined with this rule (pipelines/intake/staging.py). The same figure in two sheets
 --   of one workbook (NATO restates its tables; SIPRI gives US spending in both local-currency sheets) is not a copy:
 --   marts.budget_facts keeps one of them. An extract's lines are compared within the publication's sheet (kept in
---   extracted_from).
+--   extracted_from). The lines of a streamed file copied unchanged from the published warehouse
+--   (staging.streamed_files.reused) were searched when that file was read, and are not searched again.
 -- Identity: staging.figure_identity (sql/staging/budget_lines.sql) and the phase.
 -- Units: value as the line states it, in its unit.
 CREATE OR REPLACE TABLE staging.duplicate_lines AS
@@ -20,6 +21,8 @@ WITH keyed AS (
             source_format, account_title, line_item_title, is_total
         ) AS identity
     FROM staging.budget_lines
+    -- a file whose lines were copied from the published warehouse had its copies taken out when it was read
+    WHERE file NOT IN (SELECT streamed.file FROM staging.streamed_files AS streamed WHERE streamed.reused)
 ),
 
 copied AS (
