@@ -6,38 +6,39 @@
 -- would mix base years). Returns each figure or series whose preferred lines come from several editions, or whose
 -- preferred edition is older than another edition that gives it (a superseded edition kept); and each edition of a
 -- publisher with several whose vintage (the release or budget year, or update date, read from the edition) could
--- not be read, since editions that cannot be ordered cannot be told new from superseded. The editions are counted
--- and listed only for the figures that break the rule (min and max find them, at a fraction of the cost).
+-- not be read, since editions that cannot be ordered cannot be told new from superseded. The figures are grouped by
+-- edition_key alone (a 64-bit hash of the figure, whose identity names its publisher, as marts.budget_facts ranks
+-- them) and editions are compared by their hashes, so the group holds no names; the editions are counted and listed,
+-- by name, only for the figures that break the rule.
 WITH keyed AS (
     SELECT
-        fact_source,
         edition_key,
-        min(edition) FILTER (WHERE is_preferred) AS first_preferred,
-        max(edition) FILTER (WHERE is_preferred) AS last_preferred,
+        count_if(is_preferred) AS preferred_lines,
+        min(hash(edition)) FILTER (WHERE is_preferred) AS first_preferred,
+        max(hash(edition)) FILTER (WHERE is_preferred) AS last_preferred,
         max(vintage) FILTER (WHERE is_preferred) AS preferred_vintage,
         max(vintage) AS newest_vintage
     FROM marts.budget_facts
-    GROUP BY fact_source, edition_key
+    GROUP BY edition_key
 ),
 
 failing AS (
-    SELECT fact_source, edition_key, preferred_vintage, newest_vintage
+    SELECT edition_key, preferred_vintage, newest_vintage
     FROM keyed
-    WHERE first_preferred IS NULL OR first_preferred <> last_preferred OR preferred_vintage < newest_vintage
+    WHERE preferred_lines = 0 OR first_preferred <> last_preferred OR preferred_vintage < newest_vintage
 ),
 
 described AS (
     SELECT
-        failing.fact_source,
+        facts.fact_source,
         failing.edition_key,
         count(DISTINCT facts.edition) FILTER (WHERE facts.is_preferred) AS preferred_editions,
         string_agg(DISTINCT facts.edition, '; ' ORDER BY facts.edition) FILTER (WHERE facts.is_preferred) AS preferred,
         any_value(failing.preferred_vintage) AS preferred_vintage,
         any_value(failing.newest_vintage) AS newest_vintage
     FROM failing
-    INNER JOIN marts.budget_facts AS facts
-        ON facts.fact_source = failing.fact_source AND facts.edition_key IS NOT DISTINCT FROM failing.edition_key
-    GROUP BY failing.fact_source, failing.edition_key
+    INNER JOIN marts.budget_facts AS facts ON facts.edition_key IS NOT DISTINCT FROM failing.edition_key
+    GROUP BY facts.fact_source, failing.edition_key
 ),
 
 editions AS (
