@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 # tests/conftest.py). `make test PYTEST_WORKERS=` runs them in one process.
 PYTEST_WORKERS ?= -n 2 --dist loadgroup
 
-.PHONY: build test test-fast bench dev sql report clean env
+.PHONY: build test test-fast bench dev sql report clean env postgres postgres-stop
 
 build: $(STAMP)
 	$(BIN)/milspace build
@@ -51,6 +51,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/incremental.py --record
 	$(BIN)/python benchmarks/test_suite.py --record
 	$(BIN)/python benchmarks/targets.py --record
+
+# A PostgreSQL server of Debian's package on 127.0.0.1:5433, data in data_marts/postgres/, to try the shared
+# warehouse on one machine (README, "Running it for a team"); it prints the MILSPACE_SHARED_WAREHOUSE to build with.
+postgres: $(STAMP)
+	$(BIN)/python scripts/local_postgres.py start
+
+postgres-stop: $(STAMP)
+	$(BIN)/python scripts/local_postgres.py stop
 
 # The Dagster UI and daemon (`dg dev`, code location `milspace`) on the persistent Dagster home every build records
 # into: $DAGSTER_HOME, else data_marts/dagster_home/ (pipelines/instance.py). Port: DAGSTER_PORT (default 3000).

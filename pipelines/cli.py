@@ -281,6 +281,14 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
         return EXIT_INTERRUPTED
 
 
+def _say_shared(out) -> None:
+    """Where the marts were also published, when a shared PostgreSQL warehouse is configured."""
+    from pipelines.postgres import SETTING, shared_target, shown
+
+    if (shared := shared_target()) is not None:
+        print(f"  Shared:    {shown(shared)}, schema marts ({SETTING}; any PostgreSQL client)", file=out)
+
+
 def _say_unchanged(layout: Layout, last, seconds: float, *, out) -> int:
     print(f"milspace build: {layout.root}", file=out)
     print(
@@ -291,6 +299,7 @@ def _say_unchanged(layout: Layout, last, seconds: float, *, out) -> int:
     )
     print(f"  Warehouse: {layout.warehouse}", file=out)
     print(f"  Report:    {layout.report_index}", file=out)
+    _say_shared(out)
     print(f"Looked in {seconds:.1f} s and built nothing; `milspace build --full` builds anyway.", file=out)
     return EXIT_OK
 
@@ -484,6 +493,7 @@ def _report_summary(layout: Layout, outcome: RunOutcome, *, out) -> int:
         f"  Warehouse: {layout.warehouse} ({summary.tables} marts; query with `make sql` or `milspace sql`)", file=out
     )
     print(f"  Report:    {layout.report_index}", file=out)
+    _say_shared(out)
     if summary.quarantined:
         print(
             f"  Quarantined: {summary.quarantined} rejected rows from {summary.quarantined_files} file(s), not "

@@ -21,7 +21,7 @@ FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
         ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes", "fingerprint"),
     ),  # the ground
     (1, ("sources", "lineage")),  # one reader per published format; the SQL files' column lineage
-    (2, ("text", "schemas", "warehouse")),  # strategy text, the contracts, the one writer
+    (2, ("text", "schemas", "warehouse", "postgres")),  # strategy text, the contracts, the writers (DuckDB, shared)
     (3, ("dictionary",)),  # the data dictionary, read from a warehouse the writer described
     (4, ("intake", "report")),  # the checked stage; the report site
     (5, ("assets", "automation", "progress", "instance")),  # Dagster

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.marts import mart_keys
 from pipelines.assets.resource import MilspaceResource
+from pipelines.postgres import publish_marts, shared_target, shown
 from pipelines.report.build import check_can_publish, publish_site, render_site
 
 
@@ -29,11 +30,18 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
     """The published warehouse, data_marts/warehouse.duckdb, and its report site, reports/: this run's working
     copy renamed over the previous warehouse in a single atomic step, then each file of the staged site renamed
     into reports/, once every mart is built, every blocking check has passed and the report is drawn. Readers
-    never see a half-written file; a failed run leaves the previous warehouse and report as they were."""
+    never see a half-written file; a failed run leaves the previous warehouse and report as they were. With
+    MILSPACE_SHARED_WAREHOUSE set, the marts are first published to that PostgreSQL database in one transaction
+    (pipelines/postgres.py)."""
     layout = milspace.layout()
     run = milspace.run
     staged = run.staged_report()
     check_can_publish(staged, layout.reports)  # before the warehouse is replaced: both are published, or neither
+    target = shared_target()
+    shared: dict[str, str | int] = {}
+    if target is not None:  # the team's PostgreSQL first: if it fails, the DuckDB file is not published either
+        shared_counts = publish_marts(run.path, target, context.run_id, log=context.log.info)
+        shared = {"shared_warehouse": shown(target), "shared_tables": len(shared_counts)}
     published = run.publish()
     counts = published.counts
     if published.stale_log is not None:
@@ -59,5 +67,6 @@ def warehouse(context: dg.AssetExecutionContext, milspace: MilspaceResource) -> 
             "tables": table,
             "quarantined_rows": counts.get("marts.quarantine", 0),
             **({"stale_log_moved_to": layout.display(published.stale_log)} if published.stale_log else {}),
+            **shared,
         }
     )
