@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 # tests/conftest.py). `make test PYTEST_WORKERS=` runs them in one process.
 PYTEST_WORKERS ?= -n 2 --dist loadgroup
 
-.PHONY: build test test-fast bench dev sql report clean env postgres postgres-stop
+.PHONY: build test test-fast bench dev sql report clean env postgres postgres-stop dask-scheduler dask-worker intake
 
 build: $(STAMP)
 	$(BIN)/milspace build
@@ -59,6 +59,18 @@ postgres: $(STAMP)
 
 postgres-stop: $(STAMP)
 	$(BIN)/python scripts/local_postgres.py stop
+
+# The distributed intake (README, "Running it for a team"): a dask scheduler, workers (one per machine, in the project
+# folder, with its Dagster home), and `milspace intake` on them; the next `make build` takes the checked files.
+DASK_SCHEDULER ?= tcp://127.0.0.1:8786
+dask-scheduler: $(STAMP)
+	$(BIN)/dask scheduler --host $(word 1,$(subst :, ,$(patsubst tcp://%,%,$(DASK_SCHEDULER)))) --port $(word 2,$(subst :, ,$(patsubst tcp://%,%,$(DASK_SCHEDULER))))
+
+dask-worker: $(STAMP)
+	DAGSTER_HOME=$(CURDIR)/data_marts/dagster_home $(BIN)/dask worker $(DASK_SCHEDULER) --nthreads 1
+
+intake: $(STAMP)
+	$(BIN)/milspace intake --dask $(DASK_SCHEDULER)
 
 # The Dagster UI and daemon (`dg dev`, code location `milspace`) on the persistent Dagster home every build records
 # into: $DAGSTER_HOME, else data_marts/dagster_home/ (pipelines/instance.py). Port: DAGSTER_PORT (default 3000).

@@ -1,5 +1,6 @@
 """The `milspace` command: build the warehouse and report, query the warehouse, redraw the report.
 
+    milspace intake [--dask ADDRESS]    read and check every inbox file on a dask cluster into the intake store
     milspace build [--full]             every asset in-process, a progress line per asset; nothing when nothing
                                         it reads has changed since the last build, and an unchanged streamed file's
                                         checked lines copied from it (--full: build anyway, reading every file)
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -927,6 +929,72 @@ def report(layout: Layout, *, out=None) -> int:
     return EXIT_OK
 
 
+@contextmanager
+def _setting(name: str, value: str) -> Iterator[None]:
+    """The environment variable `name` set to `value` while the block runs (then as it was)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def intake(layout: Layout, *, address: str | None = None, out=None) -> int:
+    """Run the intake job (pipelines/assets/intake.py) on the dask cluster at `address` (None: a local one); the
+    exit code. Recorded in the root's Dagster home, as builds are."""
+    out = out or sys.stdout
+    import dagster as dg
+
+    from pipelines.assets import intake as job
+    from pipelines.instance import dagster_home, open_instance
+
+    started = time.perf_counter()
+    where = address or "a local dask cluster of two worker processes"
+    print(f"milspace intake: {layout.root}, on {where}", file=out, flush=True)
+    # The workers record into the same Dagster home; those of a local cluster are started from this process.
+    with (
+        warnings.catch_warnings(),
+        _setting("DAGSTER_HOME", str(dagster_home(layout))),
+        open_instance(layout) as instance,
+    ):
+        warnings.simplefilter("ignore")
+        with dg.execute_job(
+            job.reconstructable_intake(layout),
+            instance=instance,
+            run_config=job.run_config(layout.root, address),
+            tags={"milspace/trigger": "cli"},
+            raise_on_error=False,
+        ) as result:
+            succeeded = result.success
+            failed = [str(e.step_key) for e in result.all_events if e.is_step_failure]
+            checked = sum(1 for e in result.all_events if e.is_step_success and str(e.step_key).startswith("check_"))
+            run_id = result.run_id
+        seconds = time.perf_counter() - started
+        if not succeeded:
+            print(
+                f"Intake FAILED after {seconds:.1f} s (Dagster run {run_id}; failed steps: "
+                f"{', '.join(failed) or 'none, the run itself'}). Nothing is lost: what was checked is in the intake "
+                "store, and `milspace build` reads the rest itself.",
+                file=out,
+            )
+            return EXIT_FAILED
+    from pipelines.intake.store import store_dir
+
+    stored = (
+        sum(1 for e in store_dir(layout).iterdir() if not e.name.startswith(".")) if store_dir(layout).is_dir() else 0
+    )
+    print(
+        f"Checked {checked} files in {seconds:.1f} s (Dagster run {run_id}); the intake store "
+        f"({layout.display(store_dir(layout))}) holds {stored} checked files. `milspace build` takes them from there.",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="milspace", description="Military and space budget analytics.")
     top.add_argument("--root", help="project root (default: $MILSPACE_ROOT, else the repository)")
@@ -969,6 +1037,14 @@ def parser() -> argparse.ArgumentParser:
         "--deadline", type=float, default=300.0, help="most seconds one document may take in all (default 300)"
     )
     fetch.add_argument("--max-mb", type=float, default=50.0, help="largest document to download, MB (default 50)")
+    spread = commands.add_parser(
+        "intake",
+        help="read and check every inbox file on the workers of a dask cluster into the intake store, which the next "
+        "build takes them from (README, 'Running it for a team')",
+    )
+    spread.add_argument(
+        "--dask", metavar="ADDRESS", help="the dask scheduler, tcp://host:8786 (default: two local worker processes)"
+    )
     look = commands.add_parser("inspect", help="detect, read and check one published file (SIPRI, NATO, DoD ...)")
     look.add_argument("path", type=Path, help="the file to read")
     look.add_argument("--output", type=Path, help="write the tidy budget lines to FILE.csv or FILE.parquet")
@@ -996,6 +1072,8 @@ def main(argv: list[str] | None = None) -> int:
             return inspect(layout, args.path, output=args.output, raw=args.raw)
         if args.command == "dev":
             return dev(layout, port=args.port, host=args.host)
+        if args.command == "intake":
+            return intake(layout, address=args.dask)
         if args.command == "fetch-docs":
             return fetch_docs(layout, timeout=args.timeout, max_megabytes=args.max_mb, deadline=args.deadline)
         return report(layout)

@@ -2,6 +2,7 @@
 checked against the BudgetLine contract, and loaded as budget lines."""
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import dagster as dg
@@ -11,6 +12,7 @@ from pipelines.assets.graph import created_metadata, file_specs
 from pipelines.assets.resource import MilspaceResource
 from pipelines.assets.shared import table_metadata, writes_rows_into
 from pipelines.errors import MilspaceError
+from pipelines.intake import store
 from pipelines.intake.inbox import CHANGED, INBOX_READ, SKIPPED, CheckedFile, read_inbox, set_aside
 from pipelines.intake.shipped import ValidatedTable
 from pipelines.intake.staging import REUSED_LINES, STREAMED_TABLES, load_inbox
@@ -73,7 +75,10 @@ def inbox_budget_lines(
     rows that break the contract are quarantined with the rule. Files in the milspace budget-lines format (CSV or
     Parquet, any size) are only detected here: staging/budget_lines reads, checks and loads them batch by batch."""
     names = NationNames.from_pairs(nation_names.valid.select("name", "code").iter_rows())
-    files = read_inbox(milspace.layout(), names, nations.valid.get_column("code").to_list(), progress=context.log.info)
+    codes = nations.valid.get_column("code").to_list()
+    started = time.time()
+    files = read_inbox(milspace.layout(), names, codes, progress=context.log.info, reuse=milspace.reuse)
+    store.prune(milspace.layout(), since=started)  # entries of files no longer read (each read touches its own)
     shipped = next((f for f in files if f.origin == "starter" and f.status != "loaded"), None)
     if shipped is not None:  # a shipped file is part of the build, not a download: it stops the build
         raise MilspaceError(shipped.error or f"Cannot read file {shipped.file}: read as {shipped.status}, not as lines")

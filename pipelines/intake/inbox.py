@@ -23,6 +23,7 @@ import polars as pl
 
 from pipelines.errors import InputFileError, MilspaceError
 from pipelines.files import FileChanged, NotARegularFile, fingerprint, stamp_of, unchanged_since
+from pipelines.intake import store
 from pipelines.intake.contract import Checked, apply_contract, bind_references
 from pipelines.nations import NationNames
 from pipelines.paths import Layout
@@ -165,9 +166,14 @@ def check_file(
     shown: str,
     names: NationNames,
     nation_codes: Collection[str],
+    *,
+    layout: Layout | None = None,
+    reuse: bool = True,
 ) -> CheckedFile:
     """Detect, read and check one file. Unreadable files come back with status 'unreadable' and the error; a
-    file that changed while it was read, with status 'changed'."""
+    file that changed while it was read, with status 'changed'. With a `layout`, a file read whole is kept in the
+    intake store (pipelines/intake/store.py) once checked, and, if `reuse`, a file the store holds is taken from
+    there instead of being read."""
     try:
         found = fingerprint(path)
     except FileChanged:
@@ -178,10 +184,18 @@ def check_file(
         )
     except OSError as exc:
         return CheckedFile(shown, "", 0, "unreadable", path=path, error=f"Cannot read file {shown}: {exc.strerror}")
+    key = store.store_key(shown, found.sha256, nation_codes, names.codes) if layout is not None else ""
+    if layout is not None and reuse:
+        base = CheckedFile(shown, found.sha256, found.bytes, "loaded", path=path, stamp=found.stamp)
+        kept = store.load(layout, key, base)
+        if kept is not None:
+            return kept
     checked = dataclasses.replace(_check(path, shown, names, nation_codes, found.sha256, found.bytes), path=path)
     checked = dataclasses.replace(checked, stamp=found.stamp)
     if not unchanged_since(path, found.stamp):
         return changed_while_read(checked)
+    if layout is not None and store.storable(checked):
+        store.save(layout, key, checked)
     return checked
 
 
@@ -463,8 +477,11 @@ def wait_until_settled(paths: list[Path], progress=None, *, quiet: float = 2.0) 
     return set(young)
 
 
-def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str], progress=None) -> list[CheckedFile]:
-    """The starter extracts and every inbox file, checked, each file once. `progress(text)` is told about each file
+def read_inbox(
+    layout: Layout, names: NationNames, nation_codes: Collection[str], progress=None, *, reuse: bool = True
+) -> list[CheckedFile]:
+    """The starter extracts and every inbox file, checked, each file once (taken from the intake store when it holds
+    the file's key and `reuse`; `milspace build --full` reads every file). `progress(text)` is told about each file
     as it is read. Any failure to read one file is that file's (recorded as unreadable, with the reason), never
     the build's; a file still being written, or written to while it is read, is left for the next build; a symbolic
     link or special file is not read; a second copy of a file already read (a hard link, or the same bytes) is
@@ -485,7 +502,7 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
                 "for the next build",
             )
         else:
-            checked = _checked_once(layout, path, shown, names, nation_codes, seen)
+            checked = _checked_once(layout, path, shown, names, nation_codes, seen, reuse)
         checked = dataclasses.replace(checked, origin=origin)
         if progress is not None:
             progress(
@@ -507,14 +524,16 @@ def read_inbox(layout: Layout, names: NationNames, nation_codes: Collection[str]
     return results + [dataclasses.replace(f, origin="inbox") for f in others]
 
 
-def _checked_once(layout: Layout, path: Path, shown: str, names, nation_codes, seen: dict) -> CheckedFile:
+def _checked_once(
+    layout: Layout, path: Path, shown: str, names, nation_codes, seen: dict, reuse: bool = True
+) -> CheckedFile:
     """check_file, or a skipped record when the same file (inode) or the same bytes (sha256) were read already;
     an unexpected exception is the file's error (with its traceback in data_marts/logs/), not the build's."""
     try:
         found = os.stat(path)
         first = seen.get(("inode", found.st_dev, found.st_ino))
         if first is None:
-            checked = check_file(path, shown, names, nation_codes)
+            checked = check_file(path, shown, names, nation_codes, layout=layout, reuse=reuse)
             first = seen.get(("sha256", checked.sha256)) if checked.sha256 else None
         else:
             checked = CheckedFile(shown, "", found.st_size, SKIPPED, path=path)
