@@ -22,9 +22,7 @@ import csv
 import datetime as dt
 import json
 import os
-import signal
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING
 from pipelines.errors import MilspaceError, user_error_types
 from pipelines.lock import BuildLocked
 from pipelines.paths import Layout, default_root
+from pipelines.stopping import STOP_WITHIN_SECONDS, signals_held, stop_within, terminate_as_interrupt
 
 if TYPE_CHECKING:  # Dagster is imported when a build runs, not for `milspace sql`
     from dagster import AssetCheckEvaluation
@@ -191,22 +190,11 @@ def _interruptions() -> set[str]:
     return {cls.__name__ for cls in (dg.DagsterExecutionInterruptedError, KeyboardInterrupt)}
 
 
-@contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a service manager stopping the build, `kill PID`) takes the road of Ctrl-C: KeyboardInterrupt, which
-    Dagster turns into an interrupted step, and the run's working copy is discarded as a failed run's is."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _load_pipeline() -> None:
+    """Import Dagster and milspace's definitions (a few seconds)."""
+    import dagster  # noqa: F401
 
-    def interrupt(_signum, _frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    import pipelines.definitions  # noqa: F401
 
 
 def _published_state(layout: Layout) -> tuple[int, int, int] | None:
@@ -246,8 +234,27 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
     from pipelines.lock import build_lock
 
     before = _published_state(layout)
+    stacks = layout.logs / f"stopped-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-pid{os.getpid()}.txt"
+
+    def still_running() -> str:
+        published = _published_state(layout) != before
+        return (
+            f"milspace build: still running {STOP_WITHIN_SECONDS:.0f} s after it was told to stop; ended now. "
+            + (
+                f"It had published {layout.warehouse}; run `milspace report` to redraw the report. "
+                if published
+                else "The published warehouse is unchanged. "
+            )
+            + f"Where it was waiting: {stacks}"
+        )
+
     try:
-        with warnings.catch_warnings(), _terminate_as_interrupt(), build_lock(layout):
+        with (
+            warnings.catch_warnings(),
+            terminate_as_interrupt(),
+            stop_within(STOP_WITHIN_SECONDS, stacks, still_running, EXIT_INTERRUPTED),
+            build_lock(layout),
+        ):
             # Dagster's preview and deprecation notices are for developers, not for the person running a build.
             warnings.simplefilter("ignore")
             checked = time.perf_counter()
@@ -255,7 +262,9 @@ def build(layout: Layout, *, out=None, full: bool = False) -> int:
             last = None if full else unchanged_since(layout, fingerprint)
             if last is not None:
                 return _say_unchanged(layout, last, time.perf_counter() - checked, out=out)
-            _check_settings()
+            with signals_held():  # imports (Dagster, Pandera, DuckDB): seconds not to be broken off half-way
+                _check_settings()
+                _load_pipeline()
             rounds_left = SET_ASIDE_ROUNDS
             while True:
                 outcome = _run(layout, out=out, reuse=not full)

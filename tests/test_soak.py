@@ -10,6 +10,7 @@ seconds, or left to finish (about 10 s)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -85,19 +86,25 @@ def consistency(warehouse: Path) -> list[str]:
 
 
 def run_with(layout, action: str, delay: float) -> int:
+    """Run one build, stopped as `action` says after `delay` seconds; its exit code. A build still running after
+    300 s is stopped with SIGABRT first, so Python's fault handler writes where every thread of it was waiting, and
+    the test fails with that."""
     env = {
         **os.environ,
         "MILSPACE_ROOT": str(layout.root),
         "PYTHONUNBUFFERED": "1",
+        "PYTHONFAULTHANDLER": "1",
         "MILSPACE_SETTLE_WAIT_SECONDS": "1",
     }
-    process = subprocess.Popen(
-        [str(MILSPACE), "build", "--full"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
+    errors = layout.root / "build-stderr.txt"
+    with errors.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(MILSPACE), "build", "--full"],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            env=env,
+            start_new_session=True,
+        )
     if action != "finish":
         try:
             process.wait(timeout=delay)
@@ -109,8 +116,13 @@ def run_with(layout, action: str, delay: float) -> int:
     try:
         return process.wait(timeout=300)
     except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
         os.killpg(process.pid, signal.SIGKILL)
-        raise
+        process.wait()
+        stacks = errors.read_text(encoding="utf-8", errors="replace")[-20000:]
+        pytest.fail(f"`milspace build --full` ({action} after {delay:.1f} s) hung for 300 s; its threads:\n{stacks}")
 
 
 def meddle(inbox: Path, rng: random.Random, step: int, sources: list[bytes]) -> None:
@@ -154,7 +166,8 @@ def test_twenty_builds_with_signals_meddling_and_a_reader_never_publish_a_broken
             code = run_with(layout, action, delay)
             meddler.join()
             outcomes.append((action, round(delay, 1), code))
-            assert code in EXPECTED_EXIT[action], (seed, outcomes)
+            said = (layout.root / "build-stderr.txt").read_text(encoding="utf-8", errors="replace")[-3000:]
+            assert code in EXPECTED_EXIT[action], (seed, outcomes, said)
             assert consistency(layout.warehouse) == [], (seed, outcomes)
             if code != 0:  # a run that did not finish published nothing
                 assert layout.warehouse.stat().st_ino == before, (seed, outcomes)

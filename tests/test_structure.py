@@ -18,7 +18,7 @@ PACKAGE = REPO_ROOT / "pipelines"
 FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
         0,
-        ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes", "fingerprint"),
+        ("pipelines", "errors", "paths", "files", "csv_safety", "lock", "nations", "shapes", "fingerprint", "stopping"),
     ),  # the ground
     (1, ("sources", "lineage")),  # one reader per published format; the SQL files' column lineage
     (2, ("text", "schemas", "warehouse", "postgres")),  # strategy text, the contracts, the writers (DuckDB, shared)

@@ -92,7 +92,12 @@ def _draw_missing(exports: list[Export], cache: Path, workers: draw.Workers | No
         if not all(p.exists() for p in _cached(e, cache))
     ]
     if workers is None and len(missing) >= PROCESSES_FROM:
-        workers = draw.Workers(IMAGE_PROCESSES)
+        started = draw.Workers(IMAGE_PROCESSES)
+        try:
+            started.draw(missing)
+        finally:  # stopped part-way (Ctrl-C): no worker is left waiting for its charts
+            started.close()
+        return
     if workers is not None:
         workers.draw(missing)
         return

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import vl_convert
@@ -41,9 +42,11 @@ class Workers:
 
     def __init__(self, processes: int):
         command = [sys.executable, "-m", "pipelines.report.draw"]
+        # Each worker's messages go to a file, not a pipe: vl-convert prints Vega's warnings, and a worker whose
+        # pipe filled up (64 KiB) would wait for a reader while this process waits for it to end.
+        self.errors = [tempfile.TemporaryFile() for _ in range(processes)]
         self.workers = [
-            subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(processes)
+            subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors, text=True) for errors in self.errors
         ]
 
     def draw(self, jobs: list[tuple[dict, Path, Path]]) -> None:
@@ -54,16 +57,19 @@ class Workers:
             assert worker.stdin is not None  # opened with stdin=PIPE
             worker.stdin.write(json.dumps(share))
             worker.stdin.close()
-        errors = [(worker.wait(), worker.stderr.read() if worker.stderr else "") for worker in self.workers]
-        for code, error in errors:
-            if code:
-                raise RuntimeError(f"drawing charts failed (exit {code}): {error.strip()[-2000:]}")
+        for worker, errors in zip(self.workers, self.errors, strict=True):
+            if code := worker.wait():
+                errors.seek(0)
+                said = errors.read().decode("utf-8", errors="replace").strip()
+                raise RuntimeError(f"drawing charts failed (exit {code}): {said[-2000:]}")
 
     def close(self) -> None:
         for worker in self.workers:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+        for errors in self.errors:
+            errors.close()
 
 
 def main() -> None:
