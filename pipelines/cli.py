@@ -980,7 +980,6 @@ def intake(layout: Layout, *, address: str | None = None, out=None) -> int:
         ) as result:
             succeeded = result.success
             failed = [str(e.step_key) for e in result.all_events if e.is_step_failure]
-            checked = sum(1 for e in result.all_events if e.is_step_success and str(e.step_key).startswith("check_"))
             run_id = result.run_id
         seconds = time.perf_counter() - started
         if not succeeded:
@@ -993,14 +992,16 @@ def intake(layout: Layout, *, address: str | None = None, out=None) -> int:
             return EXIT_FAILED
     from pipelines.intake.store import store_dir
 
-    stored = (
-        sum(1 for e in store_dir(layout).iterdir() if not e.name.startswith(".")) if store_dir(layout).is_dir() else 0
-    )
+    summary = job.summary_of(layout, run_id)
     print(
-        f"Checked {checked} files in {seconds:.1f} s (Dagster run {run_id}); the intake store "
-        f"({layout.display(store_dir(layout))}) holds {stored} checked files. `milspace build` takes them from there.",
+        f"Checked {summary['files']} files in {seconds:.1f} s (Dagster run {run_id}): {summary['stored']} kept in "
+        f"the intake store ({layout.display(store_dir(layout))}) with {summary['lines']:,} budget lines. `milspace "
+        "build` takes them from there.",
         file=out,
     )
+    for left in summary["not_stored"]:  # the build reads these itself, and records why in marts.sources
+        if left["error"]:  # not a strategy document or a companion file, which are read with the build
+            print(f"  Not kept: {left['file']} ({left['status']}): {left['error']}", file=out)
     return EXIT_OK
 
 

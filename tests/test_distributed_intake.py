@@ -9,7 +9,9 @@ scheduler and workers are dask.distributed's own command-line programs, started 
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,11 +21,15 @@ import time
 
 import pytest
 
+from benchmarks.generate import budget_lines, expected_bad_rows
 from benchmarks.incremental import checksums
 from pipelines import cli
 from pipelines.instance import dagster_home, prepare_home
 from pipelines.intake import inbox as inbox_module
+from pipelines.intake import staging as staging_module
+from pipelines.intake.spread import intake_files
 from pipelines.intake.store import store_dir
+from pipelines.warehouse import read_only
 from tests.conftest import REPO_ROOT, make_root, run_build, shared_file
 
 #: Real files of several publishers: the SIPRI workbooks take seconds each, so the intake is still running when a
@@ -37,6 +43,8 @@ FILES = (
     "nato/240617-def-exp-2024-TABLES-en.xlsx",
     "eda/eda-collective-and-national-defence-data-2017-2019-(excel).xlsx",
 )
+#: A generated file of milspace budget lines (benchmarks/generate.py, with its share of bad rows), read in batches.
+STREAMED, STREAMED_ROWS = "budget_lines.csv", 20_000
 BIN = REPO_ROOT / ".venv" / "bin" if (REPO_ROOT / ".venv" / "bin" / "dask").exists() else None
 
 
@@ -93,6 +101,9 @@ def _inbox_root(tmp_path_factory, name: str):
     inbox.mkdir(parents=True)
     for relative in FILES:
         shutil.copy2(shared_file(relative), inbox / relative.split("/")[-1])  # copy2: published long ago, settled
+    # A file of milspace budget lines, the format read in batches: a worker streams it into the store too.
+    budget_lines(STREAMED_ROWS, 20).write_csv(inbox / STREAMED)
+    os.utime(inbox / STREAMED, (time.time() - 3600, time.time() - 3600))  # settled: not still being copied in
     return root
 
 
@@ -116,12 +127,17 @@ def test_the_intake_on_two_workers_survives_a_killed_worker_and_the_build_is_a_o
     assert codes == [0], out.getvalue()
     assert killed_while_running, "the intake had finished before a worker could be killed"
     stored = [e for e in store_dir(root).iterdir() if not e.name.startswith(".")]
-    assert len(stored) >= len(FILES)  # every inbox file, and the starter extracts
+    assert len(stored) >= len(FILES) + 1  # every inbox file, and the starter extracts
+    said = out.getvalue()
+    assert f"Checked {len(intake_files(root))} files in " in said and f": {len(stored)} kept in the intake" in said
+    streamed = [e for e in stored if json.loads((e / "meta.json").read_text())["streamed"]]
+    assert len(streamed) == 1 and list((streamed[0] / "parts").glob("*.parquet"))
 
     def read_again(*args, **kwargs):
         raise AssertionError("the build read a file the intake store holds")
 
     monkeypatch.setattr(inbox_module, "_check", read_again)
+    monkeypatch.setattr(staging_module, "LineStream", read_again)
     built = run_build(root, full=False)
     assert built.exit_code == 0, built.output
     monkeypatch.undo()
@@ -132,3 +148,16 @@ def test_the_intake_on_two_workers_survives_a_killed_worker_and_the_build_is_a_o
     ours, theirs = checksums(root.warehouse), checksums(alone.warehouse)
     assert ours.keys() == theirs.keys() and len(ours) > 50
     assert {t for t in ours if ours[t] != theirs[t]} == set()
+    lines = "SELECT count(*) FROM staging.milspace_lines WHERE file LIKE '%budget_lines.csv'"
+    with read_only(root.warehouse) as con:
+        loaded = con.execute(lines).fetchone()[0]
+        read_by = con.execute("SELECT run_id, reused FROM staging.streamed_files").fetchall()
+    assert STREAMED_ROWS - expected_bad_rows(STREAMED_ROWS) * 2 < loaded < STREAMED_ROWS
+    assert read_by == [(_intake_run(out.getvalue()), False)]  # the intake's run read it, not the build
+
+
+def _intake_run(output: str) -> str:
+    """The Dagster run of the intake, as `milspace intake` printed it."""
+    found = re.search(r"\(Dagster run ([0-9a-f-]+)\)", output)
+    assert found, output
+    return found.group(1)

@@ -16,7 +16,7 @@ import pytest
 from benchmarks.generate import budget_lines
 from benchmarks.incremental import checksums
 from pipelines.intake import inbox as inbox_module
-from pipelines.intake import staging
+from pipelines.intake import store
 from pipelines.intake.store import store_dir
 from tests.conftest import make_root, query, run_build
 from tests.test_scale import tiny
@@ -109,7 +109,7 @@ def test_a_changed_file_new_code_or_full_reads_the_file_again(incremental, monke
     assert query(root, value, [BIG]) == [(123456.0,)] and amount != "123456.0"
 
     tiny(root.data_raw / "inbox" / "ministry_2.csv", [SMALL[:2] + (2023,) + SMALL[3:]])
-    monkeypatch.setattr(staging, "code_fingerprint", lambda: "other code")
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "other code")
     recoded = run_build(root, full=False)
     assert recoded.exit_code == 0, recoded.output
     assert "copied from unchanged files" not in recoded.output and _streamed(root)[BIG][2] is False

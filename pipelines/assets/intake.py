@@ -68,7 +68,7 @@ def _check_op(number: int, path: str) -> dg.OpDefinition:
     )
     def _check(context: dg.OpExecutionContext, intake_root: IntakeRoot) -> dict:
         layout = intake_root.layout()
-        found = check_into_store(layout, Path(path), references(layout))
+        found = check_into_store(layout, Path(path), references(layout), context.run_id)
         context.log.info(
             f"{found['file']}: {found['status']}, {found['lines']:,} lines, {found['rejected']:,} rejected"
         )
@@ -77,17 +77,26 @@ def _check_op(number: int, path: str) -> dg.OpDefinition:
     return _check
 
 
-@dg.op(description="What the intake found, file by file.", out=dg.Out(io_manager_key="intake_io"))
-def intake_summary(context: dg.OpExecutionContext, found: list[dict]) -> dict:
-    stored = sum(1 for f in found if f["stored"])
-    context.log.info(f"{len(found)} files looked at, {stored} kept in the intake store")
-    return {"files": len(found), "stored": stored}
+def summary_of(layout: Layout, run_id: str) -> dict:
+    """What the steps of the intake run `run_id` found (their outputs: files looked at, kept, budget lines kept, and
+    the files not kept with the reason). Read from the steps' own JSON outputs, not from a step that gathers them:
+    on the dask executor a step's list of inputs from other steps comes empty (each worker plans its one step
+    without knowing which outputs the others wrote)."""
+    found = []
+    for path in sorted((layout.data_marts / "intake_runs" / run_id).glob("check_*/result.json")):
+        try:
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    kept = [f for f in found if f["stored"]]
+    left = [{"file": f["file"], "status": f["status"], "error": f["error"]} for f in found if not f["stored"]]
+    return {"files": len(found), "stored": len(kept), "lines": sum(f["lines"] or 0 for f in kept), "not_stored": left}
 
 
 def intake_job_for(files: list[str]) -> dg.JobDefinition:
-    """The intake job for these files: one step per file, then a step that counts them. Dagster's dask executor
-    runs the steps of a plan made before the run (a dynamic fan-out is left unrun), so the files are listed when
-    the run is made, and each worker rebuilds the same job from the same list (`reconstructable_intake`)."""
+    """The intake job for these files: one step per file (`summary_of` counts what they found). Dagster's dask
+    executor runs the steps of a plan made before the run (a dynamic fan-out is left unrun), so the files are listed
+    when the run is made, and each worker rebuilds the same job from the same list (`reconstructable_intake`)."""
     steps = [_check_op(number, path) for number, path in enumerate(files)]
 
     @dg.job(
@@ -100,7 +109,8 @@ def intake_job_for(files: list[str]) -> dg.JobDefinition:
         ),
     )
     def intake() -> None:
-        intake_summary([step() for step in steps])
+        for step in steps:
+            step()
 
     return intake
 

@@ -108,6 +108,13 @@ class CheckedFile:
     skipped: tuple[str, ...] = ()
     #: The objects of a satellite catalogue, after the SpaceObject contract (empty for a budget publication).
     objects: pl.DataFrame = field(default_factory=empty_objects)
+    #: The file's key in the intake store (`store.store_key`): what decides its checked rows. Empty when unknown.
+    store_key: str = ""
+    #: A streamed file's checked lines as Parquet files of the intake store, in the form its staging table holds
+    #: them (read and checked by a worker of the distributed intake): loaded instead of reading the file.
+    parts: tuple[Path, ...] = ()
+    #: The Dagster run that read and checked the file and when (UTC), when that was not this build (`parts`).
+    read_by: tuple[str, dt.datetime] | None = None
 
     @property
     def rows_loaded(self) -> int:
@@ -184,14 +191,14 @@ def check_file(
         )
     except OSError as exc:
         return CheckedFile(shown, "", 0, "unreadable", path=path, error=f"Cannot read file {shown}: {exc.strerror}")
-    key = store.store_key(shown, found.sha256, nation_codes, names.codes) if layout is not None else ""
+    key = store.store_key(shown, found.sha256, nation_codes, names.codes)
     if layout is not None and reuse:
-        base = CheckedFile(shown, found.sha256, found.bytes, "loaded", path=path, stamp=found.stamp)
+        base = CheckedFile(shown, found.sha256, found.bytes, "loaded", path=path, stamp=found.stamp, store_key=key)
         kept = store.load(layout, key, base)
         if kept is not None:
             return kept
-    checked = dataclasses.replace(_check(path, shown, names, nation_codes, found.sha256, found.bytes), path=path)
-    checked = dataclasses.replace(checked, stamp=found.stamp)
+    checked = _check(path, shown, names, nation_codes, found.sha256, found.bytes)
+    checked = dataclasses.replace(checked, path=path, stamp=found.stamp, store_key=key)
     if not unchanged_since(path, found.stamp):
         return changed_while_read(checked)
     if layout is not None and store.storable(checked):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import shutil
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.files import unchanged_since
-from pipelines.fingerprint import code_fingerprint
 from pipelines.intake.inbox import (
     UNREADABLE_RULE,
     CheckedFile,
@@ -38,8 +36,8 @@ from pipelines.intake.inbox import (
     combined_objects,
     set_aside,
 )
-from pipelines.shapes import FDP_PHASE, empty_rejected, sources_frame
-from pipelines.sources.registry import measure_table
+from pipelines.shapes import FDP_PHASE, StreamedReader, empty_rejected, sources_frame
+from pipelines.sources.registry import measure_table, readers
 from pipelines.warehouse import ReusedFile, WarehouseRun
 
 INBOX_FOLDER = "data_raw/inbox/"
@@ -84,12 +82,9 @@ def _with_copies(file: CheckedFile, copies: pl.DataFrame) -> CheckedFile:
     return dataclasses.replace(file, rejected=rejected, copies=mine.height)
 
 
-def intake_key(file: CheckedFile, nation_codes: Collection[str]) -> str:
-    """What decides a streamed file's checked lines: its bytes, milspace's code and libraries, the known nations."""
-    digest = hashlib.sha256()
-    for part in (file.source_format or "", file.sha256, code_fingerprint(), *sorted(nation_codes)):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()
+def streamed_table(file: CheckedFile) -> str:
+    """The staging table of a streamed file's format (its reader's TABLE)."""
+    return next(r.TABLE for r in readers() if isinstance(r, StreamedReader) and r.FORMAT == file.source_format)
 
 
 def _reused(file: CheckedFile, found: ReusedFile) -> CheckedFile:
@@ -111,8 +106,8 @@ def _streamed_files(
             "lines": f.streamed_rows or 0,
             "copies": f.copies,
             "reused": name in reused,
-            "run_id": reused[name].run_id if name in reused else run.run_id,
-            "read_at": reused[name].read_at if name in reused else now,
+            "run_id": reused[name].run_id if name in reused else f.read_by[0] if f.read_by else run.run_id,
+            "read_at": reused[name].read_at if name in reused else f.read_by[1] if f.read_by else now,
         }
         for name, f in files.items()
         if f.status == "loaded"
@@ -140,20 +135,26 @@ def load_inbox(
     run.load_staging("phases", phases)
     run.load_staging("published_lines", lines)
     run.load_staging("space_objects", combined_objects(loaded))
-    keys = {f.file: intake_key(f, nation_codes) for f in loaded if f.streamed}
+    keys = {f.file: f.store_key for f in loaded if f.streamed and f.store_key}
     reused = run.reusable(keys, STREAMED_TABLES[0]) if len(STREAMED_TABLES) == 1 else {}
     for name, found in reused.items():
         log(
             f"{name}: unchanged since run {found.run_id} read it (same SHA-256, code and nations): its "
             f"{found.lines - found.copies:,} checked lines are copied from the published warehouse"
         )
+    # Read and checked by a worker of the distributed intake: its checked lines are loaded from the intake store.
+    stored = [f for f in loaded if f.streamed and f.parts and f.file not in reused]
     streams = [
         LineStream(f, f.path or layout.root / f.file, nation_codes, progress=log)
         for f in loaded
-        if f.streamed and f.file not in reused
+        if f.streamed and not f.parts and f.file not in reused
     ]
     spool = run.spool()
     parts: dict[str, list[Path]] = {table: [] for table in STREAMED_TABLES}
+    for f in stored:
+        parts[streamed_table(f)].extend(f.parts)
+        by = f" (run {f.read_by[0]})" if f.read_by else ""
+        log(f"{f.file}: read and checked by the intake{by}: its {f.streamed_rows or 0:,} lines come from its store")
     for number, stream in enumerate(streams):
         written = []
         for index, batch in enumerate(stream):  # one batch in memory at a time
@@ -175,7 +176,7 @@ def load_inbox(
     for table, table_parts in parts.items():
         run.load_staging_files(table, table_parts, reused=list(reused))
     shutil.rmtree(spool, ignore_errors=True)
-    streamed = {s.file.file: s.checked() for s in streams}
+    streamed = {s.file.file: s.checked() for s in streams} | {f.file: f for f in stored}
     streamed |= {f.file: _reused(f, reused[f.file]) for f in loaded if f.file in reused}
     _streamed_files(run, streamed, keys, reused)  # before the copies: their search leaves out the reused files
     run.create_view("budget_lines")

@@ -3,10 +3,15 @@ to it first (a build, or a worker of the distributed intake: pipelines/assets/in
 
 A file read whole by its reader (every published format but the streamed milspace budget lines) is kept, once it
 has been read and checked, under `data_marts/intake/<key>/`: its lines, rejected rows, reconciliations and objects
-as Parquet files and what else its reader said as JSON. The key (`store_key`) is the sha256 of the file's name as
-shown, the sha256 of its bytes, milspace's code and libraries (pipelines/fingerprint.py) and the known nations: the
-same key means the same checked rows, whoever computed them. A build that finds a file's key in the store takes the
-rows from there instead of reading the file.
+as Parquet files and what else its reader said as JSON. A streamed file is kept only when a worker of the
+distributed intake has read it (pipelines/intake/spread.py): its checked lines as the Parquet parts its staging
+table is loaded from (`parts/`), which the build loads instead of reading the file; a build that reads a streamed
+file itself keeps it in the warehouse instead (staging.streamed_files, by the same key).
+
+The key (`store_key`) is the sha256 of the file's name as shown, the sha256 of its bytes, milspace's code and
+libraries (pipelines/fingerprint.py), the known nations and the publishers' names for them: the same key means the
+same checked rows, whoever computed them. A build that finds a file's key in the store takes the rows from there
+instead of reading the file.
 
 An entry is written into a hidden folder of its own and renamed into place in one step, so a reader sees a whole
 entry or none; two processes that check the same file (a retried or duplicated task) write the same entry, and the
@@ -17,6 +22,7 @@ any process since it started has used (`prune`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -36,11 +42,13 @@ if TYPE_CHECKING:  # inbox.py reads the store as it checks a file
     from pipelines.intake.inbox import CheckedFile
 
 #: Bumped when the layout of an entry changes (older entries are then not found).
-FORMAT = 1
+FORMAT = 2
 #: The frames of a CheckedFile an entry keeps, each as `<name>.parquet`.
 FRAMES = ("lines", "rejected", "reconciliations", "objects")
 #: The other fields of a CheckedFile an entry keeps (in meta.json); the rest (path, stamp, origin) are the caller's.
-FIELDS = ("status", "source_format", "source", "edition", "notes", "error", "skipped")
+FIELDS = ("status", "source_format", "source", "edition", "notes", "error", "skipped", "streamed", "streamed_rows")
+#: The folder of an entry that holds a streamed file's checked lines (Parquet files, in the order read).
+PARTS = "parts"
 
 
 def store_dir(layout: Layout) -> Path:
@@ -58,9 +66,10 @@ def store_key(shown: str, sha256: str, nation_codes: Collection[str], names: Map
 
 
 def storable(checked: CheckedFile) -> bool:
-    """Whether a checked file is kept: read whole and loaded (a streamed file is read when loaded, and a file that
-    was not loaded costs nothing to look at again)."""
-    return checked.status == "loaded" and not checked.streamed and bool(checked.sha256)
+    """Whether a checked file is kept: loaded, and read whole or streamed into parts (a streamed file a build reads
+    is kept by the warehouse, and a file that was not loaded costs nothing to look at again)."""
+    read = not checked.streamed or bool(checked.parts)
+    return checked.status == "loaded" and read and bool(checked.sha256)
 
 
 def save(layout: Layout, key: str, checked: CheckedFile) -> bool:
@@ -83,8 +92,14 @@ def _save(layout: Layout, key: str, checked: CheckedFile) -> bool:
     try:
         for name in FRAMES:
             getattr(checked, name).write_parquet(scratch / f"{name}.parquet", compression="lz4")
+        if checked.parts:  # moved, not copied: they were written for this entry, beside it
+            (scratch / PARTS).mkdir()
+            for number, part in enumerate(checked.parts):
+                os.replace(part, scratch / PARTS / f"{number:06d}.parquet")
         meta = {name: getattr(checked, name) for name in FIELDS}
         meta |= {"format": FORMAT, "file": checked.file, "sha256": checked.sha256, "bytes": checked.bytes}
+        if checked.read_by is not None:
+            meta["read_by"] = [checked.read_by[0], checked.read_by[1].isoformat()]
         (scratch / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
             os.rename(scratch, final)
@@ -113,6 +128,13 @@ def load(layout: Layout, key: str, checked: CheckedFile) -> CheckedFile | None:
     fields: dict[str, Any] = {
         name: tuple(meta[name]) if isinstance(meta[name], list) else meta[name] for name in FIELDS
     }
+    if fields["streamed"]:
+        parts = tuple(sorted((folder / PARTS).glob("*.parquet")))
+        if not parts and fields["streamed_rows"]:
+            return None
+        fields |= {"parts": parts}
+        if read_by := meta.get("read_by"):
+            fields |= {"read_by": (read_by[0], dt.datetime.fromisoformat(read_by[1]))}
     return dataclasses.replace(checked, file=meta["file"], bytes=meta["bytes"], **fields, **frames)
 
 
