@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 
 #: The instance settings a new Dagster home starts from.
 DEFAULT_SETTINGS = Path(__file__).with_name("dagster.yaml")
+#: The setting of a team's Dagster storage: a PostgreSQL URL (postgresql+psycopg2://user:password@host/database) where
+#: every run and event is kept (dagster-postgres) instead of the home's SQLite files, so that machines that do not
+#: share a folder (the dask workers of `milspace intake`, the UI's server) share one history.
+STORAGE_SETTING = "MILSPACE_DAGSTER_STORAGE"
+#: The instance settings a new Dagster home starts from when STORAGE_SETTING is set.
+TEAM_SETTINGS = Path(__file__).with_name("dagster-team.yaml")
 
 
 class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
@@ -76,18 +82,51 @@ def dagster_home(layout: Layout) -> Path:
     return Path(env).resolve() if env else layout.data_marts / "dagster_home"
 
 
+#: The scheme STORAGE_SETTING's URL must have: PostgreSQL through psycopg2, the driver dagster-postgres is written for
+#: (SQLAlchemy 2.1 reaches a plain postgresql:// URL through psycopg 3, installed for the shared warehouse, on which
+#: dagster-postgres's NOTIFY with a bound parameter fails).
+STORAGE_SCHEME = "postgresql+psycopg2"
+
+
+def team_storage() -> str | None:
+    """The PostgreSQL URL of STORAGE_SETTING, or None when it is not set; a SettingError (naming the setting, never
+    its password) when it is not a postgresql+psycopg2:// URL."""
+    value = os.environ.get(STORAGE_SETTING, "").strip()
+    if not value:
+        return None
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme != STORAGE_SCHEME:
+        shown = f"a {scheme}:// URL" if scheme else "not a URL"
+        hint = f" (write {STORAGE_SCHEME}:// for {scheme}://, the driver Dagster's storage is written for)"
+        raise SettingError(
+            f"{STORAGE_SETTING} is {shown}: it must be a PostgreSQL URL, {STORAGE_SCHEME}://user:password@host:port/"
+            "database (where Dagster keeps every run and event for the team), or unset to keep them in the Dagster "
+            "home's files" + (hint if scheme in ("postgresql", "postgres") else "") + "."
+        )
+    return value
+
+
 def prepare_home(home: Path) -> Path:
-    """Make `home` a Dagster home (the folder, and its dagster.yaml when it has none); `home`."""
+    """Make `home` a Dagster home (the folder, and its dagster.yaml when it has none: a team's, keeping runs in
+    PostgreSQL, when STORAGE_SETTING is set); `home`."""
+    team = team_storage()
     try:
         home.mkdir(parents=True, exist_ok=True)
         settings = home / "dagster.yaml"
         if not settings.exists():
-            shutil.copyfile(DEFAULT_SETTINGS, settings)
+            shutil.copyfile(TEAM_SETTINGS if team else DEFAULT_SETTINGS, settings)
+        chosen = settings.read_text(encoding="utf-8")
     except OSError as exc:
         raise SettingError(
             f"The Dagster home {home} (where every build is recorded; $DAGSTER_HOME, else data_marts/dagster_home/) "
             f"cannot be prepared: {exc.strerror or exc}. Make it writable, or set DAGSTER_HOME to a writable folder."
         ) from None
+    if team and "postgres" not in chosen:  # a home made before the setting: its runs would stay in its own files
+        raise SettingError(
+            f"{STORAGE_SETTING} is set, but the Dagster home {home} keeps its runs in its own files (its dagster.yaml "
+            f"was made without the setting). Move {settings} away (a new one keeping runs in PostgreSQL is made from "
+            f"pipelines/dagster-team.yaml), or unset {STORAGE_SETTING}."
+        )
     return home
 
 
@@ -101,10 +140,19 @@ def open_instance(layout: Layout) -> dg.DagsterInstance:
     try:
         return dg.DagsterInstance.from_config(str(home))
     except Exception as exc:  # a dagster.yaml Dagster cannot read (YAML, schema, storage): say which file
+        why = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        if (team := team_storage()) is not None:
+            from pipelines.postgres import shown
+
+            where = shown(team.replace(STORAGE_SCHEME, "postgresql", 1))
+            raise SettingError(
+                f"The Dagster storage {where} ({STORAGE_SETTING}, the PostgreSQL database every run is kept in) "
+                f"cannot be opened ({why}). Check that the server is running and reachable from this machine, and "
+                "that the user may create tables in that database."
+            ) from None
         raise SettingError(
-            f"The Dagster home {home} cannot be opened ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-            f"{home / 'dagster.yaml'} (pipelines/dagster.yaml is the shipped one), or move the folder away to start a "
-            "new history."
+            f"The Dagster home {home} cannot be opened ({why}). Check {home / 'dagster.yaml'} "
+            "(pipelines/dagster.yaml is the shipped one), or move the folder away to start a new history."
         ) from None
     finally:
         if before is None:

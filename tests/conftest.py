@@ -214,3 +214,26 @@ def pytest_collection_modifyitems(config, items):
         group = worker_group(item)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="module")
+def postgres_server():
+    """A PostgreSQL server (Debian's package) on 127.0.0.1 in a temporary folder, for one test module; its
+    connection URL. Skipped, saying why, where the server is not installed (.ci/run installs it)."""
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    import local_postgres
+
+    try:
+        local_postgres.server_bin()
+    except local_postgres.Unavailable as exc:
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    folder = Path(tempfile.mkdtemp(prefix="milspace-pg-", dir="/tmp"))
+    folder.chmod(0o711)  # the server may run as the `postgres` user, which must reach its folder
+    try:
+        yield local_postgres.start(folder / "server", local_postgres.free_port())
+    finally:
+        local_postgres.stop(folder / "server")
+        shutil.rmtree(folder, ignore_errors=True)

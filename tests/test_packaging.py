@@ -62,7 +62,8 @@ def test_the_wheel_carries_the_sql_the_reference_tables_and_the_starter_data(ins
         if path.is_file()
     }
     assert shipped and shipped <= names
-    beside_code = {"pipelines/dagster.yaml", "pipelines/report/labels.csv", "pipelines/report/geo/countries-110m.json"}
+    beside_code = {"pipelines/dagster.yaml", "pipelines/dagster-team.yaml", "pipelines/report/labels.csv"}
+    beside_code |= {"pipelines/report/geo/countries-110m.json"}
     assert beside_code <= names
 
 

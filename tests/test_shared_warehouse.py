@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import shutil
-import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -20,28 +17,15 @@ import pytest
 
 from pipelines.assets import publish as publish_asset
 from pipelines.postgres import SETTING, publish_marts
-from tests.conftest import REPO_ROOT, make_root, run_build
+from tests.conftest import make_root, run_build
 from tests.test_scale import tiny
 
 psycopg = pytest.importorskip("psycopg")
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import local_postgres  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server():
-    """A PostgreSQL server on 127.0.0.1 for this module; its connection string."""
-    try:
-        local_postgres.server_bin()
-    except local_postgres.Unavailable as exc:
-        pytest.skip(f"no PostgreSQL server to publish to: {exc}")
-    folder = Path(tempfile.mkdtemp(prefix="milspace-pg-", dir="/tmp"))
-    folder.chmod(0o711)  # the server may run as the `postgres` user, which must reach its folder
-    try:
-        yield local_postgres.start(folder / "server", local_postgres.free_port())
-    finally:
-        local_postgres.stop(folder / "server")
-        shutil.rmtree(folder, ignore_errors=True)
+def server(postgres_server):
+    return postgres_server
 
 
 def _normal(value):
